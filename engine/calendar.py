@@ -1,0 +1,198 @@
+"""Working-day calendar for procedural time limits (Chinese public holidays and make-up workdays)."""
+
+from __future__ import annotations
+
+import calendar as _stdcal
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+
+UNITS = frozenset({"working_days", "months", "days"})
+_LIMIT_RE = re.compile(r"^\s*(\d+)\s*(wd|mo|d)\s*$")
+_LIMIT_UNITS = {"wd": "working_days", "mo": "months", "d": "days"}
+_END_OF_DAY = time(23, 59, 59)
+
+
+@dataclass(frozen=True)
+class YearSchedule:
+    """The State Council holiday schedule of one year: days off and make-up workdays."""
+
+    year: int
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When a time limit ends; `provisional` when the holiday schedule of a counted year is unknown."""
+
+    at: datetime
+    provisional: bool
+
+
+@lru_cache(maxsize=None)
+def _library_knows(year: int) -> bool:
+    # chinese_calendar raises for years it has no data for; probing once per year is enough.
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+class WorkingCalendar:
+    """Decides which days are working days and counts time limits over them."""
+
+    def __init__(
+        self,
+        extra_holidays: Iterable[date] = (),
+        extra_workdays: Iterable[date] = (),
+        schedules: Mapping[int, YearSchedule] | None = None,
+        tz: ZoneInfo | None = None,
+    ) -> None:
+        self._extra_holidays = frozenset(extra_holidays)
+        self._extra_workdays = frozenset(extra_workdays)
+        both = self._extra_holidays & self._extra_workdays
+        if both:
+            days = ", ".join(d.isoformat() for d in sorted(both))
+            raise ValueError(f"日期不能同时配置为节假日和工作日：{days}")
+        self._schedules = dict(schedules or {})
+        for year, schedule in self._schedules.items():
+            if schedule.year != year:
+                raise ValueError(f"{year} 年的日程表写的是 {schedule.year} 年")
+        self.tz = tz or ZoneInfo("Asia/Shanghai")
+
+    def is_known_year(self, year: int) -> bool:
+        """Whether the official holiday schedule of `year` is known (imported or built in)."""
+        return year in self._schedules or _library_knows(year)
+
+    def is_working_day(self, d: date) -> bool:
+        """Whether `d` is a working day; never raises for years without data (falls back to Mon–Fri)."""
+        if d in self._extra_holidays:
+            return False
+        if d in self._extra_workdays:
+            return True
+        schedule = self._schedules.get(d.year)
+        if schedule is not None:
+            if d in schedule.holidays:
+                return False
+            if d in schedule.workdays:
+                return True
+            return d.weekday() < 5
+        if _library_knows(d.year):
+            try:
+                return bool(chinese_calendar.is_workday(d))
+            except NotImplementedError:
+                pass
+        return d.weekday() < 5
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The n-th working day after `start` (before it when n < 0); n = 0 returns `start`."""
+        step = timedelta(days=1 if n >= 0 else -1)
+        remaining = abs(n)
+        d = start
+        while remaining:
+            d += step
+            if self.is_working_day(d):
+                remaining -= 1
+        return d
+
+    @staticmethod
+    def add_months(start: date, n: int) -> date:
+        """`start` moved by n calendar months, clamped to the last day of the target month."""
+        index = start.year * 12 + (start.month - 1) + n
+        year, month = divmod(index, 12)
+        last = _stdcal.monthrange(year, month + 1)[1]
+        return date(year, month + 1, min(start.day, last))
+
+    def deadline(self, start: datetime, amount: int, unit: str) -> Deadline:
+        """End (23:59:59 local, as UTC) of a limit of `amount` `unit`s counted from `start`."""
+        if start.tzinfo is None:
+            raise ValueError("起算时间必须带时区")
+        if amount < 0:
+            raise ValueError("时限不能为负数")
+        first = start.astimezone(self.tz).date()
+        provisional = False
+        if unit == "working_days":
+            end = self.add_working_days(first, amount)
+            # Only working-day counts depend on the holiday schedule, so only they can be provisional.
+            if end > first:
+                counted_from = first + timedelta(days=1)
+                years = range(counted_from.year, end.year + 1)
+                provisional = any(not self.is_known_year(y) for y in years)
+        elif unit == "months":
+            end = self.add_months(first, amount)
+        elif unit == "days":
+            end = first + timedelta(days=amount)
+        else:
+            raise ValueError(f"未知的时限单位：{unit!r}（应为 {', '.join(sorted(UNITS))}）")
+        at = datetime.combine(end, _END_OF_DAY, tzinfo=self.tz).astimezone(UTC)
+        return Deadline(at=at, provisional=provisional)
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end`; negative when `end` is earlier."""
+        if end == start:
+            return 0
+        low, high, sign = (start, end, 1) if end > start else (end, start, -1)
+        count = 0
+        d = low
+        while d < high:
+            d += timedelta(days=1)
+            if self.is_working_day(d):
+                count += 1
+        return sign * count
+
+
+def parse_limit(text: str) -> tuple[int, str]:
+    """Parse a configured limit such as "10wd", "1mo" or "5d" into (amount, unit)."""
+    match = _LIMIT_RE.match(text) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(
+            f"时限格式不正确：{text!r}；应写作数字加单位，如 10wd（工作日）、1mo（月）、5d（自然日）"
+        )
+    amount = int(match.group(1))
+    if amount == 0:
+        raise ValueError(f"时限必须大于零：{text!r}")
+    return amount, _LIMIT_UNITS[match.group(2)]
+
+
+def _parse_dates(values: Any, year: int, what: str) -> frozenset[date]:
+    if not isinstance(values, list):
+        raise ValueError(f"日程表的 {what} 应为日期列表")
+    days: set[date] = set()
+    for value in values:
+        try:
+            d = date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            d = None
+        if d is None or len(value) != 10:
+            raise ValueError(f"日程表的 {what} 中有无效日期：{value!r}（应为 YYYY-MM-DD）")
+        if d.year != year:
+            raise ValueError(f"日程表的 {what} 中的日期 {value} 不在 {year} 年")
+        days.add(d)
+    return frozenset(days)
+
+
+def load_schedule_json(obj: Any) -> YearSchedule:
+    """Build a YearSchedule from {"year": 2027, "holidays": [...], "workdays": [...]}."""
+    if not isinstance(obj, Mapping):
+        raise ValueError("日程表应为 JSON 对象")
+    unknown = set(obj) - {"year", "holidays", "workdays"}
+    if unknown:
+        raise ValueError(f"日程表含有未知字段：{', '.join(sorted(map(str, unknown)))}")
+    year = obj.get("year")
+    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2999:
+        raise ValueError(f"日程表的 year 无效：{year!r}")
+    holidays = _parse_dates(obj.get("holidays", []), year, "holidays")
+    workdays = _parse_dates(obj.get("workdays", []), year, "workdays")
+    both = holidays & workdays
+    if both:
+        days = ", ".join(d.isoformat() for d in sorted(both))
+        raise ValueError(f"日期不能同时是节假日和调休工作日：{days}")
+    return YearSchedule(year=year, holidays=holidays, workdays=workdays)

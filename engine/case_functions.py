@@ -1,0 +1,90 @@
+"""The functions a case's scripts, conditions, timers and decisions may call (see docs/modeling.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .calendar import parse_limit
+from .context import EngineContext
+from .models import CaseHandler, Ruling
+from .users import group_members
+
+
+def end_of_day(ctx: EngineContext, day: date) -> datetime:
+    """The last second of a local calendar day, in UTC."""
+    local = datetime.combine(day, time(23, 59, 59), ZoneInfo(ctx.config.timezone))
+    return local.astimezone(ZoneInfo("UTC"))
+
+
+def case_functions(ctx: EngineContext, session: Session, case_id: int | None) -> dict[str, Callable[..., Any]]:
+    """Bind the script functions to one case, its database session and the engine's clock."""
+
+    def deadline(name: str) -> str:
+        amount, unit = parse_limit(ctx.config.limits[name])
+        return ctx.calendar.deadline(ctx.clock.now(), amount, unit).at.isoformat()
+
+    def deadline_from(day: str) -> str:
+        return end_of_day(ctx, date.fromisoformat(str(day))).isoformat()
+
+    def setting(name: str) -> Any:
+        return ctx.config.settings[name]
+
+    def eligible_members(group: str, exclude_lanes: str = "") -> list[str]:
+        members = group_members(session, group)
+        lanes = [lane.strip() for lane in exclude_lanes.split(",") if lane.strip()]
+        if not lanes or case_id is None:
+            return members
+        handled = set(
+            session.scalars(
+                select(CaseHandler.username).where(CaseHandler.case_id == case_id, CaseHandler.group_key.in_(lanes))
+            )
+        )
+        return [m for m in members if m not in handled]
+
+    def quorum_met(attendees: Sequence[str], members: Sequence[str]) -> bool:
+        present = len(set(attendees) & set(members))
+        return bool(members) and present >= ctx.config.ratio("quorum") * len(members)
+
+    def majority_reached(votes: Sequence[Any], members: Sequence[str]) -> bool:
+        values = [v.get("vote") if isinstance(v, dict) else v for v in votes]
+        voting = len(members) - values.count("recuse")
+        return voting > 0 and values.count("agree") > ctx.config.ratio("majority") * voting
+
+    def find_prior_ruling(cadre_name: str, matter: str) -> int | None:
+        query = (
+            select(Ruling.id)
+            .where(Ruling.cadre_name == _norm(cadre_name), Ruling.matter == _norm(matter))
+            .order_by(Ruling.decided_at.desc())
+            .limit(1)
+        )
+        if case_id is not None:
+            query = query.where(Ruling.case_id != case_id)
+        return session.scalar(query)
+
+    def today() -> str:
+        return ctx.clock.now().astimezone(ZoneInfo(ctx.config.timezone)).date().isoformat()
+
+    return {
+        "deadline": deadline,
+        "deadline_from": deadline_from,
+        "setting": setting,
+        "eligible_members": eligible_members,
+        "quorum_met": quorum_met,
+        "majority_reached": majority_reached,
+        "find_prior_ruling": find_prior_ruling,
+        "today": today,
+    }
+
+
+def _norm(text: str) -> str:
+    """Names and matters are compared with their white space folded."""
+    return " ".join(str(text or "").split())
+
+
+normalize = _norm

@@ -1,0 +1,86 @@
+"""The engine's configuration: time limits, ruling thresholds, calendar overrides."""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+# Defaults from the procedure; every one can be changed per deployment.
+DEFAULT_LIMITS: dict[str, str] = {
+    "pre_check": "10wd",
+    "acceptance": "10wd",
+    "supplement_response": "10wd",
+    "simple_first_review": "1wd",
+    "simple_total": "10wd",
+    "investigation": "1mo",
+    "investigation_extension": "1mo",
+    "ruling": "10wd",
+    "feedback": "5wd",
+    "appeal_window": "1mo",
+    "appeal_review": "1mo",
+    "rectification_verify": "10wd",
+    "clarification_proposal": "10wd",
+    "clarification_execution": "1mo",
+}
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "quorum": "2/3",
+    "majority": "1/2",
+    "application_window": "1mo",
+    "stuck_after_days": 10,
+}
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Everything the engine needs to know about its deployment, fixed at start-up."""
+
+    limits: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+    settings: Mapping[str, Any] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
+    extra_holidays: tuple[date, ...] = ()
+    extra_workdays: tuple[date, ...] = ()
+    timezone: str = "Asia/Shanghai"
+    script_time_limit: float = 2.0
+
+    def ratio(self, name: str) -> Fraction:
+        """Return a configured ratio such as the quorum as an exact fraction."""
+        return Fraction(str(self.settings[name]))
+
+
+def _dates(text: str) -> tuple[date, ...]:
+    return tuple(date.fromisoformat(part.strip()) for part in text.split(",") if part.strip())
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> EngineConfig:
+    """Build the configuration from defaults, an optional TOML file (RCJC_CONFIG) and RCJC_* variables."""
+    env = os.environ if environ is None else environ
+    limits = dict(DEFAULT_LIMITS)
+    settings = dict(DEFAULT_SETTINGS)
+    holidays: tuple[date, ...] = ()
+    workdays: tuple[date, ...] = ()
+    path = env.get("RCJC_CONFIG")
+    if path:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        limits.update({k: str(v) for k, v in data.get("limits", {}).items()})
+        settings.update(data.get("settings", {}))
+        calendar = data.get("calendar", {})
+        holidays = tuple(date.fromisoformat(str(d)) for d in calendar.get("extra_holidays", []))
+        workdays = tuple(date.fromisoformat(str(d)) for d in calendar.get("extra_workdays", []))
+    for key, value in env.items():
+        if key.startswith("RCJC_LIMIT_"):
+            limits[key.removeprefix("RCJC_LIMIT_").lower()] = value
+    for name in ("quorum", "majority"):
+        if f"RCJC_{name.upper()}" in env:
+            settings[name] = env[f"RCJC_{name.upper()}"]
+    if "RCJC_SETTINGS_JSON" in env:
+        settings.update(json.loads(env["RCJC_SETTINGS_JSON"]))
+    holidays += _dates(env.get("RCJC_EXTRA_HOLIDAYS", ""))
+    workdays += _dates(env.get("RCJC_EXTRA_WORKDAYS", ""))
+    return EngineConfig(limits=limits, settings=settings, extra_holidays=holidays, extra_workdays=workdays)

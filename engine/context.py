@@ -1,0 +1,55 @@
+"""The engine's collaborators in one object: database, configuration, clock, calendar, bundle cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from .calendar import WorkingCalendar, parse_limit
+from .clock import Clock, SystemClock
+from .config import EngineConfig
+from .db import make_engine, make_session_factory
+from .definitions import Bundle, BundleCache, load_bundle
+from .groups import GROUP_LABELS
+from .models import Deployment, DeploymentFile
+
+
+@dataclass
+class EngineContext:
+    """Passed to every service; built once per process."""
+
+    db: Engine
+    sessions: sessionmaker[Any]
+    config: EngineConfig
+    clock: Clock = field(default_factory=SystemClock)
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    bundles: BundleCache = field(default_factory=BundleCache)
+
+    @classmethod
+    def create(cls, url: str, config: EngineConfig, clock: Clock | None = None) -> EngineContext:
+        """Connect to the database at `url` and check the configured limits."""
+        for name, text in config.limits.items():
+            try:
+                parse_limit(text)
+            except ValueError as exc:
+                raise ValueError(f"time limit {name}: {exc}") from exc
+        engine = make_engine(url)
+        calendar = WorkingCalendar(extra_holidays=config.extra_holidays, extra_workdays=config.extra_workdays)
+        return cls(engine, make_session_factory(engine), config, clock or SystemClock(), calendar)
+
+    def bundle(self, session: Session, deployment_id: int) -> Bundle:
+        """The parsed bundle of a deployment, from the cache or parsed from its stored files."""
+        deployment = session.get(Deployment, deployment_id)
+        if deployment is None:
+            raise LookupError(f"deployment {deployment_id} missing")
+        cached = self.bundles.get(deployment.bundle_hash)
+        if cached is not None:
+            return cached
+        files = {
+            f.name: f.content
+            for f in session.scalars(select(DeploymentFile).where(DeploymentFile.deployment_id == deployment_id))
+        }
+        return self.bundles.put(load_bundle(files, GROUP_LABELS.keys(), self.config.limits.keys()))

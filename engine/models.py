@@ -1,0 +1,185 @@
+"""The engine's tables: users, deployments, cases, the task index, handlers, rulings and audit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import Base, UTCDateTime
+
+
+class Group(Base):
+    """A role: lanes of the BPMN name groups by their key."""
+
+    __tablename__ = "user_group"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(100))
+
+
+class User(Base):
+    """A person who signs in; belongs to groups and to an organization unit."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    unit: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    memberships: Mapped[list[Membership]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def groups(self) -> frozenset[str]:
+        """Keys of the groups this user belongs to."""
+        return frozenset(m.group_key for m in self.memberships)
+
+
+class Membership(Base):
+    """A user's membership of a group."""
+
+    __tablename__ = "membership"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    group_key: Mapped[str] = mapped_column(ForeignKey("user_group.key"), primary_key=True)
+
+
+class Deployment(Base):
+    """An immutable bundle of BPMN, DMN and form files, keyed by the hash of its content."""
+
+    __tablename__ = "deployment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deployed_by: Mapped[str] = mapped_column(String(80))
+    files: Mapped[list[DeploymentFile]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="DeploymentFile.name"
+    )
+
+
+class DeploymentFile(Base):
+    """One file of a deployment bundle, stored verbatim."""
+
+    __tablename__ = "deployment_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deployment_id: Mapped[int] = mapped_column(ForeignKey("deployment.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ProcessVersion(Base):
+    """A process of a deployment: its numbered version among deployments of the same process id."""
+
+    __tablename__ = "process_version"
+    __table_args__ = (UniqueConstraint("process_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deployment_id: Mapped[int] = mapped_column(ForeignKey("deployment.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    entries: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    deployment: Mapped[Deployment] = relationship(lazy="joined")
+
+
+class Case(Base):
+    """A running or finished workflow instance with its serialized state."""
+
+    __tablename__ = "case"
+    __table_args__ = (Index("ix_case_timer", "status", "next_timer_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(100), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    state: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+    next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_by: Mapped[str] = mapped_column(String(80))
+    started_unit: Mapped[str | None] = mapped_column(String(200), index=True)
+    entry: Mapped[str | None] = mapped_column(String(40))
+    cadre_name: Mapped[str | None] = mapped_column(String(100), index=True)
+    matter: Mapped[str | None] = mapped_column(String(500))
+    closure: Mapped[str | None] = mapped_column(String(40))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Hash of the newest audit event: removing the last events of the chain is detected too.
+    audit_head: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    process_version: Mapped[ProcessVersion] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class TaskIndex(Base):
+    """One open human task, rewritten from the workflow at every save; inboxes read only this."""
+
+    __tablename__ = "task_index"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    bpmn_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    process_id: Mapped[str] = mapped_column(String(100))
+    group_key: Mapped[str] = mapped_column(String(40), index=True)
+    candidate: Mapped[str | None] = mapped_column(String(80))
+    assignee: Mapped[str | None] = mapped_column(String(80), index=True)
+    form_key: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CaseHandler(Base):
+    """Who completed which step of a case: the history shown to users and the basis of 回避."""
+
+    __tablename__ = "case_handler"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    group_key: Mapped[str] = mapped_column(String(40))
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CaseGroup(Base):
+    """A group that has or had a task in a case: its members may read the case."""
+
+    __tablename__ = "case_group"
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), primary_key=True)
+    group_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class Ruling(Base):
+    """A final ruling or clarification, looked up so that cleared matters are not reopened."""
+
+    __tablename__ = "ruling"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    cadre_name: Mapped[str] = mapped_column(String(100), index=True)
+    matter: Mapped[str] = mapped_column(String(500))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """An append-only event; each carries the hash of the previous event of its chain."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (UniqueConstraint("chain", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chain: Mapped[str] = mapped_column(String(40), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
+    event: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    bpmn_id: Mapped[str | None] = mapped_column(String(100))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

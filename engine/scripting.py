@@ -1,0 +1,295 @@
+"""Restricted, time-limited Python for scripts, conditions, timer expressions and DMN cells."""
+
+from __future__ import annotations
+
+import ast
+import operator
+import re
+import sys
+import time
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass
+from functools import lru_cache
+from types import CodeType, FrameType
+from typing import Any, Literal
+
+from RestrictedPython import (
+    PrintCollector,
+    RestrictingNodeTransformer,
+    compile_restricted_eval,
+    compile_restricted_exec,
+    safe_builtins,
+)
+from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
+from RestrictedPython.Guards import (
+    full_write_guard,
+    guarded_iter_unpack_sequence,
+    guarded_unpack_sequence,
+    safer_getattr_raise,
+)
+from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+
+Mode = Literal["exec", "eval"]
+MAX_RANGE = 1_000_000
+# Spiff looks for this file name in tracebacks to report the failing script line.
+_FILENAME = "<string>"
+_LINE_RE = re.compile(r"^Line (\d+): ")
+
+_EXTRA_BUILTINS = (
+    "len", "min", "max", "sum", "sorted", "any", "all", "round", "abs", "list", "dict", "set",
+    "tuple", "str", "int", "float", "bool", "enumerate", "zip", "isinstance",
+)  # fmt: skip
+# Raising these would slip past Spiff's `except Exception` and take down the worker.
+_REMOVED_BUILTINS = ("BaseException", "GeneratorExit", "KeyboardInterrupt", "SystemExit", "_getattr_")
+_FORBIDDEN_ATTRIBUTES = frozenset({"mro"})  # reaches BaseException via ValueError.mro()
+
+_INPLACE: dict[str, Callable[[Any, Any], Any]] = {
+    "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
+    "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow, "<<=": operator.ilshift,
+    ">>=": operator.irshift, "|=": operator.ior, "^=": operator.ixor, "&=": operator.iand,
+    "@=": operator.imatmul,
+}  # fmt: skip
+
+
+class ScriptTimeout(Exception):
+    """A script or expression ran past its time limit."""
+
+
+class ScriptCompileError(SyntaxError):
+    """A script was refused at compile time; a SyntaxError so Spiff reports its line number."""
+
+    def __init__(self, problems: list[str], source: str) -> None:
+        first = problems[0] if problems else ""
+        match = _LINE_RE.match(first)
+        line = int(match.group(1)) if match else 1
+        lines = source.splitlines()
+        text = lines[line - 1] if 0 < line <= len(lines) else None
+        reason = "；".join(_LINE_RE.sub(r"第 \1 行：", p) for p in problems)
+        super().__init__("脚本不允许执行：" + reason, (_FILENAME, line, 1, text))
+
+
+class _Policy(RestrictingNodeTransformer):
+    """RestrictedPython's policy, minus statements that could swallow the timeout or load code."""
+
+    # Raising from a trace function uncouples it (CPython behaviour), so a script that catches
+    # the timeout exception would run on unchecked: no statement may catch or suppress one.
+    def visit_Try(self, node: ast.Try) -> ast.AST:
+        self.error(node, "不允许使用 try 语句")
+        return node
+
+    def visit_With(self, node: ast.With) -> ast.AST:
+        self.error(node, "不允许使用 with 语句")
+        return node
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        self.error(node, "不允许定义类")
+        return node
+
+    def visit_Import(self, node: ast.Import) -> ast.AST:
+        self.error(node, "不允许 import")
+        return node
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.AST:
+        self.error(node, "不允许 import")
+        return node
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    code: CodeType | None
+    problems: tuple[str, ...]
+    codes: frozenset[CodeType]
+
+
+def _nested_codes(code: CodeType) -> set[CodeType]:
+    found = {code}
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            found |= _nested_codes(const)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _compile(source: str, mode: Mode) -> _Compiled:
+    # DMN tables evaluate the same cells over and over; compiling once per text matters.
+    compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
+    result = compiler(source, filename=_FILENAME, policy=_Policy)
+    if result.code is None:
+        problems = tuple(result.errors) or ("无法编译",)
+        return _Compiled(None, problems, frozenset())
+    return _Compiled(result.code, (), frozenset(_nested_codes(result.code)))
+
+
+def check_source(source: str, mode: Mode) -> list[str]:
+    """Compile problems of a script ("exec") or expression ("eval"); empty when it would run."""
+    text = source.strip() if mode == "eval" else source
+    return [_LINE_RE.sub(r"第 \1 行：", p) for p in _compile(text, mode).problems]
+
+
+def _bounded_range(*args: int) -> range:
+    r = range(*args)
+    # range() is lazy but sum()/list() over it loop in C, where the line trace cannot stop them.
+    if len(r) > MAX_RANGE:
+        raise ValueError(f"range 过大（上限 {MAX_RANGE} 项）")
+    return r
+
+
+def _guarded_getattr(obj: Any, name: str) -> Any:
+    if name in _FORBIDDEN_ATTRIBUTES:
+        raise AttributeError(f'不允许访问属性 "{name}"')
+    # safer_getattr would return None for a missing attribute; a typo should fail loudly instead.
+    return safer_getattr_raise(obj, name)
+
+
+def _inplacevar(op: str, target: Any, value: Any) -> Any:
+    return _INPLACE[op](target, value)
+
+
+def _apply(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    return func(*args, **kwargs)
+
+
+def _make_builtins() -> dict[str, Any]:
+    import builtins
+
+    table = dict(safe_builtins)
+    for name in _REMOVED_BUILTINS:
+        table.pop(name, None)
+    for name in _EXTRA_BUILTINS:
+        table[name] = getattr(builtins, name)
+    table["range"] = _bounded_range
+    return table
+
+
+_HELPERS: dict[str, Any] = {
+    "__builtins__": _make_builtins(),
+    "_getattr_": _guarded_getattr,
+    "_getitem_": default_guarded_getitem,
+    "_getiter_": default_guarded_getiter,
+    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+    "_unpack_sequence_": guarded_unpack_sequence,
+    "_write_": full_write_guard,
+    "_inplacevar_": _inplacevar,
+    "_apply_": _apply,
+    "_print_": PrintCollector,
+}
+
+
+class _Watchdog:
+    """A trace function that raises ScriptTimeout inside script frames once the deadline passes."""
+
+    def __init__(self, codes: frozenset[CodeType], limit: float) -> None:
+        self.codes = codes
+        self.limit = limit
+        self.deadline = time.monotonic() + limit
+
+    def on_call(self, frame: FrameType, event: str, arg: Any) -> Any:
+        # Only the script's own frames are traced: engine functions run at full speed.
+        if frame.f_code in self.codes:
+            self.check()
+            return self.on_line
+        return None
+
+    def on_line(self, frame: FrameType, event: str, arg: Any) -> Any:
+        self.check()
+        return self.on_line
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise ScriptTimeout(f"脚本运行超过时间限制（{self.limit:g} 秒）")
+
+
+class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
+    """Spiff script environment: RestrictedPython, engine-provided functions, a time limit."""
+
+    def __init__(self, functions: Mapping[str, Callable[..., Any]] | None = None, time_limit: float = 2.0) -> None:
+        super().__init__({})
+        self.time_limit = time_limit
+        self.set_functions(functions or {})
+
+    def set_functions(self, functions: Mapping[str, Callable[..., Any]]) -> None:
+        """Replace the engine-provided functions visible to scripts (re-bound per case)."""
+        for name, func in functions.items():
+            if not name.isidentifier() or name.startswith("_") or not callable(func):
+                raise ValueError(f"invalid script function {name!r}")
+        self.globals = dict(functions)
+
+    def evaluate(
+        self, expression: str, context: Mapping[str, Any], external_context: Mapping[str, Any] | None = None
+    ) -> Any:
+        """Evaluate an expression (condition, timer, DMN cell) against task data."""
+        source = (expression or "").strip()
+        compiled = self._compiled(source, "eval")
+        namespace = self._namespace(context, external_context)
+        return self._run(compiled, namespace, "eval")
+
+    def execute(
+        self, script: str, context: MutableMapping[str, Any], external_context: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Run a script; the variables it assigns are written to task data only if it succeeds."""
+        source = script or ""
+        compiled = self._compiled(source, "exec")
+        namespace = self._namespace(context, external_context)
+        self._run(compiled, namespace, "exec")
+        self._write_back(namespace, context, external_context or {})
+        return True
+
+    def call_service(self, context: Mapping[str, Any], **kwargs: Any) -> Any:
+        """Service tasks are not supported."""
+        raise NotImplementedError("不支持服务任务")
+
+    @staticmethod
+    def _compiled(source: str, mode: Mode) -> _Compiled:
+        compiled = _compile(source, mode)
+        if compiled.code is None:
+            raise ScriptCompileError(list(compiled.problems), source)
+        return compiled
+
+    def _namespace(self, context: Mapping[str, Any], external: Mapping[str, Any] | None) -> dict[str, Any]:
+        clash = sorted(set(self.globals) & set(context))
+        if clash:
+            raise ValueError(f"任务数据中的变量与引擎函数同名，请改名：{', '.join(clash)}")
+        namespace = dict(context)
+        namespace.update(external or {})
+        namespace.update(self.globals)
+        # Last, so that no data key can replace a guard.
+        namespace.update(_HELPERS)
+        return namespace
+
+    def _run(self, compiled: _Compiled, namespace: dict[str, Any], mode: Mode) -> Any:
+        watchdog = _Watchdog(compiled.codes, self.time_limit)
+        previous = sys.gettrace()
+        sys.settrace(watchdog.on_call)
+        try:
+            if mode == "eval":
+                return eval(compiled.code, namespace)  # noqa: S307 - restricted code, guarded globals
+            exec(compiled.code, namespace)  # noqa: S102 - restricted code, guarded globals
+            return None
+        except Exception:
+            raise
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:
+            # Anything else non-Exception came from the script; make Spiff treat it as a failure.
+            raise RuntimeError(f"脚本引发了不允许的异常：{type(exc).__name__}") from exc
+        finally:
+            sys.settrace(previous)
+
+    def _write_back(
+        self, namespace: dict[str, Any], context: MutableMapping[str, Any], external: Mapping[str, Any]
+    ) -> None:
+        for name, func in self.globals.items():
+            if namespace.get(name) is not func:
+                raise ValueError(f"脚本不能给引擎函数 {name} 赋值或删除它")
+        for key in [k for k in context if k not in namespace]:
+            del context[key]  # the script ran `del key`
+        for key, value in namespace.items():
+            if key.startswith("_") or key in self.globals or key in external or callable(value):
+                continue
+            context[key] = value
+
+
+def make_script_engine(env: RestrictedEnvironment) -> PythonScriptEngine:
+    """A Spiff script engine that runs everything through `env`."""
+    return PythonScriptEngine(environment=env)

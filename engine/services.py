@@ -1,0 +1,194 @@
+"""Use cases that change state: one transaction each, committed here and nowhere else."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from . import audit, forms, policy, runtime, store
+from .context import EngineContext
+from .definitions import task_info
+from .errors import Conflict, Forbidden, NotFound, ScriptFailed, TaskNotReady
+from .models import Case, CaseHandler, ProcessVersion, TaskIndex
+from .policy import Actor
+from .uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What a handler needs to know after acting: the case, its status and the tasks now open."""
+
+    case_id: int
+    status: str
+    open_task_ids: tuple[str, ...]
+
+
+def record_event(uow: UnitOfWork, case: Case, event: str, actor: Actor, **fields: Any) -> None:
+    """Append an event to the case's audit chain and remember the chain's head on the case."""
+    row = audit.append(
+        uow.session, chain=audit.case_chain(case.id), case_id=case.id, event=event, actor=actor.username,
+        at=uow.now, **fields,
+    )
+    case.audit_head = row.hash
+
+
+def _result(uow: UnitOfWork, case: Case) -> StepResult:
+    ids = uow.session.scalars(select(TaskIndex.id).where(TaskIndex.case_id == case.id).order_by(TaskIndex.created_at))
+    return StepResult(case.id, case.status, tuple(ids))
+
+
+def latest_version(ctx: EngineContext, session: Any, process_id: str) -> ProcessVersion:
+    """The newest deployed version of a process; NotFound when it was never deployed."""
+    pv = session.scalar(
+        select(ProcessVersion).where(ProcessVersion.process_id == process_id).order_by(ProcessVersion.version.desc())
+    )
+    if pv is None:
+        raise NotFound(f"流程 {process_id} 尚未部署")
+    return pv
+
+
+def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, data: Mapping[str, Any]) -> StepResult:
+    """Start a case of the newest version of a process through one of its entries.
+
+    Raises: NotFound, Forbidden, FormInvalid, ScriptFailed.
+    """
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        pv = latest_version(ctx, uow.session, process_id)
+        bundle = ctx.bundle(uow.session, pv.deployment_id)
+        found = bundle.entries.get(process_id, {}).get(entry)
+        if found is None:
+            raise NotFound(f"流程 {process_id} 没有发起方式 {entry}")
+        policy.ensure_may_start(actor, found)
+        clean = forms.validate_submission(bundle.form(found.form), data)
+        case = Case(
+            process_version_id=pv.id, process_id=process_id, status="running", state="", started_by=actor.username,
+            started_unit=actor.unit, entry=entry, created_at=uow.now, updated_at=uow.now,
+        )
+        uow.session.add(case)
+        uow.session.flush()
+        engine = store.script_engine(ctx, uow.session, case.id)
+        workflow = runtime.start(bundle, process_id, {**clean, "entry": entry}, engine)
+        store.save_workflow(ctx, uow.session, case, bundle, workflow)
+        record_event(uow, case, "case_started", actor, details={
+            "process_id": process_id, "version": pv.version, "bundle_hash": bundle.hash, "entry": entry, "data": clean,
+        })
+        uow.commit()
+        return _result(uow, case)
+
+
+def _open_row(uow: UnitOfWork, task_id: str) -> tuple[TaskIndex, Case]:
+    row = uow.session.get(TaskIndex, task_id)
+    if row is None:
+        done = uow.session.scalar(select(func.count()).select_from(CaseHandler).where(CaseHandler.task_id == task_id))
+        raise TaskNotReady("该任务已办理完毕") if done else NotFound("任务不存在")
+    case = store.lock_case(uow.session, row.case_id)
+    # Another transaction may have completed the task while we waited for the lock.
+    uow.session.refresh(row)
+    if case.status != "running":
+        raise Conflict(f"案件当前状态为“{case.status}”，不能办理")
+    return row, case
+
+
+def complete_task(
+    ctx: EngineContext, actor: Actor, task_id: str, data: Mapping[str, Any], expected_version: int | None = None
+) -> StepResult:
+    """Validate a handler's form, complete the task and run the procedure to its next wait.
+
+    Raises: NotFound, TaskNotReady, Forbidden, Conflict, FormInvalid, ScriptFailed (the case is marked in error).
+    """
+    failed: tuple[ScriptFailed, int, dict[str, Any]] | None = None
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        row, case = _open_row(uow, task_id)
+        if expected_version is not None and expected_version != case.version:
+            raise Conflict("案件已被他人更新，请刷新后重试")
+        bundle, workflow = store.load_workflow(ctx, uow.session, case)
+        task = runtime.open_task(workflow, task_id)
+        info = task_info(task.task_spec)
+        policy.ensure_may_act(uow.session, actor, row, info)
+        clean = forms.validate_submission(bundle.form(info.form), data, context=task.data)
+        before = {k: task.data.get(k) for k in clean}
+        try:
+            runtime.complete(workflow, task, clean)
+        except ScriptFailed as exc:
+            failed = (exc, case.id, clean)
+        else:
+            uow.session.add(CaseHandler(case_id=case.id, task_id=task_id, bpmn_id=info.bpmn_id, name=info.name,
+                                        group_key=info.group, username=actor.username, completed_at=uow.now))
+            store.save_workflow(ctx, uow.session, case, bundle, workflow)
+            record_event(uow, case, "task_completed", actor, task_id=task_id, bpmn_id=info.bpmn_id,
+                    details={"name": info.name, "form": info.form, "before": before, "after": clean})
+            uow.commit()
+            return _result(uow, case)
+    # Only reached when the step failed: its transaction was rolled back, the case is marked in error.
+    assert failed is not None
+    exc, case_id, submitted = failed
+    mark_failed(ctx, actor, case_id, exc, task_id, submitted)
+    raise exc
+
+
+def mark_failed(
+    ctx: EngineContext, actor: Actor, case_id: int, exc: ScriptFailed, task_id: str | None, submitted: Any
+) -> None:
+    """In a short transaction of its own, mark the case in error and keep the submitted input for the retry."""
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        case = store.lock_case(uow.session, case_id)
+        case.status = "error"
+        case.error = {"message": exc.message, "task": exc.task_name, "line": exc.line, "task_id": task_id,
+                      "data": submitted, "actor": actor.username, "at": uow.now.isoformat()}
+        record_event(uow, case, "step_failed", actor, task_id=task_id, details={"error": exc.message, "data": submitted})
+        uow.commit()
+
+
+def claim_task(ctx: EngineContext, actor: Actor, task_id: str) -> StepResult:
+    """Take a task from the group's queue so that others see who handles it.
+
+    Raises: NotFound, TaskNotReady, Forbidden, Conflict (claimed by someone else).
+    """
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        row, case = _open_row(uow, task_id)
+        if row.assignee and row.assignee != actor.username:
+            raise Conflict(f"该任务已由 {row.assignee} 认领")
+        bundle, workflow = store.load_workflow(ctx, uow.session, case)
+        policy.ensure_may_act(uow.session, actor, row, task_info(runtime.open_task(workflow, task_id).task_spec))
+        row.assignee = actor.username
+        record_event(uow, case, "task_claimed", actor, task_id=task_id, bpmn_id=row.bpmn_id, details={"name": row.name})
+        uow.commit()
+        return _result(uow, case)
+
+
+def release_task(ctx: EngineContext, actor: Actor, task_id: str) -> StepResult:
+    """Put a claimed task back into its group's queue (the assignee or a supervisor).
+
+    Raises: NotFound, TaskNotReady, Forbidden.
+    """
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        row, case = _open_row(uow, task_id)
+        if row.assignee != actor.username and policy.SUPERVISOR not in actor.groups:
+            raise Forbidden("只有认领人或监督人员可以退回该任务")
+        previous, row.assignee = row.assignee, None
+        record_event(uow, case, "task_released", actor, task_id=task_id, bpmn_id=row.bpmn_id,
+                details={"name": row.name, "previous_assignee": previous})
+        uow.commit()
+        return _result(uow, case)
+
+
+def deliver_message(ctx: EngineContext, actor: Actor, case_id: int, name: str, payload: Any) -> StepResult:
+    """Deliver an external event (e.g. materials from the petition system) to a waiting case.
+
+    Raises: NotFound, Forbidden, Conflict (nothing waits for it), ScriptFailed.
+    """
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        case = store.lock_case(uow.session, case_id)
+        if not policy.may_view_case(uow.session, actor, case) and actor is not policy.SYSTEM:
+            raise NotFound(f"案件 {case_id} 不存在")
+        if case.status != "running":
+            raise Conflict(f"案件当前状态为“{case.status}”，不能接收消息")
+        bundle, workflow = store.load_workflow(ctx, uow.session, case)
+        runtime.deliver_message(workflow, name, payload)
+        store.save_workflow(ctx, uow.session, case, bundle, workflow)
+        record_event(uow, case, "message_delivered", actor, details={"message": name, "payload": payload})
+        uow.commit()
+        return _result(uow, case)

@@ -1,0 +1,370 @@
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import pytest
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from engine.scripting import (
+    RestrictedEnvironment,
+    ScriptCompileError,
+    ScriptTimeout,
+    check_source,
+    make_script_engine,
+)
+
+HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
+NS = (
+    'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+    'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="defs" targetNamespace="t"'
+)
+
+
+def script_process(script: str) -> str:
+    return f"""{HEAD}<bpmn:definitions {NS}>
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="script"/>
+    <bpmn:scriptTask id="script" name="脚本">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:script>{escape(script)}</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="script" targetRef="end"/>
+    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def gateway_process(condition: str) -> str:
+    return f"""{HEAD}<bpmn:definitions {NS}>
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="gw"/>
+    <bpmn:exclusiveGateway id="gw" default="no">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>yes</bpmn:outgoing><bpmn:outgoing>no</bpmn:outgoing>
+    </bpmn:exclusiveGateway>
+    <bpmn:sequenceFlow id="yes" sourceRef="gw" targetRef="end_yes">
+      <bpmn:conditionExpression>{escape(condition)}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="no" sourceRef="gw" targetRef="end_no"/>
+    <bpmn:endEvent id="end_yes"><bpmn:incoming>yes</bpmn:incoming></bpmn:endEvent>
+    <bpmn:endEvent id="end_no"><bpmn:incoming>no</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def timer_process(expression: str) -> str:
+    return f"""{HEAD}<bpmn:definitions {NS}>
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait"/>
+    <bpmn:intermediateCatchEvent id="wait" name="等待">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:timerEventDefinition id="td"><bpmn:timeDate>{escape(expression)}</bpmn:timeDate></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end"/>
+    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def dmn_process() -> tuple[str, str]:
+    bpmn = f"""{HEAD}<bpmn:definitions {NS}>
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="rule"/>
+    <bpmn:businessRuleTask id="rule" name="分流">
+      <bpmn:extensionElements><spiffworkflow:calledDecisionId>route</spiffworkflow:calledDecisionId></bpmn:extensionElements>
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+    </bpmn:businessRuleTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="rule" targetRef="end"/>
+    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>"""
+    dmn = f"""{HEAD}<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="n">
+  <decision id="route" name="分流">
+    <decisionTable id="dt" hitPolicy="UNIQUE">
+      <input id="i1" label="类别"><inputExpression id="ie1" typeRef="string"><text>kind</text></inputExpression></input>
+      <output id="o1" name="lane" typeRef="string"/>
+      <rule id="r1"><inputEntry id="e1"><text>? in ("a", "b")</text></inputEntry>
+        <outputEntry id="oe1"><text>label("first")</text></outputEntry></rule>
+      <rule id="r2"><inputEntry id="e2"><text>-</text></inputEntry>
+        <outputEntry id="oe2"><text>"other"</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+</definitions>"""
+    return bpmn, dmn
+
+
+SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+
+
+def start(
+    bpmn: str,
+    env: RestrictedEnvironment,
+    data: dict[str, Any] | None = None,
+    dmn: str | None = None,
+) -> BpmnWorkflow:
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_str(bpmn.encode(), "test.bpmn")
+    if dmn is not None:
+        parser.add_dmn_str(dmn.encode(), "test.dmn")
+    wf = BpmnWorkflow(parser.get_spec("p"), parser.get_subprocess_specs("p"), script_engine=make_script_engine(env))
+    wf.task_tree.set_data(**(data or {}))
+    return wf
+
+
+def round_trip(wf: BpmnWorkflow, env: RestrictedEnvironment) -> BpmnWorkflow:
+    # The script engine is not serialized: it must be re-attached after every load.
+    restored = SERIALIZER.deserialize_json(SERIALIZER.serialize_json(wf))
+    restored.script_engine = make_script_engine(env)
+    return restored
+
+
+def end_data(wf: BpmnWorkflow) -> dict[str, Any]:
+    assert wf.completed
+    return dict(wf.data)
+
+
+def run_script(script: str, data: dict[str, Any] | None = None, **functions: Callable[..., Any]) -> BpmnWorkflow:
+    env = RestrictedEnvironment(functions, time_limit=0.5)
+    wf = start(script_process(script), env, data)
+    wf.do_engine_steps()
+    return wf
+
+
+def script_task(wf: BpmnWorkflow) -> Any:
+    return wf.get_next_task(spec_name="script")
+
+
+def test_script_assigns_variables() -> None:
+    script = """
+total = 0
+for n in numbers:
+    total += n
+doubled = [n * 2 for n in numbers if n > 1]
+first = people[0]['name']
+label = "%s-%d" % (first, total)
+pairs = {k: v for k, v in zip(['a', 'b'], numbers)}
+people.append({'name': '乙'})
+name, *rest = ['x', 'y', 'z']
+count = len(sorted(set(numbers)))
+biggest = max(*numbers)
+"""
+    wf = run_script(script, {"numbers": [1, 2, 3], "people": [{"name": "甲"}]})
+    data = end_data(wf)
+    assert data["total"] == 6
+    assert data["doubled"] == [4, 6]
+    assert data["first"] == "甲"
+    assert data["label"] == "甲-6"
+    assert data["pairs"] == {"a": 1, "b": 2}
+    assert data["people"] == [{"name": "甲"}, {"name": "乙"}]
+    assert (data["name"], data["rest"], data["count"], data["biggest"]) == ("x", ["y", "z"], 3, 3)
+    assert not [key for key in data if key.startswith("_")]
+
+
+def test_helper_functions_and_lambdas_do_not_land_in_data() -> None:
+    wf = run_script("def twice(x):\n    return x * 2\nf = lambda y: y\nresult = twice(f(2))\nprint('ok')")
+    data = end_data(wf)
+    assert data == {"result": 4}
+
+
+def test_del_removes_variable() -> None:
+    assert end_data(run_script("del scratch\nkept = 1", {"scratch": 1})) == {"kept": 1}
+
+
+def test_engine_functions_callable_and_not_left_in_data() -> None:
+    env = RestrictedEnvironment({"setting": lambda name: {"quorum": "2/3"}[name]})
+    wf = start(script_process("quorum = setting('quorum')"), env)
+    wf = round_trip(wf, env)
+    env.set_functions({"setting": lambda name: "3/4"})
+    wf.do_engine_steps()
+    data = end_data(wf)
+    assert data == {"quorum": "3/4"}
+
+
+def test_data_shadowing_engine_function_refused() -> None:
+    with pytest.raises(WorkflowTaskException, match="引擎函数同名"):
+        run_script("x = 1", {"today": "2025-01-01"}, today=lambda: "2025-01-02")
+
+
+def test_assigning_engine_function_refused() -> None:
+    with pytest.raises(WorkflowTaskException, match="不能给引擎函数 today 赋值"):
+        run_script("today = '2025-01-01'", today=lambda: "2025-01-02")
+
+
+def test_import_refused_before_anything_runs(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    script = f"touched = touch()\nimport os\nos.system('touch {second}')"
+    with pytest.raises(WorkflowTaskException) as caught:
+        run_script(script, touch=lambda: first.write_text("x"))
+    assert caught.value.line_number == 2
+    assert caught.value.error_line == "import os"
+    assert not first.exists() and not second.exists()
+
+
+ESCAPES = [
+    "leak = ().__class__.__base__.__subclasses__()",
+    "leak = open('/etc/passwd').read()",
+    "leak = __import__('os')",
+    "leak = getattr((), '__class__')",
+    "leak = ValueError.mro()",
+    "leak = '{0.__class__}'.format(1)",
+    "leak = eval('1')",
+    "leak = (lambda: 1).__globals__",
+    "leak = [x for x in (1,)].__class__",
+    "g = (x for x in [1])\nleak = g.gi_frame",
+    "raise SystemExit(1)",
+    "raise KeyboardInterrupt()",
+    "try:\n    leak = 1\nexcept Exception:\n    pass",
+    "class A:\n    pass\nleak = A",
+    "leak = globals()",
+    "leak = type(1)",
+]
+
+
+@pytest.mark.parametrize("script", ESCAPES)
+def test_escapes_refused(script: str) -> None:
+    env = RestrictedEnvironment(time_limit=0.5)
+    wf = start(script_process(script), env)
+    with pytest.raises(WorkflowTaskException) as caught:
+        wf.do_engine_steps()
+    assert isinstance(caught.value.line_number, int)
+    task = script_task(wf)
+    assert task.state == TaskState.ERROR
+    assert "leak" not in task.data
+
+
+FOREVER = "def forever():\n    while True:\n        yield 1\n"
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "while True:\n    pass",
+        "n = 0\nwhile True:\n    n += 1",
+        "def spin():\n    while True:\n        pass\nspin()",
+        FOREVER + "x = sum(1 for n in forever())",
+        FOREVER + "x = sorted([2, 1], key=lambda v: sum(forever()))",
+    ],
+)
+def test_infinite_loop_stops_at_time_limit(script: str) -> None:
+    env = RestrictedEnvironment(time_limit=0.2)
+    wf = start(script_process(script), env)
+    began = time.monotonic()
+    with pytest.raises(WorkflowTaskException) as caught:
+        wf.do_engine_steps()
+    assert time.monotonic() - began < 2
+    assert "时间限制" in str(caught.value)
+    assert script_task(wf).state == TaskState.ERROR
+
+
+def test_time_limit_restores_previous_trace_function() -> None:
+    env = RestrictedEnvironment(time_limit=0.1)
+    calls: list[str] = []
+
+    def outer(frame: Any, event: str, arg: Any) -> None:
+        calls.append(event)
+
+    previous = sys.gettrace()
+    sys.settrace(outer)
+    try:
+        with pytest.raises(ScriptTimeout):
+            env.execute("while True:\n    pass", {})
+        assert sys.gettrace() is outer
+    finally:
+        sys.settrace(previous)
+
+
+def test_time_limit_in_another_thread() -> None:
+    env = RestrictedEnvironment(time_limit=0.1)
+    outcome: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            env.execute("n = 0\nwhile True:\n    n += 1", {})
+        except ScriptTimeout as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=5)
+    assert not thread.is_alive() and len(outcome) == 1
+
+
+def test_huge_range_refused() -> None:
+    with pytest.raises(ValueError, match="range"):
+        RestrictedEnvironment().evaluate("sum(range(10 ** 12))", {})
+
+
+def test_gateway_condition_uses_environment() -> None:
+    env = RestrictedEnvironment({"is_big": lambda amount: amount > 10})
+    for amount, taken in ((50, "end_yes"), (5, "end_no")):
+        wf = start(gateway_process("is_big(amount)"), env, {"amount": amount})
+        wf.do_engine_steps()
+        assert wf.completed
+        assert [t.task_spec.name for t in wf.get_tasks(state=TaskState.COMPLETED) if t.task_spec.name.startswith("end_")] == [taken]
+
+
+def test_gateway_condition_escape_refused() -> None:
+    wf = start(gateway_process("().__class__.__base__ is None"), RestrictedEnvironment())
+    with pytest.raises(WorkflowTaskException):
+        wf.do_engine_steps()
+    assert not wf.completed
+
+
+def test_timer_expression_uses_environment() -> None:
+    env = RestrictedEnvironment({"deadline": lambda name: "2099-01-01T00:00:00+00:00"})
+    wf = start(timer_process('deadline("acceptance")'), env)
+    wf.do_engine_steps()
+    wf = round_trip(wf, env)
+    (event,) = wf.waiting_events()
+    assert event.value == "2099-01-01T00:00:00+00:00"
+    assert "deadline" not in wf.get_next_task(spec_name="wait").data
+
+
+def test_dmn_cells_use_environment() -> None:
+    bpmn, dmn = dmn_process()
+    env = RestrictedEnvironment({"label": lambda text: text.upper()})
+    for kind, lane in (("a", "FIRST"), ("z", "other")):
+        wf = start(bpmn, env, {"kind": kind}, dmn=dmn)
+        wf.do_engine_steps()
+        assert end_data(wf) == {"kind": kind, "lane": lane}
+
+
+def test_missing_attribute_is_an_error() -> None:
+    with pytest.raises(AttributeError):
+        RestrictedEnvironment().evaluate("numbers.nothing", {"numbers": [1]})
+
+
+def test_evaluate_does_not_touch_context() -> None:
+    env = RestrictedEnvironment()
+    context = {"a": 2}
+    assert env.evaluate("  a * 3\n", context) == 6
+    assert context == {"a": 2}
+
+
+def test_compile_error_carries_line_number() -> None:
+    with pytest.raises(ScriptCompileError) as caught:
+        RestrictedEnvironment().execute("a = 1\nb = 2\nc = _secret", {})
+    assert caught.value.lineno == 3
+    assert caught.value.text == "c = _secret"
+
+
+def test_check_source() -> None:
+    assert check_source("x = [i for i in range(3)]", "exec") == []
+    assert check_source("amount > 10", "eval") == []
+    assert check_source("a = 1\nimport os", "exec") == ["第 2 行：不允许 import"]
+    assert check_source("x = ", "exec")[0].startswith("第 1 行：SyntaxError")
+    assert check_source("x = 1", "eval")
