@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,7 +36,7 @@ class Deadline:
     provisional: bool
 
 
-@lru_cache(maxsize=None)
+@cache
 def _library_knows(year: int) -> bool:
     # chinese_calendar raises for years it has no data for; probing once per year is enough.
     try:
@@ -153,9 +153,7 @@ def parse_limit(text: str) -> tuple[int, str]:
     """Parse a configured limit such as "10wd", "1mo" or "5d" into (amount, unit)."""
     match = _LIMIT_RE.match(text) if isinstance(text, str) else None
     if match is None:
-        raise ValueError(
-            f"时限格式不正确：{text!r}；应写作数字加单位，如 10wd（工作日）、1mo（月）、5d（自然日）"
-        )
+        raise ValueError(f"时限格式不正确：{text!r}；应写作数字加单位，如 10wd（工作日）、1mo（月）、5d（自然日）")
     amount = int(match.group(1))
     if amount == 0:
         raise ValueError(f"时限必须大于零：{text!r}")

@@ -14,8 +14,9 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from . import forms, xmlsafe
+from . import xmlsafe
 from .errors import ModelInvalid, Problem
+from .forms import FormDefinition, load_form
 from .model_checks import check_bpmn_tree, check_dmn_tree, entries_of
 from .serializer import StateSerializer
 
@@ -52,7 +53,7 @@ class Bundle:
     hash: str
     files: dict[str, bytes]
     specs: dict[str, BpmnProcessSpec]
-    forms: dict[str, forms.FormDefinition]
+    forms: dict[str, FormDefinition]
     entries: dict[str, dict[str, Entry]]
     names: dict[str, str]
     serializer: StateSerializer = field(repr=False)
@@ -61,7 +62,7 @@ class Bundle:
         """Specs a workflow of `process_id` may call."""
         return {k: v for k, v in self.specs.items() if k != process_id}
 
-    def form(self, form_id: str) -> forms.FormDefinition:
+    def form(self, form_id: str) -> FormDefinition:
         """The form with this id (the bundle was checked, so it exists)."""
         return self.forms[form_id]
 
@@ -102,14 +103,14 @@ def load_bundle(files: Mapping[str, bytes], groups: Collection[str], limits: Col
     """Parse and check a set of files; raise ModelInvalid listing every problem with file and line."""
     problems: list[Problem] = []
     parser = SpiffBpmnParser(validator=VALIDATOR)
-    form_defs: dict[str, forms.FormDefinition] = {}
+    form_defs: dict[str, FormDefinition] = {}
     bpmn_trees: dict[str, Any] = {}
     dmn_trees: dict[str, Any] = {}
     for name, content in sorted(files.items()):
         kind = kind_of(name)
         try:
             if kind == "form":
-                form = forms.load_form(json.loads(content.decode("utf-8")), file_name=name)
+                form = load_form(json.loads(content.decode("utf-8")), file_name=name)
                 form_defs[form.id] = form
             elif kind in ("bpmn", "dmn"):
                 tree = xmlsafe.parse_xml(content, name)

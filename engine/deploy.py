@@ -49,9 +49,8 @@ def deploy(ctx: EngineContext, actor: Actor, files: Mapping[str, bytes]) -> Depl
         session = uow.session
         existing = session.scalar(select(Deployment).where(Deployment.bundle_hash == bundle.hash))
         if existing is not None:
-            versions = {pv.process_id: pv.version for pv in
-                        session.scalars(select(ProcessVersion).where(ProcessVersion.deployment_id == existing.id))}
-            return DeployResult(existing.id, existing.bundle_hash, False, versions)
+            known = session.scalars(select(ProcessVersion).where(ProcessVersion.deployment_id == existing.id))
+            return DeployResult(existing.id, existing.bundle_hash, False, {pv.process_id: pv.version for pv in known})
         deployment = Deployment(bundle_hash=bundle.hash, deployed_at=uow.now, deployed_by=actor.username)
         deployment.files = [DeploymentFile(name=n, kind=kind_of(n) or "", content=c) for n, c in sorted(files.items())]
         session.add(deployment)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from . import scripting
 from .errors import Problem
@@ -13,6 +13,7 @@ NS = {
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
 }
 DMN_CATCH_ALL = {"", "-"}
+Mode = Literal["exec", "eval"]
 
 
 def _props(element: Any) -> dict[str, str]:
@@ -75,8 +76,8 @@ def check_bpmn_tree(
     return problems
 
 
-def _scripts(root: Any) -> list[tuple[Any, str, str]]:
-    found: list[tuple[Any, str, str]] = []
+def _scripts(root: Any) -> list[tuple[Any, str, Mode]]:
+    found: list[tuple[Any, str, Mode]] = []
     for script in root.xpath("//bpmn:scriptTask/bpmn:script", namespaces=NS):
         found.append((script, script.text or "", "exec"))
     for tag in ("preScript", "postScript"):

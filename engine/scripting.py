@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 import operator
 import re
 import sys
@@ -13,20 +14,17 @@ from functools import lru_cache
 from types import CodeType, FrameType
 from typing import Any, Literal
 
-from RestrictedPython import (
-    PrintCollector,
-    RestrictingNodeTransformer,
-    compile_restricted_eval,
-    compile_restricted_exec,
-    safe_builtins,
-)
+from RestrictedPython.compile import compile_restricted_eval, compile_restricted_exec
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
 from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
+    safe_builtins,
     safer_getattr_raise,
 )
+from RestrictedPython.PrintCollector import PrintCollector
+from RestrictedPython.transformer import RestrictingNodeTransformer
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
@@ -40,8 +38,13 @@ _EXTRA_BUILTINS = (
     "len", "min", "max", "sum", "sorted", "any", "all", "round", "abs", "list", "dict", "set",
     "tuple", "str", "int", "float", "bool", "enumerate", "zip", "isinstance",
 )  # fmt: skip
-# Raising these would slip past Spiff's `except Exception` and take down the worker.
+# Raising these would slip past Spiff's `except Exception` and take down the worker; `_getattr_` is
+# replaced by a stricter guard in the globals.
 _REMOVED_BUILTINS = ("BaseException", "GeneratorExit", "KeyboardInterrupt", "SystemExit", "_getattr_")
+_CATCHABLE = (
+    "ArithmeticError", "AttributeError", "IndexError", "KeyError", "LookupError", "NameError", "TypeError",
+    "ValueError", "ZeroDivisionError",
+)  # fmt: skip
 _FORBIDDEN_ATTRIBUTES = frozenset({"mro"})  # reaches BaseException via ValueError.mro()
 
 _INPLACE: dict[str, Callable[[Any, Any], Any]] = {
@@ -69,14 +72,29 @@ class ScriptCompileError(SyntaxError):
         super().__init__("脚本不允许执行：" + reason, (_FILENAME, line, 1, text))
 
 
+def _handler_names(handler: ast.ExceptHandler) -> list[ast.expr | None]:
+    return list(handler.type.elts) if isinstance(handler.type, ast.Tuple) else [handler.type]
+
+
 class _Policy(RestrictingNodeTransformer):
     """RestrictedPython's policy, minus statements that could swallow the timeout or load code."""
 
-    # Raising from a trace function uncouples it (CPython behaviour), so a script that catches
-    # the timeout exception would run on unchecked: no statement may catch or suppress one.
+    # Raising from a trace function uncouples it (CPython behaviour), so a script that catches the
+    # timeout, or runs a `finally` block after it, would go on unchecked. Handlers may therefore
+    # only name a few specific exception classes, and ScriptTimeout is a subclass of none of them.
     def visit_Try(self, node: ast.Try) -> ast.AST:
-        self.error(node, "不允许使用 try 语句")
-        return node
+        if node.finalbody:
+            self.error(node, "不允许使用 finally")
+        for handler in node.handlers:
+            if not all(isinstance(n, ast.Name) and n.id in _CATCHABLE for n in _handler_names(handler)):
+                self.error(handler, f"except 只能捕获 {', '.join(_CATCHABLE)}")
+        visited = self.node_contents_visit(node)
+        # Point the handlers at the real classes through names a script cannot rebind (they start with "_").
+        for handler in node.handlers:
+            for name in _handler_names(handler):
+                if isinstance(name, ast.Name):
+                    name.id = f"_catch_{name.id}_"
+        return visited
 
     def visit_With(self, node: ast.With) -> ast.AST:
         self.error(node, "不允许使用 with 语句")
@@ -135,11 +153,14 @@ def _bounded_range(*args: int) -> range:
     return r
 
 
+_safer_getattr: Callable[[Any, str], Any] = safer_getattr_raise
+
+
 def _guarded_getattr(obj: Any, name: str) -> Any:
     if name in _FORBIDDEN_ATTRIBUTES:
         raise AttributeError(f'不允许访问属性 "{name}"')
     # safer_getattr would return None for a missing attribute; a typo should fail loudly instead.
-    return safer_getattr_raise(obj, name)
+    return _safer_getattr(obj, name)
 
 
 def _inplacevar(op: str, target: Any, value: Any) -> Any:
@@ -151,8 +172,6 @@ def _apply(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 def _make_builtins() -> dict[str, Any]:
-    import builtins
-
     table = dict(safe_builtins)
     for name in _REMOVED_BUILTINS:
         table.pop(name, None)
@@ -174,6 +193,7 @@ _HELPERS: dict[str, Any] = {
     "_apply_": _apply,
     "_print_": PrintCollector,
 }
+_HELPERS.update({f"_catch_{name}_": getattr(builtins, name) for name in _CATCHABLE})
 
 
 class _Watchdog:
@@ -200,7 +220,7 @@ class _Watchdog:
             raise ScriptTimeout(f"脚本运行超过时间限制（{self.limit:g} 秒）")
 
 
-class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
+class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc, unused-ignore]
     """Spiff script environment: RestrictedPython, engine-provided functions, a time limit."""
 
     def __init__(self, functions: Mapping[str, Callable[..., Any]] | None = None, time_limit: float = 2.0) -> None:
@@ -215,23 +235,19 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
                 raise ValueError(f"invalid script function {name!r}")
         self.globals = dict(functions)
 
-    def evaluate(
-        self, expression: str, context: Mapping[str, Any], external_context: Mapping[str, Any] | None = None
-    ) -> Any:
+    def evaluate(self, expression: str, context: Mapping[str, Any], external_context: Mapping[str, Any] | None = None) -> Any:
         """Evaluate an expression (condition, timer, DMN cell) against task data."""
         source = (expression or "").strip()
-        compiled = self._compiled(source, "eval")
+        code, codes = self._compiled(source, "eval")
         namespace = self._namespace(context, external_context)
-        return self._run(compiled, namespace, "eval")
+        return self._run(code, codes, namespace, "eval")
 
-    def execute(
-        self, script: str, context: MutableMapping[str, Any], external_context: Mapping[str, Any] | None = None
-    ) -> bool:
+    def execute(self, script: str, context: MutableMapping[str, Any], external_context: Mapping[str, Any] | None = None) -> bool:
         """Run a script; the variables it assigns are written to task data only if it succeeds."""
         source = script or ""
-        compiled = self._compiled(source, "exec")
+        code, codes = self._compiled(source, "exec")
         namespace = self._namespace(context, external_context)
-        self._run(compiled, namespace, "exec")
+        self._run(code, codes, namespace, "exec")
         self._write_back(namespace, context, external_context or {})
         return True
 
@@ -240,11 +256,11 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
         raise NotImplementedError("不支持服务任务")
 
     @staticmethod
-    def _compiled(source: str, mode: Mode) -> _Compiled:
+    def _compiled(source: str, mode: Mode) -> tuple[CodeType, frozenset[CodeType]]:
         compiled = _compile(source, mode)
         if compiled.code is None:
             raise ScriptCompileError(list(compiled.problems), source)
-        return compiled
+        return compiled.code, compiled.codes
 
     def _namespace(self, context: Mapping[str, Any], external: Mapping[str, Any] | None) -> dict[str, Any]:
         clash = sorted(set(self.globals) & set(context))
@@ -257,14 +273,15 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
         namespace.update(_HELPERS)
         return namespace
 
-    def _run(self, compiled: _Compiled, namespace: dict[str, Any], mode: Mode) -> Any:
-        watchdog = _Watchdog(compiled.codes, self.time_limit)
+    def _run(self, code: CodeType, codes: frozenset[CodeType], namespace: dict[str, Any], mode: Mode) -> Any:
+        watchdog = _Watchdog(codes, self.time_limit)
         previous = sys.gettrace()
         sys.settrace(watchdog.on_call)
         try:
+            # Safe only because `code` went through the restricting policy and `namespace` holds the guards.
             if mode == "eval":
-                return eval(compiled.code, namespace)  # noqa: S307 - restricted code, guarded globals
-            exec(compiled.code, namespace)  # noqa: S102 - restricted code, guarded globals
+                return eval(code, namespace)
+            exec(code, namespace)
             return None
         except Exception:
             raise
@@ -276,9 +293,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
         finally:
             sys.settrace(previous)
 
-    def _write_back(
-        self, namespace: dict[str, Any], context: MutableMapping[str, Any], external: Mapping[str, Any]
-    ) -> None:
+    def _write_back(self, namespace: dict[str, Any], context: MutableMapping[str, Any], external: Mapping[str, Any]) -> None:
         for name, func in self.globals.items():
             if namespace.get(name) is not func:
                 raise ValueError(f"脚本不能给引擎函数 {name} 赋值或删除它")

@@ -85,8 +85,12 @@ def _open_row(uow: UnitOfWork, task_id: str) -> tuple[TaskIndex, Case]:
         done = uow.session.scalar(select(func.count()).select_from(CaseHandler).where(CaseHandler.task_id == task_id))
         raise TaskNotReady("该任务已办理完毕") if done else NotFound("任务不存在")
     case = store.lock_case(uow.session, row.case_id)
-    # Another transaction may have completed the task while we waited for the lock.
-    uow.session.refresh(row)
+    # Another transaction may have completed the task while we waited for the lock: read it again.
+    row = uow.session.scalar(
+        select(TaskIndex).where(TaskIndex.id == task_id).execution_options(populate_existing=True)
+    )
+    if row is None:
+        raise TaskNotReady("该任务已办理完毕")
     if case.status != "running":
         raise Conflict(f"案件当前状态为“{case.status}”，不能办理")
     return row, case
@@ -124,9 +128,9 @@ def complete_task(
             return _result(uow, case)
     # Only reached when the step failed: its transaction was rolled back, the case is marked in error.
     assert failed is not None
-    exc, case_id, submitted = failed
-    mark_failed(ctx, actor, case_id, exc, task_id, submitted)
-    raise exc
+    error, case_id, submitted = failed
+    mark_failed(ctx, actor, case_id, error, task_id, submitted)
+    raise error
 
 
 def mark_failed(

@@ -6,13 +6,13 @@ from datetime import date, datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.task import Task as SpiffTask
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
-from SpiffWorkflow.task import Task as SpiffTask
 
 from . import runtime, scripting
 from .calendar import parse_limit
-from .case_functions import end_of_day, case_functions, normalize
+from .case_functions import case_functions, end_of_day, normalize
 from .context import EngineContext
 from .definitions import Bundle, task_info
 from .errors import NotFound
@@ -23,7 +23,7 @@ FINISHED = ("completed", "terminated")
 
 def lock_case(session: Session, case_id: int) -> Case:
     """Load a case and lock its row for the rest of the transaction (PostgreSQL; SQLite locks the file)."""
-    case = session.scalar(select(Case).where(Case.id == case_id).with_for_update())
+    case = session.scalar(select(Case).where(Case.id == case_id).with_for_update(of=Case))
     if case is None:
         raise NotFound(f"案件 {case_id} 不存在")
     return case

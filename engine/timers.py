@@ -11,7 +11,7 @@ from .context import EngineContext
 from .errors import ScriptFailed
 from .models import Case
 from .policy import SYSTEM
-from .services import record_event, mark_failed
+from .services import mark_failed, record_event
 from .uow import UnitOfWork
 
 
@@ -42,7 +42,7 @@ def fire_case(ctx: EngineContext, case_id: int) -> bool:
     Raises: ScriptFailed (the case is marked in error).
     """
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        case = uow.session.scalar(select(Case).where(Case.id == case_id).with_for_update(skip_locked=True))
+        case = uow.session.scalar(select(Case).where(Case.id == case_id).with_for_update(skip_locked=True, of=Case))
         if case is None or case.status != "running" or case.next_timer_at is None or case.next_timer_at > uow.now:
             return False
         bundle, workflow = store.load_workflow(ctx, uow.session, case)

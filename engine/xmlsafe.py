@@ -41,11 +41,10 @@ def parse_xml(content: bytes, file_name: str, max_bytes: int = MAX_BYTES) -> etr
     try:
         tree = etree.ElementTree(etree.fromstring(content, _parser()))
     except etree.XMLSyntaxError as exc:
-        line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
-        raise ModelInvalid([Problem(file_name, line, f"XML 格式错误：{exc.msg}")]) from exc
+        where = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
+        raise ModelInvalid([Problem(file_name, where, f"XML 格式错误：{exc.msg}")]) from exc
     # The byte check misses non-ASCII-compatible encodings (UTF-16); lxml's view is authoritative.
     docinfo = tree.docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise ModelInvalid([Problem(file_name, 1, _DOCTYPE_REASON)])
     return tree
-

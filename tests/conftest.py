@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import time_machine
+from argon2 import PasswordHasher
 from sqlalchemy import text
 
 from engine import users
@@ -26,7 +27,7 @@ from engine.uow import UnitOfWork
 PG_URL = os.environ.get("DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL.startswith("postgresql") else [])
 SHARED_BUNDLES = BundleCache()
-START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday, clear of holidays
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, clear of holidays
 
 
 class FrozenClock(SystemClock):
@@ -103,6 +104,12 @@ PEOPLE: dict[str, tuple[list[str], str | None]] = {
     "orgdept": (["org_dept"], None),
     "owner": (["process_owner"], None),
 }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Production hashing costs ~50 ms per password; tests create many users.
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture

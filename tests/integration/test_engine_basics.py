@@ -18,7 +18,7 @@ from engine.policy import SYSTEM, Actor
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-def mini_files(script: str = "doubled = (amount or 0) * 2") -> dict[str, bytes]:
+def mini_files(script: str = "doubled = 2 * len(title)") -> dict[str, bytes]:
     """The small test process with the given script in its script task."""
     bpmn = (FIXTURES / "mini" / "mini.bpmn").read_text(encoding="utf-8").replace("SCRIPT", script)
     return {

@@ -60,14 +60,10 @@ def test_unknown_year_is_provisional_until_schedule_imported(cal: WorkingCalenda
     # Mon–Fri fallback: Jan 1 2027 (a Friday) is counted as a working day.
     assert guessed == Deadline(datetime(2027, 1, 7, 15, 59, 59, tzinfo=UTC), provisional=True)
 
-    schedule = load_schedule_json(
-        {"year": 2027, "holidays": ["2027-01-01", "2027-01-02", "2027-01-03"], "workdays": []}
-    )
+    schedule = load_schedule_json({"year": 2027, "holidays": ["2027-01-01", "2027-01-02", "2027-01-03"], "workdays": []})
     known = WorkingCalendar(schedules={2027: schedule})
     assert known.is_known_year(2027)
-    assert known.deadline(start, 10, "working_days") == Deadline(
-        datetime(2027, 1, 8, 15, 59, 59, tzinfo=UTC), provisional=False
-    )
+    assert known.deadline(start, 10, "working_days") == Deadline(datetime(2027, 1, 8, 15, 59, 59, tzinfo=UTC), provisional=False)
 
 
 def test_deadline_within_known_years_is_not_provisional(cal: WorkingCalendar) -> None:

@@ -228,6 +228,9 @@ ESCAPES = [
     "raise SystemExit(1)",
     "raise KeyboardInterrupt()",
     "try:\n    leak = 1\nexcept Exception:\n    pass",
+    "try:\n    leak = 1\nexcept:\n    pass",
+    "try:\n    leak = 1\nfinally:\n    pass",
+    "with open('x') as f:\n    leak = 1",
     "class A:\n    pass\nleak = A",
     "leak = globals()",
     "leak = type(1)",
@@ -268,6 +271,35 @@ def test_infinite_loop_stops_at_time_limit(script: str) -> None:
     assert time.monotonic() - began < 2
     assert "时间限制" in str(caught.value)
     assert script_task(wf).state == TaskState.ERROR
+
+
+def test_try_except_for_missing_variables() -> None:
+    script = """
+try:
+    reviewed = reviewed == True
+except NameError:
+    reviewed = False
+try:
+    first = items[0]
+except (IndexError, KeyError) as exc:
+    first = None
+    problem = str(exc)
+"""
+    assert end_data(run_script(script, {"items": []})) == {
+        "items": [],
+        "reviewed": False,
+        "first": None,
+        "problem": "list index out of range",
+    }
+
+
+def test_timeout_cannot_be_caught_even_by_rebinding_a_name() -> None:
+    # Once the trace function has raised, CPython drops it: a handler that caught the timeout would run unchecked.
+    script = "NameError = Exception\ntry:\n    while True:\n        pass\nexcept NameError:\n    while True:\n        pass"
+    began = time.monotonic()
+    with pytest.raises(ScriptTimeout):
+        RestrictedEnvironment(time_limit=0.2).execute(script, {})
+    assert time.monotonic() - began < 2
 
 
 def test_time_limit_restores_previous_trace_function() -> None:
@@ -314,7 +346,9 @@ def test_gateway_condition_uses_environment() -> None:
         wf = start(gateway_process("is_big(amount)"), env, {"amount": amount})
         wf.do_engine_steps()
         assert wf.completed
-        assert [t.task_spec.name for t in wf.get_tasks(state=TaskState.COMPLETED) if t.task_spec.name.startswith("end_")] == [taken]
+        assert [t.task_spec.name for t in wf.get_tasks(state=TaskState.COMPLETED) if t.task_spec.name.startswith("end_")] == [
+            taken
+        ]
 
 
 def test_gateway_condition_escape_refused() -> None:
@@ -368,3 +402,7 @@ def test_check_source() -> None:
     assert check_source("a = 1\nimport os", "exec") == ["第 2 行：不允许 import"]
     assert check_source("x = ", "exec")[0].startswith("第 1 行：SyntaxError")
     assert check_source("x = 1", "eval")
+    assert check_source("try:\n    x = y\nexcept BaseException:\n    x = 0", "exec") == [
+        "第 3 行：except 只能捕获 ArithmeticError, AttributeError, IndexError, KeyError, LookupError, NameError, "
+        "TypeError, ValueError, ZeroDivisionError"
+    ]
