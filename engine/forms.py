@@ -374,4 +374,9 @@ def validate_submission(
         raise FormInvalid(errors)
     names = {f"f{i}": fd.key for i, fd in enumerate(form.fields)}
     # date covers datetime; only the datetime fields load as objects, lists hold plain options.
-    return {names[a]: v.isoformat() if isinstance(v, (date, time)) else v for a, v in loaded.items()}
+    clean = {names[a]: v.isoformat() if isinstance(v, (date, time)) else v for a, v in loaded.items()}
+    # A browser posts nothing for an unticked box: it means "no", and conditions can rely on the key.
+    for fd in form.fields:
+        if fd.type == "checkbox" and not fd.readonly and fd.key not in clean:
+            clean[fd.key] = False
+    return clean

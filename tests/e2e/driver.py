@@ -1,0 +1,147 @@
+"""Drives cases of the shipped procedure through the engine's services, as the people of each group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from engine import queries, services
+from engine.context import EngineContext
+from engine.models import Case, TaskIndex
+from engine.policy import Actor
+
+APPLICATION: dict[str, Any] = {
+    "cadre_name": "张明",
+    "cadre_unit": "示例区发展和改革局",
+    "cadre_position": "副局长",
+    "matter": "产业园区招商政策先行先试",
+    "matter_date": "2025-11-03",
+    "facts": "在上级政策未明确前，经局党组集体研究先行试点，造成部分资金延期拨付。",
+    "loss_amount": 12000,
+    "domain": "investment_promotion",
+    "circumstance": "pilot_reform",
+    "evidence_list": "党组会议纪要；试点方案；整改报告",
+}
+
+LOOKS_EXEMPT: dict[str, Any] = {
+    "motive": "public_unintentional", "duty": "diligent", "basis": "pilot_or_no_rule",
+    "decision_process": "collective_documented", "attitude": "active_remedy", "consequence": "minor",
+    "exclusions": [], "report_false": False,
+}
+LOOKS_MITIGATE = {**LOOKS_EXEMPT, "consequence": "serious"}
+LOOKS_NOT_TOLERATED = {**LOOKS_EXEMPT, "exclusions": ["private_gain"]}
+LOOKS_UNCLEAR = {**LOOKS_EXEMPT, "motive": "unclear"}
+
+
+@dataclass
+class CaseRun:
+    """One case of the procedure and the people who work on it."""
+
+    ctx: EngineContext
+    people: dict[str, Actor]
+    case_id: int
+
+    def tasks(self) -> list[TaskIndex]:
+        """The case's open tasks, from the task index."""
+        with self.ctx.sessions() as s:
+            return list(s.scalars(select(TaskIndex).where(TaskIndex.case_id == self.case_id).order_by(TaskIndex.created_at)))
+
+    def open_ids(self) -> list[str]:
+        """BPMN ids of the open tasks."""
+        return sorted(t.bpmn_id for t in self.tasks())
+
+    def task(self, bpmn_id: str, candidate: str | None = None) -> TaskIndex:
+        """The one open task with this BPMN id (for per-person tasks, that person's)."""
+        found = [t for t in self.tasks() if t.bpmn_id == bpmn_id and (candidate is None or t.candidate == candidate)]
+        assert len(found) == 1, f"expected one open {bpmn_id}, open: {self.open_ids()}"
+        return found[0]
+
+    def do(self, who: str, bpmn_id: str, data: dict[str, Any], per_person: bool = False) -> services.StepResult:
+        """Claim and complete a task as `who` through the services (state saved and reloaded each time)."""
+        actor = self.people[who]
+        row = self.task(bpmn_id, actor.username if per_person else None)
+        services.claim_task(self.ctx, actor, row.id)
+        return services.complete_task(self.ctx, actor, row.id, data)
+
+    def case(self) -> Case:
+        """The case row."""
+        with self.ctx.sessions() as s:
+            case = s.get(Case, self.case_id)
+            assert case is not None
+            return case
+
+    def data(self) -> dict[str, Any]:
+        """The case data as a supervisor reads it."""
+        with self.ctx.sessions() as s:
+            return queries.case_view(self.ctx, s, self.people["supervisor"], self.case_id)["data"]
+
+    # Stages -----------------------------------------------------------------
+
+    def accept(self) -> None:
+        """Intake accepts the application."""
+        self.do("intake", "acceptance_review", {"jurisdiction_ok": True, "materials_complete": True,
+                                                 "acceptance": "accept", "acceptance_reason": "属于管辖范围，材料齐全"})
+
+    def triage(self, procedure: str) -> None:
+        """Intake chooses the simple or the ordinary procedure."""
+        self.do("intake", "triage", {"procedure": procedure, "triage_reason": "依据事实和损失情况分流"})
+
+    def investigate(self, looks: dict[str, Any], action: str = "report", who: str = "investigator") -> None:
+        """The investigator reports the six looks (or asks for an extension)."""
+        self.do(who, "investigation", {"methods": ["document_review", "interviews"], "findings": "查明事实如下……",
+                                        **looks, "investigation_action": action})
+
+    def propose(self, outcome: str) -> None:
+        """The investigator confirms the recommended outcome."""
+        self.do("investigator", "outcome_proposal", {"proposed_outcome": outcome, "rectification_measures": "完善制度"})
+
+    def convene(self, attendees: list[str]) -> None:
+        """The chair convenes the ruling meeting with these attendees."""
+        self.do("chair", "convene_meeting", {"meeting_date": "2026-04-20", "attendees": attendees})
+
+    def vote(self, votes: dict[str, str]) -> None:
+        """Each attending member casts their own vote."""
+        for member, vote in votes.items():
+            self.do(member, "cast_vote", {"vote": vote}, per_person=True)
+
+    def issue_ruling(self, outcome: str, rectification: bool) -> None:
+        """The chair signs the ruling letter."""
+        extra = {"rectification_requirements": "健全资金拨付审批制度", "rectification_deadline": "2026-06-30"} if rectification else {}
+        self.do("chair", "issue_ruling", {"ruling_facts": "经调查核实……", "ruling_basis": "依据容错纠错实施办法",
+                                          "outcome": outcome, "minutes": "会议纪要", "rectification_required": rectification,
+                                          **extra})
+
+    def feedback(self) -> None:
+        """Intake sends the feedback notice and files with the organization department."""
+        self.do("intake", "send_feedback", {"notice_sent_date": "2026-04-25", "notice_text": "反馈通知",
+                                            "filed_with_org_dept": True})
+
+    def no_appeal(self) -> None:
+        """The applicant organization does not appeal."""
+        self.do("applicant", "decide_appeal", {"appeal": False})
+
+    def rectify(self, accepted: bool) -> None:
+        """The applicant reports rectification and the supervisor verifies it."""
+        self.do("applicant", "report_rectification", {"rectification_report": "已完成整改", "completed_date": "2026-06-01"})
+        self.do("supervisor", "verify_rectification", {"rectification_accepted": accepted,
+                                                       "verification_comment": "符合要求" if accepted else "需补充制度文件"})
+
+
+def apply(ctx: EngineContext, people: dict[str, Actor], **changes: Any) -> CaseRun:
+    """The applicant organization files an application."""
+    result = services.start_case(ctx, people["applicant"], "rcjc_case", "application", {**APPLICATION, **changes})
+    return CaseRun(ctx, people, result.case_id)
+
+
+def to_ruling_meeting(run: CaseRun, looks: dict[str, Any], outcome: str) -> None:
+    """Accept, take the ordinary procedure, investigate and propose: the chair can convene."""
+    run.accept()
+    run.triage("ordinary")
+    run.investigate(looks)
+    assert run.data()["recommended_outcome"] == outcome
+    run.propose(outcome)
+
+
+ALL_MEMBERS = ["committee1", "committee2", "committee3"]

@@ -1,0 +1,158 @@
+"""Entry, prior-ruling check, acceptance, triage, simple review and investigation, every branch."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from engine import services
+from engine.context import EngineContext
+from engine.errors import Conflict, Forbidden
+from engine.policy import Actor
+from engine.timers import fire_due_timers
+
+from .driver import (
+    ALL_MEMBERS, APPLICATION, LOOKS_EXEMPT, LOOKS_UNCLEAR, CaseRun, apply, to_ruling_meeting,
+)
+
+
+def finish_exempt_case(run: CaseRun) -> None:
+    """Carry a case through the ordinary procedure to a closed EXEMPT ruling without rectification."""
+    to_ruling_meeting(run, LOOKS_EXEMPT, "EXEMPT")
+    run.convene(ALL_MEMBERS)
+    run.vote({m: "agree" for m in ALL_MEMBERS})
+    run.issue_ruling("EXEMPT", rectification=False)
+    run.feedback()
+    run.do("orgdept", "apply_result", {"result_application_note": "不作负面评价", "no_negative_effect": True})
+    run.no_appeal()
+    assert run.case().status == "completed"
+
+
+def test_refused_application_ends_with_reasons(deployed: EngineContext, people: dict[str, Actor]) -> None:
+    run = apply(deployed, people)
+    assert run.open_ids() == ["acceptance_review"]
+    assert run.task("acceptance_review").due_at is not None  # 10 working days from filing
+    run.do("intake", "acceptance_review", {"acceptance": "refuse", "acceptance_reason": "不属于本机关管辖"})
+    case = run.case()
+    assert (case.status, case.closure) == ("completed", "refused")
+
+
+def test_supplement_then_accepted(deployed: EngineContext, people: dict[str, Actor]) -> None:
+    run = apply(deployed, people)
+    run.do("intake", "acceptance_review", {"acceptance": "supplement", "acceptance_reason": "缺少会议纪要",
+                                           "supplement_request": "请补充党组会议纪要"})
+    assert run.open_ids() == ["supplement"]
+    run.do("applicant", "supplement", {"supplement_materials": "已补充会议纪要"})
+    assert run.open_ids() == ["acceptance_review"]
+    run.accept()
+    assert run.open_ids() == ["triage"]
+
+
+def test_supplement_delivered_by_message(deployed: EngineContext, people: dict[str, Actor]) -> None:
+    run = apply(deployed, people)
+    run.do("intake", "acceptance_review", {"acceptance": "supplement", "acceptance_reason": "缺材料"})
+    with pytest.raises(Conflict):
+        services.deliver_message(deployed, people["intake"], run.case_id, "no_such_message", {})
+    services.deliver_message(deployed, people["intake"], run.case_id, "supplement_received", {"files": ["纪要.pdf"]})
+    assert run.open_ids() == ["acceptance_review"]
+
+
+def test_supplement_not_received_in_time_closes_the_case(
+    deployed: EngineContext, people: dict[str, Actor], clock: object
+) -> None:
+    run = apply(deployed, people)
+    run.do("intake", "acceptance_review", {"acceptance": "supplement", "acceptance_reason": "缺材料"})
+    assert fire_due_timers(deployed).fired == []  # nothing is due yet
+    clock.advance(timedelta(days=13))  # type: ignore[attr-defined]  # 9 working days: still open
+    assert fire_due_timers(deployed).fired == []
+    clock.advance(timedelta(days=2))  # type: ignore[attr-defined]  # past the 10th working day
+    assert fire_due_timers(deployed).fired == [run.case_id]
+    case = run.case()
+    assert (case.status, case.closure) == ("completed", "supplement_lapsed")
+
+
+def test_pre_check_not_applicable_and_applicable(deployed: EngineContext, people: dict[str, Actor]) -> None:
+    pre = {k: v for k, v in APPLICATION.items() if k != "evidence_list"} | {"accountability_case_no": "问责〔2026〕3号"}
+    for may_apply in (False, True):
+        started = services.start_case(deployed, people["accountability"], "rcjc_case", "pre_check", pre)
+        run = CaseRun(deployed, people, started.case_id)
+        assert run.open_ids() == ["pre_check_review"]
+        run.do("accountability", "pre_check_review", {"tolerance_may_apply": may_apply, "circumstance": "pilot_reform",
+                                                      "pre_check_reason": "前置审查意见"})
+        if may_apply:
+            assert run.open_ids() == ["acceptance_review"]
+            assert run.data()["entry"] == "pre_check"
+        else:
+            assert (run.case().status, run.case().closure) == ("completed", "not_applicable")
+
+
+def test_the_applicant_cannot_use_the_accountability_entry(deployed: EngineContext, people: dict[str, Actor]) -> None:
+    with pytest.raises(Forbidden):
+        services.start_case(deployed, people["applicant"], "rcjc_case", "pre_check", APPLICATION)
+
+
+def test_prior_ruling_found_closes_without_new_evidence(deployed: EngineContext, people: dict[str, Actor]) -> None:
+    finish_exempt_case(apply(deployed, people))
+    again = apply(deployed, people, matter="  产业园区招商政策先行先试 ")
+    assert again.open_ids() == ["prior_ruling_review"]
+    assert again.data()["prior_ruling_id"]
+    again.do("intake", "prior_ruling_review", {"new_evidence": False, "prior_review_note": "无新证据，不再重翻旧账"})
+    assert (again.case().status, again.case().closure) == ("completed", "prior_ruling")
+    third = apply(deployed, people)
+    third.do("intake", "prior_ruling_review", {"new_evidence": True, "prior_review_note": "提交了新的证据"})
+    assert third.open_ids() == ["acceptance_review"]
+
+
+def test_simple_review_to_closed_case(deployed: EngineContext, people: dict[str, Actor]) -> None:
+    run = apply(deployed, people)
+    run.accept()
+    run.triage("simple")
+    assert run.open_ids() == ["simple_review"]
+    run.do("investigator", "simple_review", {"facts_disputed": False, **LOOKS_EXEMPT, "review_note": "事实清楚"})
+    assert run.data()["recommended_outcome"] == "EXEMPT"
+    run.do("chair", "simple_ruling", {"outcome": "EXEMPT", "ruling_basis": "简易程序裁定", "rectification_required": False})
+    run.feedback()
+    run.do("orgdept", "apply_result", {"result_application_note": "不作负面评价", "no_negative_effect": True})
+    run.no_appeal()
+    assert (run.case().status, run.case().outcome) == ("completed", "EXEMPT")
+
+
+def test_simple_review_switches_to_ordinary_when_facts_are_disputed(
+    deployed: EngineContext, people: dict[str, Actor]
+) -> None:
+    run = apply(deployed, people)
+    run.accept()
+    run.triage("simple")
+    run.do("investigator", "simple_review", {"facts_disputed": True, **LOOKS_EXEMPT, "review_note": "当事人对事实有异议"})
+    assert run.open_ids() == ["investigation"]
+    assert run.data()["procedure"] == "ordinary"
+
+
+def test_investigation_extension_approved_and_refused(
+    deployed: EngineContext, people: dict[str, Actor], clock: object
+) -> None:
+    for approved, next_task in ((True, "investigation_extended"), (False, "investigation_final")):
+        run = apply(deployed, people, matter=f"延期测试 {approved}")
+        run.accept()
+        run.triage("ordinary")
+        first_due = run.task("investigation").due_at
+        clock.advance(timedelta(days=20))  # type: ignore[attr-defined]  # the extension is asked for late in the month
+        run.investigate(LOOKS_EXEMPT, action="request_extension")
+        assert run.open_ids() == ["extension_approval"]
+        run.do("chair", "extension_approval", {"extension_approved": approved, "extension_reason": "需走访调查"})
+        assert run.open_ids() == [next_task]
+        task = run.task(next_task)
+        if approved:
+            assert task.due_at and first_due and task.due_at > first_due  # the extension moves the deadline
+        run.do("investigator", next_task, {"methods": ["site_visit"], "findings": "补充调查", **LOOKS_EXEMPT})
+        assert run.open_ids() == ["outcome_proposal"]
+
+
+def test_unclear_motive_goes_back_for_more_investigation(deployed: EngineContext, people: dict[str, Actor]) -> None:
+    run = apply(deployed, people)
+    run.accept()
+    run.triage("ordinary")
+    run.investigate(LOOKS_UNCLEAR)
+    assert run.open_ids() == ["investigation"]
+    assert "recommended_outcome" not in run.data()
