@@ -25,6 +25,13 @@ from .demo import DEMO_PASSWORD, DEMO_USERS
 from .settings import build_context
 
 
+def _context() -> EngineContext:
+    """An engine context whose database connections are closed when the command ends."""
+    ctx = build_context()
+    click.get_current_context().call_on_close(ctx.db.dispose)
+    return ctx
+
+
 @click.group()
 def main() -> None:
     """rcjc — 容错纠错 workflow system."""
@@ -34,7 +41,7 @@ def main() -> None:
 @click.option("--demo", is_flag=True, help="Add one demo user per group.")
 def init(demo: bool) -> None:
     """Create or upgrade the schema and deploy the shipped processes and forms if they changed."""
-    ctx = build_context()
+    ctx = _context()
     schema.upgrade(ctx.db)
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         users.ensure_groups(uow.session)
@@ -72,7 +79,7 @@ def users_group() -> None:
 def users_add(name: str, groups: tuple[str, ...], unit: str | None, display_name: str | None) -> None:
     """Add a user; the password is read from standard input."""
     password = sys.stdin.readline().rstrip("\n")
-    ctx = build_context()
+    ctx = _context()
     try:
         with UnitOfWork(ctx.sessions, ctx.clock) as uow:
             users.create_user(uow.session, name, password, groups, uow.now, unit, display_name)
@@ -87,7 +94,7 @@ def users_add(name: str, groups: tuple[str, ...], unit: str | None, display_name
 def validate(paths: tuple[Path, ...]) -> None:
     """Check BPMN, DMN and form files; print file:line: reason for each problem and exit 1 if any."""
     files, origin = collect(paths)
-    problems = validate_files(build_context(), files)
+    problems = validate_files(_context(), files)
     for p in problems:
         click.echo(f"{origin.get(p.file, p.file)}:{p.line or 0}: {p.reason}")
     if problems:
@@ -100,7 +107,7 @@ def validate(paths: tuple[Path, ...]) -> None:
 def deploy_cmd(paths: tuple[Path, ...]) -> None:
     """Deploy files as a new immutable version (nothing happens when the same content is deployed)."""
     files, origin = collect(paths)
-    result = _deploy_or_exit(build_context(), files, origin)
+    result = _deploy_or_exit(_context(), files, origin)
     click.echo(("deployed" if result.created else "already deployed") + f": bundle {result.bundle_hash[:12]} " +
                ", ".join(f"{p} v{v}" for p, v in sorted(result.versions.items())))
 
@@ -119,7 +126,7 @@ def _deploy_or_exit(ctx: EngineContext, files: dict[str, bytes], origin: dict[st
 @click.option("--once", is_flag=True, help="Sweep once and exit.")
 def worker(interval: float, once: bool) -> None:
     """Fire due timers until stopped."""
-    ctx = build_context()
+    ctx = _context()
     stop = threading.Event()
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:
@@ -147,7 +154,7 @@ def audit_group() -> None:
 @click.argument("case", required=False, type=int)
 def audit_verify(case: int | None) -> None:
     """Verify the hash chains (of one case, or all); exit 1 when any event was edited or removed."""
-    ctx = build_context()
+    ctx = _context()
     with ctx.sessions() as session:
         reports = audit.verify(session, case)
     bad = [r for r in reports if not r.ok]

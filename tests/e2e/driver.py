@@ -108,7 +108,9 @@ class CaseRun:
 
     def issue_ruling(self, outcome: str, rectification: bool) -> None:
         """The chair signs the ruling letter."""
-        extra = {"rectification_requirements": "健全资金拨付审批制度", "rectification_deadline": "2026-06-30"} if rectification else {}
+        extra = {"rectification_requirements": "健全资金拨付审批制度", "rectification_deadline": "2026-06-30"}
+        if not rectification:
+            extra = {}
         self.do("chair", "issue_ruling", {"ruling_facts": "经调查核实……", "ruling_basis": "依据容错纠错实施办法",
                                           "outcome": outcome, "minutes": "会议纪要", "rectification_required": rectification,
                                           **extra})

@@ -13,7 +13,13 @@ from engine.policy import Actor
 from engine.timers import fire_due_timers
 
 from .driver import (
-    ALL_MEMBERS, APPLICATION, LOOKS_EXEMPT, LOOKS_UNCLEAR, CaseRun, apply, to_ruling_meeting,
+    ALL_MEMBERS,
+    APPLICATION,
+    LOOKS_EXEMPT,
+    LOOKS_UNCLEAR,
+    CaseRun,
+    apply,
+    to_ruling_meeting,
 )
 
 
