@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/rcjc serve --host 127.0.0.1 --port 5000
 
 test: $(STAMP)
-	$(BIN)/ruff check engine webapp tests bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy engine
 	$(BIN)/pytest -q
 
