@@ -27,6 +27,7 @@ class EngineContext:
     clock: Clock = field(default_factory=SystemClock)
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
     bundles: BundleCache = field(default_factory=BundleCache)
+    bundle_hashes: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def create(cls, url: str, config: EngineConfig, clock: Clock | None = None) -> EngineContext:
@@ -42,10 +43,13 @@ class EngineContext:
 
     def bundle(self, session: Session, deployment_id: int) -> Bundle:
         """The parsed bundle of a deployment, from the cache or parsed from its stored files."""
-        deployment = session.get(Deployment, deployment_id)
-        if deployment is None:
-            raise LookupError(f"deployment {deployment_id} missing")
-        cached = self.bundles.get(deployment.bundle_hash)
+        bundle_hash = self.bundle_hashes.get(deployment_id)
+        if bundle_hash is None:
+            bundle_hash = session.scalar(select(Deployment.bundle_hash).where(Deployment.id == deployment_id))
+            if bundle_hash is None:
+                raise LookupError(f"deployment {deployment_id} missing")
+            self.bundle_hashes[deployment_id] = bundle_hash  # deployments are immutable
+        cached = self.bundles.get(bundle_hash)
         if cached is not None:
             return cached
         files = {

@@ -54,8 +54,9 @@ class Deployment(Base):
     bundle_hash: Mapped[str] = mapped_column(String(64), unique=True)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deployed_by: Mapped[str] = mapped_column(String(80))
+    # Loaded only when asked for: a case's bundle comes from the parsed-bundle cache, not from these rows.
     files: Mapped[list[DeploymentFile]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="DeploymentFile.name"
+        cascade="all, delete-orphan", lazy="select", order_by="DeploymentFile.name"
     )
 
 
