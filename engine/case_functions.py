@@ -59,7 +59,7 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
     def find_prior_ruling(cadre_name: str, matter: str) -> int | None:
         query = (
             select(Ruling.id)
-            .where(Ruling.cadre_name == _norm(cadre_name), Ruling.matter == _norm(matter))
+            .where(Ruling.cadre_name == normalize(cadre_name), Ruling.matter == normalize(matter))
             .order_by(Ruling.decided_at.desc())
             .limit(1)
         )
@@ -82,9 +82,7 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
     }
 
 
-def _norm(text: str) -> str:
+def normalize(text: str) -> str:
     """Names and matters are compared with their white space folded."""
     return " ".join(str(text or "").split())
 
-
-normalize = _norm

@@ -35,7 +35,7 @@ def _run_steps(workflow: BpmnWorkflow) -> None:
         workflow.do_engine_steps()
     # Anything a model's script, condition, decision or timer expression raises fails the step;
     # the caller rolls the transaction back so the stored state never contains a half-run step.
-    except (SpiffWorkflowException, Exception) as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001
         raise _steps_failed(exc) from exc
 
 
@@ -73,7 +73,7 @@ def complete(workflow: BpmnWorkflow, task: SpiffTask, data: Mapping[str, Any]) -
     task.data.update(data)
     try:
         task.run()
-    except (SpiffWorkflowException, Exception) as exc:  # noqa: BLE001 - same reasoning as _run_steps
+    except Exception as exc:  # noqa: BLE001 - same reasoning as _run_steps
         raise _steps_failed(exc) from exc
     _run_steps(workflow)
 

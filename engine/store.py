@@ -7,7 +7,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task as SpiffTask
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import runtime, scripting
@@ -132,7 +132,3 @@ def _register_ruling(session: Session, case: Case, data: dict[str, Any], now: da
         session.add(Ruling(case_id=case.id, kind="clarification", cadre_name=cadre, matter=matter,
                            outcome=None, decided_at=now))
 
-
-def remove_task_index(session: Session, case_id: int) -> None:
-    """Drop every task index row of a case (it ended or was terminated)."""
-    session.execute(delete(TaskIndex).where(TaskIndex.case_id == case_id))

@@ -147,3 +147,14 @@ def to_ruling_meeting(run: CaseRun, looks: dict[str, Any], outcome: str) -> None
 
 
 ALL_MEMBERS = ["committee1", "committee2", "committee3"]
+
+
+def close_exempt_without_appeal(run: CaseRun, looks: dict[str, Any] = LOOKS_EXEMPT) -> None:
+    """From application to an EXEMPT ruling, fed back and filed, with no appeal and no rectification."""
+    to_ruling_meeting(run, looks, "EXEMPT")
+    run.convene(ALL_MEMBERS)
+    run.vote({m: "agree" for m in ALL_MEMBERS})
+    run.issue_ruling("EXEMPT", rectification=False)
+    run.feedback()
+    run.do("orgdept", "apply_result", {"result_application_note": "不作负面评价", "no_negative_effect": True})
+    run.no_appeal()

@@ -9,22 +9,11 @@ from engine.context import EngineContext
 from engine.errors import FormInvalid
 from engine.policy import Actor
 
-from .driver import ALL_MEMBERS, LOOKS_EXEMPT, CaseRun, apply, to_ruling_meeting
+from .driver import LOOKS_EXEMPT, CaseRun, apply, close_exempt_without_appeal
 
 REPORT = {"cadre_name": "张明", "cadre_unit": "示例区发展和改革局", "matter": "产业园区招商政策先行先试",
           "report_summary": "举报其违规拨付资金", "report_finding": "false", "harm": ["selection"],
           "re_reported": False, "harm_scope": "public"}
-
-
-def ruled_case_with_false_report(run: CaseRun) -> None:
-    """An EXEMPT ruling whose investigation found the triggering report untrue."""
-    to_ruling_meeting(run, {**LOOKS_EXEMPT, "report_false": True}, "EXEMPT")
-    run.convene(ALL_MEMBERS)
-    run.vote({m: "agree" for m in ALL_MEMBERS})
-    run.issue_ruling("EXEMPT", rectification=False)
-    run.feedback()
-    run.do("orgdept", "apply_result", {"result_application_note": "不作负面评价", "no_negative_effect": True})
-    run.no_appeal()
 
 
 def clarify(run: CaseRun, consent: str, forms: list[str], intent: str) -> None:
@@ -44,7 +33,7 @@ def test_clarification_with_consent_and_a_malicious_reporter_referred(
     deployed: EngineContext, people: dict[str, Actor]
 ) -> None:
     run = apply(deployed, people)
-    ruled_case_with_false_report(run)
+    close_exempt_without_appeal(run, {**LOOKS_EXEMPT, "report_false": True})
     assert run.open_ids() == ["register_clarification"]
     run.do("intake", "register_clarification", REPORT)
     assert run.data()["clarify"] == "clarify"
@@ -57,7 +46,7 @@ def test_clarification_with_consent_and_a_malicious_reporter_referred(
 
 def test_without_consent_no_public_clarification(deployed: EngineContext, people: dict[str, Actor]) -> None:
     run = apply(deployed, people)
-    ruled_case_with_false_report(run)
+    close_exempt_without_appeal(run, {**LOOKS_EXEMPT, "report_false": True})
     run.do("intake", "register_clarification", REPORT)
     run.do("intake", "consult_cadre", {"cadre_consent": "disagree", "consent_note": "不同意公开"})
     run.do("chair", "approve_clarification", {"clarification_approved": True, "approval_note": "同意"})

@@ -13,26 +13,13 @@ from engine.policy import Actor
 from engine.timers import fire_due_timers
 
 from .driver import (
-    ALL_MEMBERS,
     APPLICATION,
     LOOKS_EXEMPT,
     LOOKS_UNCLEAR,
     CaseRun,
     apply,
-    to_ruling_meeting,
+    close_exempt_without_appeal,
 )
-
-
-def finish_exempt_case(run: CaseRun) -> None:
-    """Carry a case through the ordinary procedure to a closed EXEMPT ruling without rectification."""
-    to_ruling_meeting(run, LOOKS_EXEMPT, "EXEMPT")
-    run.convene(ALL_MEMBERS)
-    run.vote({m: "agree" for m in ALL_MEMBERS})
-    run.issue_ruling("EXEMPT", rectification=False)
-    run.feedback()
-    run.do("orgdept", "apply_result", {"result_application_note": "不作负面评价", "no_negative_effect": True})
-    run.no_appeal()
-    assert run.case().status == "completed"
 
 
 def test_refused_application_ends_with_reasons(deployed: EngineContext, people: dict[str, Actor]) -> None:
@@ -99,7 +86,9 @@ def test_the_applicant_cannot_use_the_accountability_entry(deployed: EngineConte
 
 
 def test_prior_ruling_found_closes_without_new_evidence(deployed: EngineContext, people: dict[str, Actor]) -> None:
-    finish_exempt_case(apply(deployed, people))
+    first = apply(deployed, people)
+    close_exempt_without_appeal(first)
+    assert first.case().status == "completed"
     again = apply(deployed, people, matter="  产业园区招商政策先行先试 ")
     assert again.open_ids() == ["prior_ruling_review"]
     assert again.data()["prior_ruling_id"]
