@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from .models import AuditEvent, Case
+from .models import AuditEvent, Case, table
 
 GENESIS = "0" * 64
 SYSTEM_CHAIN = "system"
@@ -22,21 +22,33 @@ def case_chain(case_id: int) -> str:
     return f"case:{case_id}"
 
 
-def _digest(event: AuditEvent) -> str:
-    body = {
-        "chain": event.chain,
-        "seq": event.seq,
-        "case_id": event.case_id,
-        "event": event.event,
-        "actor": event.actor,
-        "at": event.at.isoformat(),
-        "task_id": event.task_id,
-        "bpmn_id": event.bpmn_id,
-        "details": event.details,
-        "prev_hash": event.prev_hash,
-    }
+HASHED = ("chain", "seq", "case_id", "event", "actor", "at", "task_id", "bpmn_id", "details", "prev_hash")
+
+
+def _digest(fields: dict[str, Any]) -> str:
+    body = {name: fields[name] for name in HASHED}
+    body["at"] = body["at"].isoformat()
     text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Link:
+    """The end of a chain: the newest event's number and hash."""
+
+    seq: int
+    hash: str
+
+
+START = Link(0, GENESIS)
+
+
+def last_link(session: Session, chain: str) -> Link:
+    """The newest event of a chain, read from the events themselves."""
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.chain == chain).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return Link(last.seq, last.hash) if last else START
 
 
 def append(
@@ -46,32 +58,30 @@ def append(
     event: str,
     actor: str,
     at: datetime,
+    prev: Link | None = None,
     case_id: int | None = None,
     task_id: str | None = None,
     bpmn_id: str | None = None,
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append one event to a chain; the caller holds the lock that orders the chain (the case row)."""
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.chain == chain).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    row = AuditEvent(
-        chain=chain,
-        seq=(last.seq + 1) if last else 1,
-        case_id=case_id,
-        event=event,
-        actor=actor,
-        at=at,
-        task_id=task_id,
-        bpmn_id=bpmn_id,
+) -> Link:
+    """Append one event after `prev` (read from the chain when not given); the caller holds the chain's lock."""
+    prev = prev or last_link(session, chain)
+    fields: dict[str, Any] = {
+        "chain": chain,
+        "seq": prev.seq + 1,
+        "case_id": case_id,
+        "event": event,
+        "actor": actor,
+        "at": at,
+        "task_id": task_id,
+        "bpmn_id": bpmn_id,
         # A JSON round trip now makes the hashed form equal to what the database hands back later.
-        details=json.loads(json.dumps(details or {}, ensure_ascii=False, default=str)),
-        prev_hash=last.hash if last else GENESIS,
-    )
-    row.hash = _digest(row)
-    session.add(row)
-    session.flush()
-    return row
+        "details": json.loads(json.dumps(details or {}, ensure_ascii=False, default=str)),
+        "prev_hash": prev.hash,
+    }
+    fields["hash"] = _digest(fields)
+    session.execute(insert(table(AuditEvent)), [fields])
+    return Link(fields["seq"], fields["hash"])
 
 
 @dataclass(frozen=True)
@@ -98,7 +108,7 @@ def verify_chain(session: Session, chain: str) -> ChainReport:
             problems.append(f"{chain}: event {expected_seq} is missing (found {row.seq})")
         if row.prev_hash != prev:
             problems.append(f"{chain}#{row.seq}: previous-hash link broken")
-        if _digest(row) != row.hash:
+        if _digest({name: getattr(row, name) for name in HASHED}) != row.hash:
             problems.append(f"{chain}#{row.seq}: content does not match its hash")
         prev = row.hash
     return ChainReport(chain, len(rows), tuple(problems))

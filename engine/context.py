@@ -14,7 +14,7 @@ from .config import EngineConfig
 from .db import make_engine, make_session_factory
 from .definitions import Bundle, BundleCache, load_bundle
 from .groups import GROUP_LABELS
-from .models import Deployment, DeploymentFile
+from .models import Deployment, DeploymentFile, ProcessVersion
 
 
 @dataclass
@@ -27,7 +27,9 @@ class EngineContext:
     clock: Clock = field(default_factory=SystemClock)
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
     bundles: BundleCache = field(default_factory=BundleCache)
+    # Both maps only grow: deployments and process versions are immutable.
     bundle_hashes: dict[int, str] = field(default_factory=dict)
+    version_deployments: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def create(cls, url: str, config: EngineConfig, clock: Clock | None = None) -> EngineContext:
@@ -41,6 +43,18 @@ class EngineContext:
         calendar = WorkingCalendar(extra_holidays=config.extra_holidays, extra_workdays=config.extra_workdays)
         return cls(engine, make_session_factory(engine), config, clock or SystemClock(), calendar)
 
+    def bundle_of_version(self, session: Session, process_version_id: int) -> Bundle:
+        """The parsed bundle a process version belongs to."""
+        deployment_id = self.version_deployments.get(process_version_id)
+        if deployment_id is None:
+            deployment_id = session.scalar(
+                select(ProcessVersion.deployment_id).where(ProcessVersion.id == process_version_id)
+            )
+            if deployment_id is None:
+                raise LookupError(f"process version {process_version_id} missing")
+            self.version_deployments[process_version_id] = deployment_id
+        return self.bundle(session, deployment_id)
+
     def bundle(self, session: Session, deployment_id: int) -> Bundle:
         """The parsed bundle of a deployment, from the cache or parsed from its stored files."""
         bundle_hash = self.bundle_hashes.get(deployment_id)
@@ -48,7 +62,7 @@ class EngineContext:
             bundle_hash = session.scalar(select(Deployment.bundle_hash).where(Deployment.id == deployment_id))
             if bundle_hash is None:
                 raise LookupError(f"deployment {deployment_id} missing")
-            self.bundle_hashes[deployment_id] = bundle_hash  # deployments are immutable
+            self.bundle_hashes[deployment_id] = bundle_hash
         cached = self.bundles.get(bundle_hash)
         if cached is not None:
             return cached

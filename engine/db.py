@@ -69,5 +69,8 @@ def make_engine(url: str) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Any]:
-    """Create the session factory used by units of work and queries."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    """Create the session factory used by units of work and queries.
+
+    No autoflush: a use case changes its case row once and the change is written at commit in one UPDATE.
+    """
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)

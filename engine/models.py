@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base, UTCDateTime
@@ -82,7 +82,7 @@ class ProcessVersion(Base):
     name: Mapped[str] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer)
     entries: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    deployment: Mapped[Deployment] = relationship(lazy="joined")
+    deployment: Mapped[Deployment] = relationship()
 
 
 class Case(Base):
@@ -107,9 +107,11 @@ class Case(Base):
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Hash of the newest audit event: removing the last events of the chain is detected too.
     audit_head: Mapped[str | None] = mapped_column(String(64))
+    audit_seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    process_version: Mapped[ProcessVersion] = relationship(lazy="joined")
+    # Not joined on every load: the engine finds a case's bundle through EngineContext's caches.
+    process_version: Mapped[ProcessVersion] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -184,3 +186,8 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+def table(model: type[Base]) -> Table:
+    """The Core table of a model: hot paths write with Core statements, skipping the ORM's unit of work."""
+    return cast(Table, model.__table__)

@@ -101,11 +101,13 @@ def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
     return min(times) if times else None
 
 
-def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+def case_data(workflow: BpmnWorkflow, open_tasks: list[SpiffTask] | None = None) -> dict[str, Any]:
     """The case's current data: the workflow's result when finished, else the newest task's data."""
     if workflow.completed:
         return dict(workflow.data)
-    candidates = open_human_tasks(workflow) or ([workflow.last_task] if workflow.last_task else [])
+    if open_tasks is None:
+        open_tasks = open_human_tasks(workflow)
+    candidates = open_tasks or ([workflow.last_task] if workflow.last_task else [])
     newest = max(candidates, key=lambda t: t.last_state_change, default=None)
     return dict(newest.data) if newest is not None else {}
 

@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from . import audit, forms, policy, runtime, store
 from .context import EngineContext
 from .definitions import task_info
 from .errors import Conflict, Forbidden, NotFound, ScriptFailed, TaskNotReady
-from .models import Case, CaseHandler, ProcessVersion, TaskIndex
+from .models import Case, CaseHandler, ProcessVersion, TaskIndex, table
 from .policy import Actor
 from .uow import UnitOfWork
 
@@ -27,17 +27,22 @@ class StepResult:
 
 
 def record_event(uow: UnitOfWork, case: Case, event: str, actor: Actor, **fields: Any) -> None:
-    """Append an event to the case's audit chain and remember the chain's head on the case."""
-    row = audit.append(
+    """Append an event to the case's audit chain; the locked case row holds the chain's newest link."""
+    prev = audit.Link(case.audit_seq, case.audit_head) if case.audit_seq and case.audit_head else audit.START
+    link = audit.append(
         uow.session, chain=audit.case_chain(case.id), case_id=case.id, event=event, actor=actor.username,
-        at=uow.now, **fields,
+        at=uow.now, prev=prev, **fields,
     )
-    case.audit_head = row.hash
+    case.audit_seq, case.audit_head = link.seq, link.hash
 
 
-def _result(uow: UnitOfWork, case: Case) -> StepResult:
-    ids = uow.session.scalars(select(TaskIndex.id).where(TaskIndex.case_id == case.id).order_by(TaskIndex.created_at))
-    return StepResult(case.id, case.status, tuple(ids))
+def _result(uow: UnitOfWork, case: Case, open_ids: tuple[str, ...] | None = None) -> StepResult:
+    """The step's result, read inside the transaction (before its commit)."""
+    if open_ids is None:
+        open_ids = tuple(uow.session.scalars(
+            select(TaskIndex.id).where(TaskIndex.case_id == case.id).order_by(TaskIndex.created_at, TaskIndex.id)
+        ))
+    return StepResult(case.id, case.status, open_ids)
 
 
 def latest_version(ctx: EngineContext, session: Any, process_id: str) -> ProcessVersion:
@@ -65,32 +70,30 @@ def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, da
         clean = forms.validate_submission(bundle.form(found.form), data)
         case = Case(
             process_version_id=pv.id, process_id=process_id, status="running", state="", started_by=actor.username,
-            started_unit=actor.unit, entry=entry, created_at=uow.now, updated_at=uow.now,
+            started_unit=actor.unit, entry=entry, created_at=uow.now, updated_at=uow.now, audit_seq=0,
         )
         uow.session.add(case)
         uow.session.flush()
         engine = store.script_engine(ctx, uow.session, case.id)
         workflow = runtime.start(bundle, process_id, {**clean, "entry": entry}, engine)
-        store.save_workflow(ctx, uow.session, case, bundle, workflow)
+        open_ids = store.save_workflow(ctx, uow.session, case, bundle, workflow)
         record_event(uow, case, "case_started", actor, details={
             "process_id": process_id, "version": pv.version, "bundle_hash": bundle.hash, "entry": entry, "data": clean,
         })
+        result = _result(uow, case, open_ids)
         uow.commit()
-        return _result(uow, case)
+        return result
 
 
 def _open_row(uow: UnitOfWork, task_id: str) -> tuple[TaskIndex, Case]:
-    row = uow.session.get(TaskIndex, task_id)
-    if row is None:
+    """Lock the case of an open task, then read the task row as it is under the lock."""
+    owner = select(TaskIndex.case_id).where(TaskIndex.id == task_id).scalar_subquery()
+    case = uow.session.scalar(select(Case).where(Case.id == owner).with_for_update(of=Case))
+    # Read after the lock: another transaction may have completed the task while we waited.
+    row = uow.session.get(TaskIndex, task_id, populate_existing=True) if case is not None else None
+    if case is None or row is None:
         done = uow.session.scalar(select(func.count()).select_from(CaseHandler).where(CaseHandler.task_id == task_id))
         raise TaskNotReady("该任务已办理完毕") if done else NotFound("任务不存在")
-    case = store.lock_case(uow.session, row.case_id)
-    # Another transaction may have completed the task while we waited for the lock: read it again.
-    row = uow.session.scalar(
-        select(TaskIndex).where(TaskIndex.id == task_id).execution_options(populate_existing=True)
-    )
-    if row is None:
-        raise TaskNotReady("该任务已办理完毕")
     if case.status != "running":
         raise Conflict(f"案件当前状态为“{case.status}”，不能办理")
     return row, case
@@ -119,13 +122,16 @@ def complete_task(
         except ScriptFailed as exc:
             failed = (exc, case.id, clean)
         else:
-            uow.session.add(CaseHandler(case_id=case.id, task_id=task_id, bpmn_id=info.bpmn_id, name=info.name,
-                                        group_key=info.group, username=actor.username, completed_at=uow.now))
-            store.save_workflow(ctx, uow.session, case, bundle, workflow)
+            uow.session.execute(insert(table(CaseHandler)), [{
+                "case_id": case.id, "task_id": task_id, "bpmn_id": info.bpmn_id, "name": info.name,
+                "group_key": info.group, "username": actor.username, "completed_at": uow.now,
+            }])
+            open_ids = store.save_workflow(ctx, uow.session, case, bundle, workflow)
             record_event(uow, case, "task_completed", actor, task_id=task_id, bpmn_id=info.bpmn_id,
-                    details={"name": info.name, "form": info.form, "before": before, "after": clean})
+                         details={"name": info.name, "form": info.form, "before": before, "after": clean})
+            result = _result(uow, case, open_ids)
             uow.commit()
-            return _result(uow, case)
+            return result
     # Only reached when the step failed: its transaction was rolled back, the case is marked in error.
     assert failed is not None
     error, case_id, submitted = failed
@@ -159,8 +165,9 @@ def claim_task(ctx: EngineContext, actor: Actor, task_id: str) -> StepResult:
         policy.ensure_may_act(uow.session, actor, row, task_info(runtime.open_task(workflow, task_id).task_spec))
         row.assignee = actor.username
         record_event(uow, case, "task_claimed", actor, task_id=task_id, bpmn_id=row.bpmn_id, details={"name": row.name})
+        result = _result(uow, case)
         uow.commit()
-        return _result(uow, case)
+        return result
 
 
 def release_task(ctx: EngineContext, actor: Actor, task_id: str) -> StepResult:
@@ -174,9 +181,10 @@ def release_task(ctx: EngineContext, actor: Actor, task_id: str) -> StepResult:
             raise Forbidden("只有认领人或监督人员可以退回该任务")
         previous, row.assignee = row.assignee, None
         record_event(uow, case, "task_released", actor, task_id=task_id, bpmn_id=row.bpmn_id,
-                details={"name": row.name, "previous_assignee": previous})
+                     details={"name": row.name, "previous_assignee": previous})
+        result = _result(uow, case)
         uow.commit()
-        return _result(uow, case)
+        return result
 
 
 def deliver_message(ctx: EngineContext, actor: Actor, case_id: int, name: str, payload: Any) -> StepResult:
@@ -192,7 +200,8 @@ def deliver_message(ctx: EngineContext, actor: Actor, case_id: int, name: str, p
             raise Conflict(f"案件当前状态为“{case.status}”，不能接收消息")
         bundle, workflow = store.load_workflow(ctx, uow.session, case)
         runtime.deliver_message(workflow, name, payload)
-        store.save_workflow(ctx, uow.session, case, bundle, workflow)
+        open_ids = store.save_workflow(ctx, uow.session, case, bundle, workflow)
         record_event(uow, case, "message_delivered", actor, details={"message": name, "payload": payload})
+        result = _result(uow, case, open_ids)
         uow.commit()
-        return _result(uow, case)
+        return result

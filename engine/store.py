@@ -7,7 +7,8 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task as SpiffTask
-from sqlalchemy import select
+from sqlalchemy import Table, delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import runtime, scripting
@@ -16,7 +17,7 @@ from .case_functions import case_functions, end_of_day, normalize
 from .context import EngineContext
 from .definitions import Bundle, task_info
 from .errors import NotFound
-from .models import Case, CaseGroup, Ruling, TaskIndex
+from .models import Case, CaseGroup, Ruling, TaskIndex, table
 
 FINISHED = ("completed", "terminated")
 
@@ -37,17 +38,20 @@ def script_engine(ctx: EngineContext, session: Session, case_id: int | None) -> 
 
 def load_workflow(ctx: EngineContext, session: Session, case: Case) -> tuple[Bundle, BpmnWorkflow]:
     """Restore the case's workflow on its own bundle with the restricted engine attached."""
-    bundle = ctx.bundle(session, case.process_version.deployment_id)
+    bundle = ctx.bundle_of_version(session, case.process_version_id)
     workflow = bundle.serializer.loads(case.state)
     # The serializer never stores the script engine: without this the library's unrestricted one runs.
     workflow.script_engine = script_engine(ctx, session, case.id)
     return bundle, workflow
 
 
-def save_workflow(ctx: EngineContext, session: Session, case: Case, bundle: Bundle, workflow: BpmnWorkflow) -> None:
-    """Write state and derived columns of the case, then rewrite its task index."""
+def save_workflow(
+    ctx: EngineContext, session: Session, case: Case, bundle: Bundle, workflow: BpmnWorkflow
+) -> tuple[str, ...]:
+    """Write state and derived columns of the case, rewrite its task index; return the open task ids."""
     now = ctx.clock.now()
-    data = runtime.case_data(workflow)
+    open_tasks = runtime.open_human_tasks(workflow)
+    data = runtime.case_data(workflow, open_tasks)
     case.state = bundle.serializer.dumps(workflow)
     case.next_timer_at = runtime.next_timer_at(workflow)
     case.updated_at = now
@@ -58,52 +62,57 @@ def save_workflow(ctx: EngineContext, session: Session, case: Case, bundle: Bund
     if case.status != "suspended":
         case.status = "completed" if workflow.completed else "running"
     case.error = None
-    session.flush()
-    sync_task_index(ctx, session, case, bundle, workflow, data)
+    open_ids = sync_task_index(ctx, session, case.id, open_tasks)
     if workflow.completed:
         _register_ruling(session, case, data, now)
+    return open_ids
 
 
 def _text(value: Any) -> str | None:
     return str(value)[:500] if value not in (None, "") else None
 
 
-def sync_task_index(
-    ctx: EngineContext, session: Session, case: Case, bundle: Bundle, workflow: BpmnWorkflow, data: dict[str, Any]
-) -> None:
-    """Make the task index rows of a case equal its open user tasks, keeping claims and due dates."""
-    existing = {row.id: row for row in session.scalars(select(TaskIndex).where(TaskIndex.case_id == case.id))}
-    open_tasks = runtime.open_human_tasks(workflow)
+def sync_task_index(ctx: EngineContext, session: Session, case_id: int, open_tasks: list[SpiffTask]) -> tuple[str, ...]:
+    """Make the task index rows of a case equal its open user tasks, keeping claims and due dates.
+
+    Returns the open task ids, oldest first.
+    """
+    tasks = table(TaskIndex)
+    rows = session.execute(select(tasks.c.id, tasks.c.created_at).where(tasks.c.case_id == case_id))
+    existing: dict[str, datetime] = {task_id: created for task_id, created in rows}
     open_ids = {str(t.id) for t in open_tasks}
-    for task_id, row in existing.items():
-        if task_id not in open_ids:
-            session.delete(row)
-    groups = set(session.scalars(select(CaseGroup.group_key).where(CaseGroup.case_id == case.id)))
+    stale = [task_id for task_id in existing if task_id not in open_ids]
+    if stale:
+        session.execute(delete(tasks).where(tasks.c.id.in_(stale)))
+    now = ctx.clock.now()
+    new_rows = []
     for task in open_tasks:
         if str(task.id) in existing:
             continue
         info = task_info(task.task_spec)
         due_at, provisional = _due(ctx, task, info.limit, info.limit_from)
-        session.add(
-            TaskIndex(
-                id=str(task.id),
-                case_id=case.id,
-                bpmn_id=info.bpmn_id,
-                name=info.name,
-                process_id=task.workflow.spec.name,
-                group_key=info.group,
-                candidate=_text(task.data.get(info.assignee_var)) if info.assignee_var else None,
-                assignee=None,
-                form_key=info.form,
-                created_at=ctx.clock.now(),
-                due_at=due_at,
-                due_provisional=provisional,
-            )
-        )
-        if info.group and info.group not in groups:
-            session.add(CaseGroup(case_id=case.id, group_key=info.group))
-            groups.add(info.group)
-    session.flush()
+        new_rows.append({
+            "id": str(task.id), "case_id": case_id, "bpmn_id": info.bpmn_id, "name": info.name,
+            "process_id": task.workflow.spec.name, "group_key": info.group,
+            "candidate": _text(task.data.get(info.assignee_var)) if info.assignee_var else None,
+            "assignee": None, "form_key": info.form, "created_at": now, "due_at": due_at,
+            "due_provisional": provisional,
+        })
+    if new_rows:
+        session.execute(insert(tasks), new_rows)
+        groups = sorted({row["group_key"] for row in new_rows if row["group_key"]})
+        if groups:
+            # One statement whether or not the group already reads this case.
+            session.execute(_insert_ignoring_duplicates(session, table(CaseGroup)),
+                            [{"case_id": case_id, "group_key": g} for g in groups])
+    created = {**{k: v for k, v in existing.items() if k in open_ids}, **{r["id"]: now for r in new_rows}}
+    return tuple(sorted(created, key=lambda task_id: (created[task_id], task_id)))
+
+
+def _insert_ignoring_duplicates(session: Session, target: Table) -> Any:
+    dialect = session.get_bind().dialect.name
+    statement = postgresql.insert(target) if dialect == "postgresql" else sqlite.insert(target)
+    return statement.on_conflict_do_nothing()
 
 
 def _due(ctx: EngineContext, task: SpiffTask, limit: str | None, limit_from: str | None) -> tuple[datetime | None, bool]:

@@ -72,6 +72,13 @@ class CaseRun:
             assert case is not None
             return case
 
+    def version(self) -> int:
+        """The number of the process version the case runs on."""
+        with self.ctx.sessions() as s:
+            case = s.get(Case, self.case_id)
+            assert case is not None
+            return case.process_version.version
+
     def data(self) -> dict[str, Any]:
         """The case data as a supervisor reads it."""
         with self.ctx.sessions() as s:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 20:47:40.148971
+Create Date: 2026-11-27 20:58:16.092189
 """
 
 from __future__ import annotations
@@ -94,6 +94,7 @@ def upgrade() -> None:
     sa.Column('outcome', sa.String(length=20), nullable=True),
     sa.Column('error', sa.JSON(), nullable=True),
     sa.Column('audit_head', sa.String(length=64), nullable=True),
+    sa.Column('audit_seq', sa.Integer(), nullable=False),
     sa.Column('created_at', engine.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', engine.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['process_version_id'], ['process_version.id'], ),
