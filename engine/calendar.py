@@ -121,19 +121,26 @@ class WorkingCalendar:
         provisional = False
         if unit == "working_days":
             end = self.add_working_days(first, amount)
-            # Only working-day counts depend on the holiday schedule, so only they can be provisional.
             if end > first:
                 counted_from = first + timedelta(days=1)
                 years = range(counted_from.year, end.year + 1)
                 provisional = any(not self.is_known_year(y) for y in years)
-        elif unit == "months":
-            end = self.add_months(first, amount)
-        elif unit == "days":
-            end = first + timedelta(days=amount)
+        elif unit in ("months", "days"):
+            end = self.add_months(first, amount) if unit == "months" else first + timedelta(days=amount)
+            # A limit in calendar units whose last day is a day off ends on the next working day
+            # (民法典 第二百零三条); whether it is a day off is only known for years with a schedule.
+            provisional = not self.is_known_year(end.year)
+            end = self.next_working_day(end)
         else:
             raise ValueError(f"未知的时限单位：{unit!r}（应为 {', '.join(sorted(UNITS))}）")
         at = datetime.combine(end, _END_OF_DAY, tzinfo=self.tz).astimezone(UTC)
         return Deadline(at=at, provisional=provisional)
+
+    def next_working_day(self, day: date) -> date:
+        """`day` itself when it is a working day, else the first working day after it."""
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end`; negative when `end` is earlier."""

@@ -116,15 +116,19 @@ def _insert_ignoring_duplicates(session: Session, target: Table) -> Any:
 
 
 def _due(ctx: EngineContext, task: SpiffTask, limit: str | None, limit_from: str | None) -> tuple[datetime | None, bool]:
+    """A task's due date: its limit counted from now, or from the end of the day named by `limit_from`."""
+    start = ctx.clock.now()
+    if limit_from:
+        try:
+            start = end_of_day(ctx, date.fromisoformat(str(task.data.get(limit_from))))
+        except ValueError:
+            return None, False  # the date was never entered: no due date rather than a wrong one
+        if not limit:
+            return start, False
     if limit and limit in ctx.config.limits:
         amount, unit = parse_limit(ctx.config.limits[limit])
-        deadline = ctx.calendar.deadline(ctx.clock.now(), amount, unit)
+        deadline = ctx.calendar.deadline(start, amount, unit)
         return deadline.at, deadline.provisional
-    if limit_from and task.data.get(limit_from):
-        try:
-            return end_of_day(ctx, date.fromisoformat(str(task.data[limit_from]))), False
-        except ValueError:
-            return None, False
     return None, False
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -21,6 +22,7 @@ from .driver import (
     close_exempt_without_appeal,
 )
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def test_refused_application_ends_with_reasons(deployed: EngineContext, people: dict[str, Actor]) -> None:
     run = apply(deployed, people)
@@ -132,14 +134,21 @@ def test_investigation_extension_approved_and_refused(
         run.accept()
         run.triage("ordinary")
         first_due = run.task("investigation").due_at
+        assert first_due is not None
+        original = first_due.astimezone(SHANGHAI).date()
+        if approved:
+            assert original == date(2026, 4, 2)  # one month from filing on 2 March
         clock.advance(timedelta(days=20))  # type: ignore[attr-defined]  # the extension is asked for late in the month
         run.investigate(LOOKS_EXEMPT, action="request_extension")
         assert run.open_ids() == ["extension_approval"]
         run.do("chair", "extension_approval", {"extension_approved": approved, "extension_reason": "需走访调查"})
         assert run.open_ids() == [next_task]
         task = run.task(next_task)
-        if approved:
-            assert task.due_at and first_due and task.due_at > first_due  # the extension moves the deadline
+        assert task.due_at is not None
+        # Approved: one more month counted from the original deadline; 2 May falls in the Labour Day
+        # holiday (1–5 May 2026), so it ends on the 6th. Refused: the original deadline stands.
+        expected = date(2026, 5, 6) if approved else original
+        assert task.due_at.astimezone(SHANGHAI).date() == expected
         run.do("investigator", next_task, {"methods": ["site_visit"], "findings": "补充调查", **LOOKS_EXEMPT})
         assert run.open_ids() == ["outcome_proposal"]
 

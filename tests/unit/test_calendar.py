@@ -102,8 +102,18 @@ def test_months_clamp_to_month_end(cal: WorkingCalendar) -> None:
 
 
 def test_calendar_days(cal: WorkingCalendar) -> None:
+    result = cal.deadline(local_noon(date(2025, 3, 3), cal), 5, "days")
+    assert result.at == datetime(2025, 3, 8 + 2, 15, 59, 59, tzinfo=UTC)  # Sat 8th ends on Mon 10th
+
+
+def test_a_calendar_limit_ending_on_a_holiday_ends_on_the_next_working_day(cal: WorkingCalendar) -> None:
+    # 5 days from 30 Sep 2025 is 5 Oct, inside the National Day holiday (1–8 Oct): the limit ends on 9 Oct.
     result = cal.deadline(local_noon(date(2025, 9, 30), cal), 5, "days")
-    assert result.at == datetime(2025, 10, 5, 15, 59, 59, tzinfo=UTC)
+    assert result == Deadline(datetime(2025, 10, 9, 15, 59, 59, tzinfo=UTC), provisional=False)
+    # One month from 1 Sep 2025 is 1 Oct, also inside it.
+    assert cal.deadline(local_noon(date(2025, 9, 1), cal), 1, "months").at.date() == date(2025, 10, 9)
+    # The last day of a limit in a year the calendar does not know may yet turn out a day off.
+    assert cal.deadline(local_noon(date(2027, 1, 2), cal), 1, "months").provisional is True
 
 
 def test_deadline_rejects_naive_start_and_unknown_unit(cal: WorkingCalendar) -> None:
