@@ -4,15 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .definitions import Entry, TaskInfo
 from .errors import Forbidden
-from .models import Case, CaseGroup, CaseHandler, TaskIndex
+from .models import CaseGroup, CaseHandler
 
 SUPERVISOR = "supervisor"
+
+
+class TaskLike(Protocol):
+    """What the policy reads of a task index row (ORM object or Core row)."""
+
+    case_id: int
+    group_key: str
+    candidate: str | None
+    assignee: str | None
+
+
+class CaseLike(Protocol):
+    """What the policy reads of a case (ORM object or case row)."""
+
+    id: int
+    started_by: str
+    started_unit: str | None
 
 
 @dataclass(frozen=True)
@@ -37,7 +55,7 @@ def ensure_may_start(actor: Actor, entry: Entry) -> None:
         raise Forbidden("您所在的用户组不能以这种方式发起案件")
 
 
-def ensure_may_act(session: Session, actor: Actor, row: TaskIndex, info: TaskInfo) -> None:
+def ensure_may_act(session: Session, actor: Actor, row: TaskLike, info: TaskInfo) -> None:
     """Raise Forbidden unless the actor may work on this task now."""
     if row.group_key not in actor.groups:
         raise Forbidden("该任务不属于您所在的用户组")
@@ -59,7 +77,7 @@ def handled_in_lanes(session: Session, case_id: int, username: str, lanes: Colle
     return found is not None
 
 
-def may_view_case(session: Session, actor: Actor, case: Case) -> bool:
+def may_view_case(session: Session, actor: Actor, case: CaseLike) -> bool:
     """Supervisors see all; applicant organizations their unit's cases; others cases their groups worked on."""
     if SUPERVISOR in actor.groups:
         return True

@@ -6,15 +6,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select, update
 
-from . import audit, forms, policy, runtime, store
+from . import audit, case_rows, forms, policy, runtime, store
+from .case_rows import CaseRow
 from .context import EngineContext
 from .definitions import task_info
 from .errors import Conflict, Forbidden, NotFound, ScriptFailed, TaskNotReady
-from .models import Case, CaseHandler, ProcessVersion, TaskIndex, table
+from .models import CaseHandler, ProcessVersion, TaskIndex, table
 from .policy import Actor
 from .uow import UnitOfWork
+
+TASKS = table(TaskIndex)
+_TASK_ROW = select(TASKS).where(TASKS.c.id == bindparam("task_id"))
+_SET_ASSIGNEE = update(TASKS).where(TASKS.c.id == bindparam("task_id")).values(assignee=bindparam("assignee"))
+_OPEN_IDS = select(TASKS.c.id).where(TASKS.c.case_id == bindparam("case_id")).order_by(TASKS.c.created_at, TASKS.c.id)
+_ADD_HANDLER = insert(table(CaseHandler))
 
 
 @dataclass(frozen=True)
@@ -26,7 +33,7 @@ class StepResult:
     open_task_ids: tuple[str, ...]
 
 
-def record_event(uow: UnitOfWork, case: Case, event: str, actor: Actor, **fields: Any) -> None:
+def record_event(uow: UnitOfWork, case: CaseRow, event: str, actor: Actor, **fields: Any) -> None:
     """Append an event to the case's audit chain; the locked case row holds the chain's newest link."""
     prev = audit.Link(case.audit_seq, case.audit_head) if case.audit_seq and case.audit_head else audit.START
     link = audit.append(
@@ -36,12 +43,12 @@ def record_event(uow: UnitOfWork, case: Case, event: str, actor: Actor, **fields
     case.audit_seq, case.audit_head = link.seq, link.hash
 
 
-def _result(uow: UnitOfWork, case: Case, open_ids: tuple[str, ...] | None = None) -> StepResult:
-    """The step's result, read inside the transaction (before its commit)."""
+def finish(uow: UnitOfWork, case: CaseRow, open_ids: tuple[str, ...] | None = None) -> StepResult:
+    """Write the case row once, commit, and say where the case stands."""
     if open_ids is None:
-        open_ids = tuple(uow.session.scalars(
-            select(TaskIndex.id).where(TaskIndex.case_id == case.id).order_by(TaskIndex.created_at, TaskIndex.id)
-        ))
+        open_ids = tuple(uow.session.scalars(_OPEN_IDS, {"case_id": case.id}))
+    case_rows.write(uow.session, case)
+    uow.commit()
     return StepResult(case.id, case.status, open_ids)
 
 
@@ -68,29 +75,26 @@ def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, da
             raise NotFound(f"流程 {process_id} 没有发起方式 {entry}")
         policy.ensure_may_start(actor, found)
         clean = forms.validate_submission(bundle.form(found.form), data)
-        case = Case(
-            process_version_id=pv.id, process_id=process_id, status="running", state="", started_by=actor.username,
-            started_unit=actor.unit, entry=entry, created_at=uow.now, updated_at=uow.now, audit_seq=0,
-        )
-        uow.session.add(case)
-        uow.session.flush()
+        case = case_rows.create(uow.session, {
+            "process_version_id": pv.id, "process_id": process_id, "status": "running", "state": "",
+            "next_timer_at": None, "started_by": actor.username, "started_unit": actor.unit, "entry": entry,
+            "cadre_name": None, "matter": None, "closure": None, "outcome": None,
+            "created_at": uow.now, "updated_at": uow.now,
+        })
         engine = store.script_engine(ctx, uow.session, case.id)
         workflow = runtime.start(bundle, process_id, {**clean, "entry": entry}, engine)
         open_ids = store.save_workflow(ctx, uow.session, case, bundle, workflow)
         record_event(uow, case, "case_started", actor, details={
             "process_id": process_id, "version": pv.version, "bundle_hash": bundle.hash, "entry": entry, "data": clean,
         })
-        result = _result(uow, case, open_ids)
-        uow.commit()
-        return result
+        return finish(uow, case, open_ids)
 
 
-def _open_row(uow: UnitOfWork, task_id: str) -> tuple[TaskIndex, Case]:
+def _open_task(uow: UnitOfWork, task_id: str) -> tuple[Any, CaseRow]:
     """Lock the case of an open task, then read the task row as it is under the lock."""
-    owner = select(TaskIndex.case_id).where(TaskIndex.id == task_id).scalar_subquery()
-    case = uow.session.scalar(select(Case).where(Case.id == owner).with_for_update(of=Case))
+    case = case_rows.lock_of_task(uow.session, task_id)
     # Read after the lock: another transaction may have completed the task while we waited.
-    row = uow.session.get(TaskIndex, task_id, populate_existing=True) if case is not None else None
+    row = uow.session.execute(_TASK_ROW, {"task_id": task_id}).first() if case is not None else None
     if case is None or row is None:
         done = uow.session.scalar(select(func.count()).select_from(CaseHandler).where(CaseHandler.task_id == task_id))
         raise TaskNotReady("该任务已办理完毕") if done else NotFound("任务不存在")
@@ -108,7 +112,7 @@ def complete_task(
     """
     failed: tuple[ScriptFailed, int, dict[str, Any]] | None = None
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        row, case = _open_row(uow, task_id)
+        row, case = _open_task(uow, task_id)
         if expected_version is not None and expected_version != case.version:
             raise Conflict("案件已被他人更新，请刷新后重试")
         bundle, workflow = store.load_workflow(ctx, uow.session, case)
@@ -122,16 +126,14 @@ def complete_task(
         except ScriptFailed as exc:
             failed = (exc, case.id, clean)
         else:
-            uow.session.execute(insert(table(CaseHandler)), [{
+            uow.session.execute(_ADD_HANDLER, [{
                 "case_id": case.id, "task_id": task_id, "bpmn_id": info.bpmn_id, "name": info.name,
                 "group_key": info.group, "username": actor.username, "completed_at": uow.now,
             }])
             open_ids = store.save_workflow(ctx, uow.session, case, bundle, workflow)
             record_event(uow, case, "task_completed", actor, task_id=task_id, bpmn_id=info.bpmn_id,
                          details={"name": info.name, "form": info.form, "before": before, "after": clean})
-            result = _result(uow, case, open_ids)
-            uow.commit()
-            return result
+            return finish(uow, case, open_ids)
     # Only reached when the step failed: its transaction was rolled back, the case is marked in error.
     assert failed is not None
     error, case_id, submitted = failed
@@ -144,12 +146,12 @@ def mark_failed(
 ) -> None:
     """In a short transaction of its own, mark the case in error and keep the submitted input for the retry."""
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        case = store.lock_case(uow.session, case_id)
+        case = case_rows.lock_existing(uow.session, case_id)
         case.status = "error"
         case.error = {"message": exc.message, "task": exc.task_name, "line": exc.line, "task_id": task_id,
                       "data": submitted, "actor": actor.username, "at": uow.now.isoformat()}
         record_event(uow, case, "step_failed", actor, task_id=task_id, details={"error": exc.message, "data": submitted})
-        uow.commit()
+        finish(uow, case)
 
 
 def claim_task(ctx: EngineContext, actor: Actor, task_id: str) -> StepResult:
@@ -158,16 +160,14 @@ def claim_task(ctx: EngineContext, actor: Actor, task_id: str) -> StepResult:
     Raises: NotFound, TaskNotReady, Forbidden, Conflict (claimed by someone else).
     """
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        row, case = _open_row(uow, task_id)
+        row, case = _open_task(uow, task_id)
         if row.assignee and row.assignee != actor.username:
             raise Conflict(f"该任务已由 {row.assignee} 认领")
         bundle, workflow = store.load_workflow(ctx, uow.session, case)
         policy.ensure_may_act(uow.session, actor, row, task_info(runtime.open_task(workflow, task_id).task_spec))
-        row.assignee = actor.username
+        uow.session.execute(_SET_ASSIGNEE, {"task_id": task_id, "assignee": actor.username})
         record_event(uow, case, "task_claimed", actor, task_id=task_id, bpmn_id=row.bpmn_id, details={"name": row.name})
-        result = _result(uow, case)
-        uow.commit()
-        return result
+        return finish(uow, case)
 
 
 def release_task(ctx: EngineContext, actor: Actor, task_id: str) -> StepResult:
@@ -176,15 +176,13 @@ def release_task(ctx: EngineContext, actor: Actor, task_id: str) -> StepResult:
     Raises: NotFound, TaskNotReady, Forbidden.
     """
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        row, case = _open_row(uow, task_id)
+        row, case = _open_task(uow, task_id)
         if row.assignee != actor.username and policy.SUPERVISOR not in actor.groups:
             raise Forbidden("只有认领人或监督人员可以退回该任务")
-        previous, row.assignee = row.assignee, None
+        uow.session.execute(_SET_ASSIGNEE, {"task_id": task_id, "assignee": None})
         record_event(uow, case, "task_released", actor, task_id=task_id, bpmn_id=row.bpmn_id,
-                     details={"name": row.name, "previous_assignee": previous})
-        result = _result(uow, case)
-        uow.commit()
-        return result
+                     details={"name": row.name, "previous_assignee": row.assignee})
+        return finish(uow, case)
 
 
 def deliver_message(ctx: EngineContext, actor: Actor, case_id: int, name: str, payload: Any) -> StepResult:
@@ -193,7 +191,7 @@ def deliver_message(ctx: EngineContext, actor: Actor, case_id: int, name: str, p
     Raises: NotFound, Forbidden, Conflict (nothing waits for it), ScriptFailed.
     """
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        case = store.lock_case(uow.session, case_id)
+        case = case_rows.lock_existing(uow.session, case_id)
         if not policy.may_view_case(uow.session, actor, case) and actor is not policy.SYSTEM:
             raise NotFound(f"案件 {case_id} 不存在")
         if case.status != "running":
@@ -202,6 +200,4 @@ def deliver_message(ctx: EngineContext, actor: Actor, case_id: int, name: str, p
         runtime.deliver_message(workflow, name, payload)
         open_ids = store.save_workflow(ctx, uow.session, case, bundle, workflow)
         record_event(uow, case, "message_delivered", actor, details={"message": name, "payload": payload})
-        result = _result(uow, case, open_ids)
-        uow.commit()
-        return result
+        return finish(uow, case, open_ids)

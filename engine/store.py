@@ -14,20 +14,10 @@ from sqlalchemy.orm import Session
 from . import runtime, scripting
 from .calendar import parse_limit
 from .case_functions import case_functions, end_of_day, normalize
+from .case_rows import CaseRow
 from .context import EngineContext
 from .definitions import Bundle, task_info
-from .errors import NotFound
 from .models import Case, CaseGroup, Ruling, TaskIndex, table
-
-FINISHED = ("completed", "terminated")
-
-
-def lock_case(session: Session, case_id: int) -> Case:
-    """Load a case and lock its row for the rest of the transaction (PostgreSQL; SQLite locks the file)."""
-    case = session.scalar(select(Case).where(Case.id == case_id).with_for_update(of=Case))
-    if case is None:
-        raise NotFound(f"案件 {case_id} 不存在")
-    return case
 
 
 def script_engine(ctx: EngineContext, session: Session, case_id: int | None) -> Any:
@@ -36,7 +26,7 @@ def script_engine(ctx: EngineContext, session: Session, case_id: int | None) -> 
     return scripting.make_script_engine(env)
 
 
-def load_workflow(ctx: EngineContext, session: Session, case: Case) -> tuple[Bundle, BpmnWorkflow]:
+def load_workflow(ctx: EngineContext, session: Session, case: CaseRow | Case) -> tuple[Bundle, BpmnWorkflow]:
     """Restore the case's workflow on its own bundle with the restricted engine attached."""
     bundle = ctx.bundle_of_version(session, case.process_version_id)
     workflow = bundle.serializer.loads(case.state)
@@ -46,9 +36,12 @@ def load_workflow(ctx: EngineContext, session: Session, case: Case) -> tuple[Bun
 
 
 def save_workflow(
-    ctx: EngineContext, session: Session, case: Case, bundle: Bundle, workflow: BpmnWorkflow
+    ctx: EngineContext, session: Session, case: CaseRow, bundle: Bundle, workflow: BpmnWorkflow
 ) -> tuple[str, ...]:
-    """Write state and derived columns of the case, rewrite its task index; return the open task ids."""
+    """Put state and derived columns on the case row, rewrite its task index; return the open task ids.
+
+    The caller writes the case row itself (case_rows.write), once, after its audit event.
+    """
     now = ctx.clock.now()
     open_tasks = runtime.open_human_tasks(workflow)
     data = runtime.case_data(workflow, open_tasks)
@@ -132,7 +125,7 @@ def _due(ctx: EngineContext, task: SpiffTask, limit: str | None, limit_from: str
     return None, False
 
 
-def _register_ruling(session: Session, case: Case, data: dict[str, Any], now: datetime) -> None:
+def _register_ruling(session: Session, case: CaseRow, data: dict[str, Any], now: datetime) -> None:
     if session.scalar(select(Ruling.id).where(Ruling.case_id == case.id)) is not None:
         return
     cadre, matter = normalize(data.get("cadre_name", "")), normalize(data.get("matter", ""))

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from . import runtime, store
+from . import case_rows, runtime, store
 from .context import EngineContext
 from .errors import ScriptFailed
 from .models import Case
 from .policy import SYSTEM
-from .services import mark_failed, record_event
+from .services import finish, mark_failed, record_event
 from .uow import UnitOfWork
 
 
@@ -42,7 +42,7 @@ def fire_case(ctx: EngineContext, case_id: int) -> bool:
     Raises: ScriptFailed (the case is marked in error).
     """
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        case = uow.session.scalar(select(Case).where(Case.id == case_id).with_for_update(skip_locked=True, of=Case))
+        case = case_rows.lock(uow.session, case_id, skip_locked=True)
         if case is None or case.status != "running" or case.next_timer_at is None or case.next_timer_at > uow.now:
             return False
         bundle, workflow = store.load_workflow(ctx, uow.session, case)
@@ -52,9 +52,9 @@ def fire_case(ctx: EngineContext, case_id: int) -> bool:
         except ScriptFailed as exc:
             failed = exc
         else:
-            store.save_workflow(ctx, uow.session, case, bundle, workflow)
+            open_ids = store.save_workflow(ctx, uow.session, case, bundle, workflow)
             record_event(uow, case, "timer_fired", SYSTEM, details={"due_at": due.isoformat()})
-            uow.commit()
+            finish(uow, case, open_ids)
             return True
     mark_failed(ctx, SYSTEM, case_id, failed, None, None)
     raise failed
