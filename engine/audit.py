@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from .models import AuditEvent, Case, table
 
 GENESIS = "0" * 64
+_INSERT = insert(table(AuditEvent))
 SYSTEM_CHAIN = "system"
 
 
@@ -80,7 +81,7 @@ def append(
         "prev_hash": prev.hash,
     }
     fields["hash"] = _digest(fields)
-    session.execute(insert(table(AuditEvent)), [fields])
+    session.execute(_INSERT, [fields])
     return Link(fields["seq"], fields["hash"])
 
 

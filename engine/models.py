@@ -175,7 +175,8 @@ class AuditEvent(Base):
     __tablename__ = "audit_event"
     __table_args__ = (UniqueConstraint("chain", "seq"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    chain: Mapped[str] = mapped_column(String(40), index=True)
+    # Looked up through the unique (chain, seq) index; a separate index would only cost writes.
+    chain: Mapped[str] = mapped_column(String(40))
     seq: Mapped[int] = mapped_column(Integer)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
     event: Mapped[str] = mapped_column(String(40))

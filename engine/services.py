@@ -22,6 +22,13 @@ _TASK_ROW = select(TASKS).where(TASKS.c.id == bindparam("task_id"))
 _SET_ASSIGNEE = update(TASKS).where(TASKS.c.id == bindparam("task_id")).values(assignee=bindparam("assignee"))
 _OPEN_IDS = select(TASKS.c.id).where(TASKS.c.case_id == bindparam("case_id")).order_by(TASKS.c.created_at, TASKS.c.id)
 _ADD_HANDLER = insert(table(CaseHandler))
+VERSIONS = table(ProcessVersion)
+_LATEST = (
+    select(VERSIONS.c.id, VERSIONS.c.deployment_id, VERSIONS.c.version)
+    .where(VERSIONS.c.process_id == bindparam("process_id"))
+    .order_by(VERSIONS.c.version.desc())
+    .limit(1)
+)
 
 
 @dataclass(frozen=True)
@@ -52,14 +59,21 @@ def finish(uow: UnitOfWork, case: CaseRow, open_ids: tuple[str, ...] | None = No
     return StepResult(case.id, case.status, open_ids)
 
 
-def latest_version(ctx: EngineContext, session: Any, process_id: str) -> ProcessVersion:
+@dataclass(frozen=True)
+class LatestVersion:
+    """The newest version of a process: the one new cases start on."""
+
+    id: int
+    deployment_id: int
+    version: int
+
+
+def latest_version(ctx: EngineContext, session: Any, process_id: str) -> LatestVersion:
     """The newest deployed version of a process; NotFound when it was never deployed."""
-    pv = session.scalar(
-        select(ProcessVersion).where(ProcessVersion.process_id == process_id).order_by(ProcessVersion.version.desc())
-    )
+    pv = session.execute(_LATEST, {"process_id": process_id}).first()
     if pv is None:
         raise NotFound(f"流程 {process_id} 尚未部署")
-    return pv
+    return LatestVersion(pv.id, pv.deployment_id, pv.version)
 
 
 def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, data: Mapping[str, Any]) -> StepResult:

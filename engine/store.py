@@ -7,7 +7,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task as SpiffTask
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,15 @@ from .case_rows import CaseRow
 from .context import EngineContext
 from .definitions import Bundle, task_info
 from .models import Case, CaseGroup, Ruling, TaskIndex, table
+
+TASKS = table(TaskIndex)
+_EXISTING = select(TASKS.c.id, TASKS.c.created_at).where(TASKS.c.case_id == bindparam("case_id"))
+_DELETE = delete(TASKS).where(TASKS.c.id.in_(bindparam("ids", expanding=True)))
+_INSERT = insert(TASKS)
+_ADD_GROUPS = {
+    "postgresql": postgresql.insert(table(CaseGroup)).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(table(CaseGroup)).on_conflict_do_nothing(),
+}
 
 
 def script_engine(ctx: EngineContext, session: Session, case_id: int | None) -> Any:
@@ -70,13 +79,11 @@ def sync_task_index(ctx: EngineContext, session: Session, case_id: int, open_tas
 
     Returns the open task ids, oldest first.
     """
-    tasks = table(TaskIndex)
-    rows = session.execute(select(tasks.c.id, tasks.c.created_at).where(tasks.c.case_id == case_id))
-    existing: dict[str, datetime] = {task_id: created for task_id, created in rows}
+    existing: dict[str, datetime] = {task_id: created for task_id, created in session.execute(_EXISTING, {"case_id": case_id})}
     open_ids = {str(t.id) for t in open_tasks}
     stale = [task_id for task_id in existing if task_id not in open_ids]
     if stale:
-        session.execute(delete(tasks).where(tasks.c.id.in_(stale)))
+        session.execute(_DELETE, {"ids": stale})
     now = ctx.clock.now()
     new_rows = []
     for task in open_tasks:
@@ -92,20 +99,14 @@ def sync_task_index(ctx: EngineContext, session: Session, case_id: int, open_tas
             "due_provisional": provisional,
         })
     if new_rows:
-        session.execute(insert(tasks), new_rows)
+        session.execute(_INSERT, new_rows)
         groups = sorted({row["group_key"] for row in new_rows if row["group_key"]})
         if groups:
             # One statement whether or not the group already reads this case.
-            session.execute(_insert_ignoring_duplicates(session, table(CaseGroup)),
+            session.execute(_ADD_GROUPS[session.get_bind().dialect.name],
                             [{"case_id": case_id, "group_key": g} for g in groups])
     created = {**{k: v for k, v in existing.items() if k in open_ids}, **{r["id"]: now for r in new_rows}}
     return tuple(sorted(created, key=lambda task_id: (created[task_id], task_id)))
-
-
-def _insert_ignoring_duplicates(session: Session, target: Table) -> Any:
-    dialect = session.get_bind().dialect.name
-    statement = postgresql.insert(target) if dialect == "postgresql" else sqlite.insert(target)
-    return statement.on_conflict_do_nothing()
 
 
 def _due(ctx: EngineContext, task: SpiffTask, limit: str | None, limit_from: str | None) -> tuple[datetime | None, bool]:

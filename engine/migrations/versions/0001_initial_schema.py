@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 20:58:16.092189
+Create Date: 2026-11-27 21:05:04.927535
 """
 
 from __future__ import annotations
@@ -127,7 +127,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_event_case_id'), ['case_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_audit_event_chain'), ['chain'], unique=False)
 
     op.create_table('case_group',
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -212,7 +211,6 @@ def downgrade() -> None:
     op.drop_table('case_handler')
     op.drop_table('case_group')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_audit_event_chain'))
         batch_op.drop_index(batch_op.f('ix_audit_event_case_id'))
 
     op.drop_table('audit_event')
