@@ -21,6 +21,12 @@ class NotFound(EngineError):
     code = "not_found"
 
 
+class Unauthenticated(EngineError):
+    """The caller did not prove who they are (no, expired or revoked credentials)."""
+
+    code = "unauthorized"
+
+
 class Forbidden(EngineError):
     """The actor may not do this."""
 

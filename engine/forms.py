@@ -316,11 +316,12 @@ def _schema_class(form: FormDefinition) -> type[Schema]:
     return _FormSchema.from_dict(declared, name=f"FormSchema_{form.id}")
 
 
-def _has_typename(value: Any) -> bool:
+def has_typename(value: Any) -> bool:
+    """Whether data carries the serializer's type marker, which would be revived as an object on the next load."""
     if isinstance(value, Mapping):
-        return "typename" in value or any(_has_typename(v) for v in value.values())
+        return "typename" in value or any(has_typename(v) for v in value.values())
     if isinstance(value, (list, tuple)):
-        return any(_has_typename(v) for v in value)
+        return any(has_typename(v) for v in value)
     return False
 
 
@@ -352,7 +353,7 @@ def validate_submission(
     submitted: dict[str, Any] = {}
     for key, value in data.items():
         fd = by_key.get(key)
-        if _has_typename(value):
+        if has_typename(value):
             errors[str(key)] = ["不允许的数据（含有 typename）"]
         elif fd is not None and fd.readonly:
             continue  # rendered for reading only; the browser may still post it back

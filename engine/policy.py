@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +14,10 @@ from .errors import Forbidden
 from .models import CaseGroup, CaseHandler
 
 SUPERVISOR = "supervisor"
+# The committee's deliberation and the reporter's intent stay inside the departments handling the case.
+CONFIDENTIAL_KEYS = frozenset({
+    "committee_members", "attendees", "votes", "vote", "meeting_history", "meeting_round", "minutes", "reporter_intent",
+})
 
 
 class TaskLike(Protocol):
@@ -92,3 +96,10 @@ def may_view_case(session: Session, actor: Actor, case: CaseLike) -> bool:
         select(CaseGroup.case_id).where(CaseGroup.case_id == case.id, CaseGroup.group_key.in_(groups)).limit(1)
     ).first()
     return hit is not None
+
+
+def visible_data(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    """The case data this actor may read: applicant organizations do not see the committee's deliberation."""
+    if actor.groups <= {"applicant_org"}:
+        return {k: v for k, v in data.items() if k not in CONFIDENTIAL_KEYS}
+    return data

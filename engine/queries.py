@@ -22,8 +22,10 @@ class InboxItem:
 
     task_id: str
     case_id: int
+    bpmn_id: str
     name: str
     group: str
+    candidate: str | None
     assignee: str | None
     created_at: datetime
     due_at: datetime | None
@@ -36,8 +38,8 @@ class InboxItem:
 def _items(session: Session, query: Any, now: datetime) -> list[InboxItem]:
     rows = session.execute(query.join(Case, Case.id == TaskIndex.case_id).add_columns(Case.cadre_name, Case.matter))
     return [
-        InboxItem(t.id, t.case_id, t.name, t.group_key, t.assignee, t.created_at, t.due_at, t.due_provisional,
-                  bool(t.due_at and t.due_at < now), cadre, matter)
+        InboxItem(t.id, t.case_id, t.bpmn_id, t.name, t.group_key, t.candidate, t.assignee, t.created_at, t.due_at,
+                  t.due_provisional, bool(t.due_at and t.due_at < now), cadre, matter)
         for t, cadre, matter in rows
     ]
 
@@ -86,9 +88,10 @@ def case_view(ctx: EngineContext, session: Session, actor: Actor, case_id: int) 
         "closure": case.closure,
         "outcome": case.outcome,
         "error": case.error,
-        "data": runtime.case_data(workflow),
-        "open_tasks": [{"id": t.id, "name": t.name, "group": t.group_key, "assignee": t.assignee,
-                        "due_at": t.due_at} for t in tasks],
+        "data": policy.visible_data(actor, runtime.case_data(workflow)),
+        "open_tasks": [{"id": t.id, "bpmn_id": t.bpmn_id, "name": t.name, "group": t.group_key, "candidate": t.candidate,
+                        "assignee": t.assignee, "created_at": t.created_at, "due_at": t.due_at,
+                        "due_provisional": t.due_provisional} for t in tasks],
         "history": [{"name": h.name, "group": h.group_key, "by": h.username, "at": h.completed_at} for h in history],
         "completed_elements": done,
         "active_elements": active,
@@ -100,3 +103,26 @@ def audit_events(session: Session, actor: Actor, case_id: int) -> list[AuditEven
     """The audit trail of a case the actor may read, oldest first."""
     visible_case(session, actor, case_id)
     return list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)))
+
+
+def task_view(ctx: EngineContext, session: Session, actor: Actor, task_id: str, now: datetime) -> dict[str, Any]:
+    """An open task with its form definition and current values, for someone who may work on it or read its case."""
+    row = session.get(TaskIndex, task_id)
+    case = session.get(Case, row.case_id) if row is not None else None
+    if row is None or case is None:
+        raise NotFound("任务不存在")
+    may_act = row.group_key in actor.groups and row.candidate in (None, actor.username)
+    if not may_act and not policy.may_view_case(session, actor, case):
+        raise NotFound("任务不存在")
+    bundle, workflow = store.load_workflow(ctx, session, case)
+    task = runtime.open_task(workflow, task_id)
+    form = bundle.form(row.form_key)
+    values = {key: task.data[key] for key in form.keys if key in task.data}
+    return {
+        "id": row.id, "case_id": row.case_id, "bpmn_id": row.bpmn_id, "name": row.name, "group": row.group_key,
+        "candidate": row.candidate, "assignee": row.assignee, "created_at": row.created_at, "due_at": row.due_at,
+        "due_provisional": row.due_provisional, "overdue": bool(row.due_at and row.due_at < now),
+        "form_key": row.form_key, "form": dict(form.source), "values": values,
+        "case": {"cadre_name": case.cadre_name, "matter": case.matter, "status": case.status, "lock_version": case.version},
+        "context": policy.visible_data(actor, dict(task.data)),
+    }

@@ -12,7 +12,7 @@ from . import audit, case_rows, forms, policy, runtime, store
 from .case_rows import CaseRow
 from .context import EngineContext
 from .definitions import task_info
-from .errors import Conflict, Forbidden, NotFound, ScriptFailed, TaskNotReady
+from .errors import Conflict, Forbidden, FormInvalid, NotFound, ScriptFailed, TaskNotReady
 from .models import CaseHandler, ProcessVersion, TaskIndex, table
 from .policy import Actor
 from .uow import UnitOfWork
@@ -202,8 +202,10 @@ def release_task(ctx: EngineContext, actor: Actor, task_id: str) -> StepResult:
 def deliver_message(ctx: EngineContext, actor: Actor, case_id: int, name: str, payload: Any) -> StepResult:
     """Deliver an external event (e.g. materials from the petition system) to a waiting case.
 
-    Raises: NotFound, Forbidden, Conflict (nothing waits for it), ScriptFailed.
+    Raises: NotFound, Forbidden, Conflict (nothing waits for it), FormInvalid (payload), ScriptFailed.
     """
+    if forms.has_typename(payload):
+        raise FormInvalid({"payload": ["不允许的数据（含有 typename）"]})
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         case = case_rows.lock_existing(uow.session, case_id)
         if not policy.may_view_case(uow.session, actor, case) and actor is not policy.SYSTEM:

@@ -103,6 +103,7 @@ PEOPLE: dict[str, tuple[list[str], str | None]] = {
     "supervisor": (["supervisor"], None),
     "orgdept": (["org_dept"], None),
     "owner": (["process_owner"], None),
+    "admin": (["admin"], None),
 }
 
 

@@ -7,18 +7,27 @@ from typing import Any
 
 from flask import Flask
 
+from engine.context import EngineContext
+
 from .settings import build_context
 
+# BPMN bundles are the largest uploads; ten megabytes is many times the shipped procedure.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Create the Flask app; `test_config` overrides settings (e.g. DATABASE_URL) in tests."""
+
+def create_app(test_config: Mapping[str, Any] | None = None, context: EngineContext | None = None) -> Flask:
+    """Create the Flask app; `test_config` overrides settings, `context` replaces the engine context (tests)."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(DATABASE_URL=None)
+    app.config.from_mapping(DATABASE_URL=None, MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable in responses
     if test_config:
         app.config.update(test_config)
-    app.extensions["rcjc"] = build_context(app.config.get("DATABASE_URL"))
+    app.extensions["rcjc"] = context or build_context(app.config.get("DATABASE_URL"))
 
     from . import status
 
     app.register_blueprint(status.bp)
+    from .api import init_api
+
+    init_api(app)
     return app

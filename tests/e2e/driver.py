@@ -1,16 +1,11 @@
-"""Drives cases of the shipped procedure through the engine's services, as the people of each group."""
+"""Drives cases of the shipped procedure as the people of each group, through a transport."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-
-from engine import queries, services
-from engine.context import EngineContext
-from engine.models import Case, TaskIndex
-from engine.policy import Actor
+from .transports import CaseState, OpenTask, Transport
 
 APPLICATION: dict[str, Any] = {
     "cadre_name": "张明",
@@ -37,52 +32,40 @@ LOOKS_UNCLEAR = {**LOOKS_EXEMPT, "motive": "unclear"}
 
 @dataclass
 class CaseRun:
-    """One case of the procedure and the people who work on it."""
+    """One case of the procedure, driven through a transport (the services, or the HTTP API alone)."""
 
-    ctx: EngineContext
-    people: dict[str, Actor]
+    via: Transport
     case_id: int
 
-    def tasks(self) -> list[TaskIndex]:
-        """The case's open tasks, from the task index."""
-        with self.ctx.sessions() as s:
-            return list(s.scalars(select(TaskIndex).where(TaskIndex.case_id == self.case_id).order_by(TaskIndex.created_at)))
+    def tasks(self) -> list[OpenTask]:
+        """The case's open tasks."""
+        return self.via.tasks(self.case_id)
 
     def open_ids(self) -> list[str]:
         """BPMN ids of the open tasks."""
         return sorted(t.bpmn_id for t in self.tasks())
 
-    def task(self, bpmn_id: str, candidate: str | None = None) -> TaskIndex:
+    def task(self, bpmn_id: str, candidate: str | None = None) -> OpenTask:
         """The one open task with this BPMN id (for per-person tasks, that person's)."""
         found = [t for t in self.tasks() if t.bpmn_id == bpmn_id and (candidate is None or t.candidate == candidate)]
         assert len(found) == 1, f"expected one open {bpmn_id}, open: {self.open_ids()}"
         return found[0]
 
-    def do(self, who: str, bpmn_id: str, data: dict[str, Any], per_person: bool = False) -> services.StepResult:
-        """Claim and complete a task as `who` through the services (state saved and reloaded each time)."""
-        actor = self.people[who]
-        row = self.task(bpmn_id, actor.username if per_person else None)
-        services.claim_task(self.ctx, actor, row.id)
-        return services.complete_task(self.ctx, actor, row.id, data)
+    def do(self, who: str, bpmn_id: str, data: dict[str, Any], per_person: bool = False) -> None:
+        """Claim and complete a task as `who` (state saved and reloaded each time)."""
+        self.via.act(who, self.task(bpmn_id, who if per_person else None), data)
 
-    def case(self) -> Case:
-        """The case row."""
-        with self.ctx.sessions() as s:
-            case = s.get(Case, self.case_id)
-            assert case is not None
-            return case
+    def case(self) -> CaseState:
+        """Status, closure, outcome and version of the case."""
+        return self.via.case(self.case_id)
 
     def version(self) -> int:
         """The number of the process version the case runs on."""
-        with self.ctx.sessions() as s:
-            case = s.get(Case, self.case_id)
-            assert case is not None
-            return case.process_version.version
+        return self.case().version
 
     def data(self) -> dict[str, Any]:
         """The case data as a supervisor reads it."""
-        with self.ctx.sessions() as s:
-            return queries.case_view(self.ctx, s, self.people["supervisor"], self.case_id)["data"]
+        return self.via.data(self.case_id)
 
     # Stages -----------------------------------------------------------------
 
@@ -138,10 +121,9 @@ class CaseRun:
                                                        "verification_comment": "符合要求" if accepted else "需补充制度文件"})
 
 
-def apply(ctx: EngineContext, people: dict[str, Actor], **changes: Any) -> CaseRun:
+def apply(via: Transport, **changes: Any) -> CaseRun:
     """The applicant organization files an application."""
-    result = services.start_case(ctx, people["applicant"], "rcjc_case", "application", {**APPLICATION, **changes})
-    return CaseRun(ctx, people, result.case_id)
+    return CaseRun(via, via.start("applicant", "rcjc_case", "application", {**APPLICATION, **changes}))
 
 
 def to_ruling_meeting(run: CaseRun, looks: dict[str, Any], outcome: str) -> None:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine import services
-from engine.context import EngineContext
 from engine.errors import FormInvalid
-from engine.policy import Actor
 
 from .driver import LOOKS_EXEMPT, CaseRun, apply, close_exempt_without_appeal
+from .transports import Transport
 
 REPORT = {"cadre_name": "张明", "cadre_unit": "示例区发展和改革局", "matter": "产业园区招商政策先行先试",
           "report_summary": "举报其违规拨付资金", "report_finding": "false", "harm": ["selection"],
@@ -30,9 +28,9 @@ def clarify(run: CaseRun, consent: str, forms: list[str], intent: str) -> None:
 
 
 def test_clarification_with_consent_and_a_malicious_reporter_referred(
-    deployed: EngineContext, people: dict[str, Actor]
+    via: Transport
 ) -> None:
-    run = apply(deployed, people)
+    run = apply(via)
     close_exempt_without_appeal(run, {**LOOKS_EXEMPT, "report_false": True})
     assert run.open_ids() == ["register_clarification"]
     run.do("intake", "register_clarification", REPORT)
@@ -44,8 +42,8 @@ def test_clarification_with_consent_and_a_malicious_reporter_referred(
     assert data["clarification_closure"] == "clarified" and "public" in data["clarification_forms"]
 
 
-def test_without_consent_no_public_clarification(deployed: EngineContext, people: dict[str, Actor]) -> None:
-    run = apply(deployed, people)
+def test_without_consent_no_public_clarification(via: Transport) -> None:
+    run = apply(via)
     close_exempt_without_appeal(run, {**LOOKS_EXEMPT, "report_false": True})
     run.do("intake", "register_clarification", REPORT)
     run.do("intake", "consult_cadre", {"cadre_consent": "disagree", "consent_note": "不同意公开"})
@@ -66,11 +64,10 @@ def test_without_consent_no_public_clarification(deployed: EngineContext, people
     [("false", ["award"], "clarify"), ("unproven", ["award"], "at_discretion"), ("false", [], "no")],
 )
 def test_clarification_started_on_its_own(
-    deployed: EngineContext, people: dict[str, Actor], finding: str, harm: list[str], expected: str
+    via: Transport, finding: str, harm: list[str], expected: str
 ) -> None:
     data = {**REPORT, "report_finding": finding, "harm": harm, "harm_scope": "within_unit"}
-    started = services.start_case(deployed, people["intake"], "rcjc_clarification", "standalone", data)
-    run = CaseRun(deployed, people, started.case_id)
+    run = CaseRun(via, via.start("intake", "rcjc_clarification", "standalone", data))
     if expected == "no":
         assert (run.case().status, run.case().closure) == ("completed", "not_clarified")
         return

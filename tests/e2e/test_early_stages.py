@@ -7,10 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine import services
-from engine.context import EngineContext
 from engine.errors import Conflict, Forbidden
-from engine.policy import Actor
 from engine.timers import fire_due_timers
 
 from .driver import (
@@ -21,11 +18,12 @@ from .driver import (
     apply,
     close_exempt_without_appeal,
 )
+from .transports import Transport
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-def test_refused_application_ends_with_reasons(deployed: EngineContext, people: dict[str, Actor]) -> None:
-    run = apply(deployed, people)
+def test_refused_application_ends_with_reasons(via: Transport) -> None:
+    run = apply(via)
     assert run.open_ids() == ["acceptance_review"]
     assert run.task("acceptance_review").due_at is not None  # 10 working days from filing
     run.do("intake", "acceptance_review", {"acceptance": "refuse", "acceptance_reason": "不属于本机关管辖"})
@@ -33,8 +31,8 @@ def test_refused_application_ends_with_reasons(deployed: EngineContext, people: 
     assert (case.status, case.closure) == ("completed", "refused")
 
 
-def test_supplement_then_accepted(deployed: EngineContext, people: dict[str, Actor]) -> None:
-    run = apply(deployed, people)
+def test_supplement_then_accepted(via: Transport) -> None:
+    run = apply(via)
     run.do("intake", "acceptance_review", {"acceptance": "supplement", "acceptance_reason": "缺少会议纪要",
                                            "supplement_request": "请补充党组会议纪要"})
     assert run.open_ids() == ["supplement"]
@@ -44,34 +42,33 @@ def test_supplement_then_accepted(deployed: EngineContext, people: dict[str, Act
     assert run.open_ids() == ["triage"]
 
 
-def test_supplement_delivered_by_message(deployed: EngineContext, people: dict[str, Actor]) -> None:
-    run = apply(deployed, people)
+def test_supplement_delivered_by_message(via: Transport) -> None:
+    run = apply(via)
     run.do("intake", "acceptance_review", {"acceptance": "supplement", "acceptance_reason": "缺材料"})
     with pytest.raises(Conflict):
-        services.deliver_message(deployed, people["intake"], run.case_id, "no_such_message", {})
-    services.deliver_message(deployed, people["intake"], run.case_id, "supplement_received", {"files": ["纪要.pdf"]})
+        via.deliver("intake", run.case_id, "no_such_message", {})
+    via.deliver("applicant", run.case_id, "supplement_received", {"files": ["纪要.pdf"]})
     assert run.open_ids() == ["acceptance_review"]
 
 
 def test_supplement_not_received_in_time_closes_the_case(
-    deployed: EngineContext, people: dict[str, Actor], clock: object
+    via: Transport, clock: object
 ) -> None:
-    run = apply(deployed, people)
+    run = apply(via)
     run.do("intake", "acceptance_review", {"acceptance": "supplement", "acceptance_reason": "缺材料"})
-    assert fire_due_timers(deployed).fired == []  # nothing is due yet
+    assert fire_due_timers(via.ctx).fired == []  # nothing is due yet
     clock.advance(timedelta(days=13))  # type: ignore[attr-defined]  # 9 working days: still open
-    assert fire_due_timers(deployed).fired == []
+    assert fire_due_timers(via.ctx).fired == []
     clock.advance(timedelta(days=2))  # type: ignore[attr-defined]  # past the 10th working day
-    assert fire_due_timers(deployed).fired == [run.case_id]
+    assert fire_due_timers(via.ctx).fired == [run.case_id]
     case = run.case()
     assert (case.status, case.closure) == ("completed", "supplement_lapsed")
 
 
-def test_pre_check_not_applicable_and_applicable(deployed: EngineContext, people: dict[str, Actor]) -> None:
+def test_pre_check_not_applicable_and_applicable(via: Transport) -> None:
     pre = {k: v for k, v in APPLICATION.items() if k != "evidence_list"} | {"accountability_case_no": "问责〔2026〕3号"}
     for may_apply in (False, True):
-        started = services.start_case(deployed, people["accountability"], "rcjc_case", "pre_check", pre)
-        run = CaseRun(deployed, people, started.case_id)
+        run = CaseRun(via, via.start("accountability", "rcjc_case", "pre_check", pre))
         assert run.open_ids() == ["pre_check_review"]
         run.do("accountability", "pre_check_review", {"tolerance_may_apply": may_apply, "circumstance": "pilot_reform",
                                                       "pre_check_reason": "前置审查意见"})
@@ -82,27 +79,27 @@ def test_pre_check_not_applicable_and_applicable(deployed: EngineContext, people
             assert (run.case().status, run.case().closure) == ("completed", "not_applicable")
 
 
-def test_the_applicant_cannot_use_the_accountability_entry(deployed: EngineContext, people: dict[str, Actor]) -> None:
+def test_the_applicant_cannot_use_the_accountability_entry(via: Transport) -> None:
     with pytest.raises(Forbidden):
-        services.start_case(deployed, people["applicant"], "rcjc_case", "pre_check", APPLICATION)
+        via.start("applicant", "rcjc_case", "pre_check", APPLICATION)
 
 
-def test_prior_ruling_found_closes_without_new_evidence(deployed: EngineContext, people: dict[str, Actor]) -> None:
-    first = apply(deployed, people)
+def test_prior_ruling_found_closes_without_new_evidence(via: Transport) -> None:
+    first = apply(via)
     close_exempt_without_appeal(first)
     assert first.case().status == "completed"
-    again = apply(deployed, people, matter="  产业园区招商政策先行先试 ")
+    again = apply(via, matter="  产业园区招商政策先行先试 ")
     assert again.open_ids() == ["prior_ruling_review"]
     assert again.data()["prior_ruling_id"]
     again.do("intake", "prior_ruling_review", {"new_evidence": False, "prior_review_note": "无新证据，不再重翻旧账"})
     assert (again.case().status, again.case().closure) == ("completed", "prior_ruling")
-    third = apply(deployed, people)
+    third = apply(via)
     third.do("intake", "prior_ruling_review", {"new_evidence": True, "prior_review_note": "提交了新的证据"})
     assert third.open_ids() == ["acceptance_review"]
 
 
-def test_simple_review_to_closed_case(deployed: EngineContext, people: dict[str, Actor]) -> None:
-    run = apply(deployed, people)
+def test_simple_review_to_closed_case(via: Transport) -> None:
+    run = apply(via)
     run.accept()
     run.triage("simple")
     assert run.open_ids() == ["simple_review"]
@@ -116,9 +113,9 @@ def test_simple_review_to_closed_case(deployed: EngineContext, people: dict[str,
 
 
 def test_simple_review_switches_to_ordinary_when_facts_are_disputed(
-    deployed: EngineContext, people: dict[str, Actor]
+    via: Transport
 ) -> None:
-    run = apply(deployed, people)
+    run = apply(via)
     run.accept()
     run.triage("simple")
     run.do("investigator", "simple_review", {"facts_disputed": True, **LOOKS_EXEMPT, "review_note": "当事人对事实有异议"})
@@ -127,10 +124,10 @@ def test_simple_review_switches_to_ordinary_when_facts_are_disputed(
 
 
 def test_investigation_extension_approved_and_refused(
-    deployed: EngineContext, people: dict[str, Actor], clock: object
+    via: Transport, clock: object
 ) -> None:
     for approved, next_task in ((True, "investigation_extended"), (False, "investigation_final")):
-        run = apply(deployed, people, matter=f"延期测试 {approved}")
+        run = apply(via, matter=f"延期测试 {approved}")
         run.accept()
         run.triage("ordinary")
         first_due = run.task("investigation").due_at
@@ -153,8 +150,8 @@ def test_investigation_extension_approved_and_refused(
         assert run.open_ids() == ["outcome_proposal"]
 
 
-def test_unclear_motive_goes_back_for_more_investigation(deployed: EngineContext, people: dict[str, Actor]) -> None:
-    run = apply(deployed, people)
+def test_unclear_motive_goes_back_for_more_investigation(via: Transport) -> None:
+    run = apply(via)
     run.accept()
     run.triage("ordinary")
     run.investigate(LOOKS_UNCLEAR)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from engine import audit, services, users
-from engine.context import EngineContext
+from engine import audit, users
 from engine.errors import Forbidden, FormInvalid
 from engine.policy import Actor
 from engine.uow import UnitOfWork
 
 from .driver import ALL_MEMBERS, LOOKS_EXEMPT, LOOKS_MITIGATE, LOOKS_NOT_TOLERATED, apply, to_ruling_meeting
+from .transports import Transport
 
 
 @pytest.mark.parametrize(
@@ -19,9 +19,9 @@ from .driver import ALL_MEMBERS, LOOKS_EXEMPT, LOOKS_MITIGATE, LOOKS_NOT_TOLERAT
     ids=["exempt", "mitigate", "not-tolerated"],
 )
 def test_each_outcome_from_application_to_closed_rectification(
-    deployed: EngineContext, people: dict[str, Actor], looks: dict[str, object], outcome: str
+    via: Transport, looks: dict[str, object], outcome: str
 ) -> None:
-    run = apply(deployed, people)
+    run = apply(via)
     to_ruling_meeting(run, looks, outcome)
     run.convene(ALL_MEMBERS)
     run.vote({"committee1": "agree", "committee2": "agree", "committee3": "disagree"})
@@ -37,12 +37,12 @@ def test_each_outcome_from_application_to_closed_rectification(
     run.rectify(accepted=True)
     case = run.case()
     assert (case.status, case.closure, case.outcome) == ("completed", "completed", outcome)
-    with deployed.sessions() as s:
+    with via.ctx.sessions() as s:
         assert audit.verify(s, run.case_id)[0].ok
 
 
-def test_no_quorum_then_no_majority_then_a_ruling(deployed: EngineContext, people: dict[str, Actor]) -> None:
-    run = apply(deployed, people)
+def test_no_quorum_then_no_majority_then_a_ruling(via: Transport) -> None:
+    run = apply(via)
     to_ruling_meeting(run, LOOKS_EXEMPT, "EXEMPT")
     run.convene(["committee1"])  # 1 of 3 is below the 2/3 quorum: the meeting is held again
     assert run.open_ids() == ["convene_meeting"]
@@ -54,12 +54,12 @@ def test_no_quorum_then_no_majority_then_a_ruling(deployed: EngineContext, peopl
     assert run.open_ids() == ["issue_ruling"]
 
 
-def test_the_investigator_may_not_vote_on_the_case(deployed: EngineContext, people: dict[str, Actor]) -> None:
-    with UnitOfWork(deployed.sessions, deployed.clock) as uow:
+def test_the_investigator_may_not_vote_on_the_case(via: Transport) -> None:
+    with UnitOfWork(via.ctx.sessions, via.ctx.clock) as uow:
         users.create_user(uow.session, "dual", "password-123", ["investigator", "committee"], uow.now)
         uow.commit()
-    dual = Actor("dual", frozenset({"investigator", "committee"}))
-    run = apply(deployed, {**people, "dual": dual})
+    via.people["dual"] = Actor("dual", frozenset({"investigator", "committee"}))
+    run = apply(via)
     run.accept()
     run.triage("ordinary")
     run.investigate(LOOKS_EXEMPT, who="dual")
@@ -71,12 +71,12 @@ def test_the_investigator_may_not_vote_on_the_case(deployed: EngineContext, peop
     run.convene(ALL_MEMBERS)
     vote = run.task("cast_vote", "committee1")
     with pytest.raises(Forbidden):
-        services.complete_task(deployed, dual, vote.id, {"vote": "agree"})
+        via.complete("dual", vote.id, {"vote": "agree"})
 
 
-def test_appeal_upheld_and_appeal_changed(deployed: EngineContext, people: dict[str, Actor]) -> None:
+def test_appeal_upheld_and_appeal_changed(via: Transport) -> None:
     for result in ("upheld", "changed"):
-        run = apply(deployed, people, matter=f"申诉测试事项 {result}")
+        run = apply(via, matter=f"申诉测试事项 {result}")
         to_ruling_meeting(run, LOOKS_MITIGATE, "MITIGATE")
         run.convene(ALL_MEMBERS)
         run.vote({m: "agree" for m in ALL_MEMBERS})

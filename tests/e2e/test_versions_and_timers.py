@@ -9,13 +9,11 @@ import pytest
 
 from engine import audit
 from engine.bundle_files import SHIPPED, collect
-from engine.context import EngineContext
-from engine.deploy import deploy
 from engine.errors import FormInvalid
-from engine.policy import SYSTEM, Actor
 from engine.timers import fire_due_timers
 
 from .driver import ALL_MEMBERS, LOOKS_MITIGATE, CaseRun, apply, to_ruling_meeting
+from .transports import Transport
 
 
 def version_two() -> dict[str, bytes]:
@@ -29,12 +27,12 @@ def version_two() -> dict[str, bytes]:
 
 
 def test_a_case_started_on_version_one_finishes_on_version_one(
-    deployed: EngineContext, people: dict[str, Actor]
+    via: Transport
 ) -> None:
-    old = apply(deployed, people)
-    result = deploy(deployed, SYSTEM, version_two())
-    assert result.created and result.versions["rcjc_case"] == 2
-    new = apply(deployed, people, matter="另一事项")
+    old = apply(via)
+    created, versions = via.deploy(version_two())
+    assert created and versions["rcjc_case"] == 2
+    new = apply(via, matter="另一事项")
     assert new.version() == 2
     with pytest.raises(FormInvalid) as caught:
         new.accept()
@@ -45,7 +43,7 @@ def test_a_case_started_on_version_one_finishes_on_version_one(
     close_from_investigation(old)
     assert old.case().status == "completed"
     assert old.version() == 1
-    assert deploy(deployed, SYSTEM, version_two()).created is False  # same content, same version
+    assert via.deploy(version_two())[0] is False  # same content, same version
 
 
 def close_from_investigation(run: CaseRun) -> None:
@@ -60,9 +58,9 @@ def close_from_investigation(run: CaseRun) -> None:
 
 
 def test_the_appeal_window_lapses_and_the_case_goes_on(
-    deployed: EngineContext, people: dict[str, Actor], clock: object
+    via: Transport, clock: object
 ) -> None:
-    run = apply(deployed, people)
+    run = apply(via)
     to_ruling_meeting(run, LOOKS_MITIGATE, "MITIGATE")
     run.convene(ALL_MEMBERS)
     run.vote({m: "agree" for m in ALL_MEMBERS})
@@ -70,10 +68,10 @@ def test_the_appeal_window_lapses_and_the_case_goes_on(
     run.feedback()
     assert run.open_ids() == ["decide_appeal"]
     clock.advance(timedelta(days=20))  # type: ignore[attr-defined]
-    assert fire_due_timers(deployed).fired == []
+    assert fire_due_timers(via.ctx).fired == []
     clock.advance(timedelta(days=15))  # type: ignore[attr-defined]  # past one calendar month
-    assert fire_due_timers(deployed).fired == [run.case_id]
+    assert fire_due_timers(via.ctx).fired == [run.case_id]
     assert run.open_ids() == ["report_rectification"]
     assert run.data()["appeal"] is False
-    with deployed.sessions() as s:
+    with via.ctx.sessions() as s:
         assert all(report.ok for report in audit.verify(s, run.case_id))

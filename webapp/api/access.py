@@ -1,0 +1,84 @@
+"""Who is calling: the bearer token of a request, checked before any endpoint of a protected blueprint runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import current_app, g, request
+from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
+
+from engine import tokens
+from engine.context import EngineContext
+from engine.errors import Unauthenticated
+from engine.policy import Actor
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def engine_context() -> EngineContext:
+    """The engine context of this app."""
+    return cast(EngineContext, current_app.extensions["rcjc"])
+
+
+def client_address() -> str:
+    """The caller's address, as the server sees it (a proxy in front must set REMOTE_ADDR faithfully)."""
+    return (request.remote_addr or "unknown")[:64]
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def current_actor() -> Actor:
+    """The actor of a valid bearer token; raises Unauthorized otherwise."""
+    actor = g.get("api_actor")
+    if actor is not None:
+        return cast(Actor, actor)
+    token = bearer_token()
+    if token is None:
+        raise Unauthenticated("请提供访问令牌（Authorization: Bearer …）")
+    ctx = engine_context()
+    with ctx.sessions() as session:
+        actor = tokens.actor_of_token(session, token, ctx.clock.now())
+    if actor is None:
+        raise Unauthenticated("访问令牌无效、已过期或已撤销，请重新登录")
+    g.api_actor = actor
+    return actor
+
+
+def authenticated(func: F) -> F:
+    """Refuse the request with 401 unless it carries a valid token."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        current_actor()
+        return func(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+
+class Parser(FlaskParser):
+    """webargs's parser answering invalid input with 400, the API's status for validation errors."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+
+
+class ApiBlueprint(Blueprint):
+    """A blueprint of the API; unless `public`, every request must carry a valid token (401 before anything else)."""
+
+    ARGUMENTS_PARSER = Parser()
+
+    def __init__(self, *args: Any, public: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not public:
+            self.before_request(_require_token)
+
+
+def _require_token() -> None:
+    current_actor()

@@ -1,0 +1,124 @@
+"""Cases: list with filters, start, read with history and diagram marks, audit trail, diagram XML."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import Response
+from flask.views import MethodView
+
+from engine import audit, catalog, queries, services
+from engine.case_list import CaseFilter, list_cases
+from engine.errors import FormInvalid, NotFound
+from engine.policy import Actor
+
+from .access import ApiBlueprint, current_actor, engine_context
+from .errors import ErrorSchema
+from .schemas import AuditListSchema, CaseFilterArgs, CaseListSchema, CaseSchema, StartCaseSchema
+
+bp = ApiBlueprint("cases", __name__, url_prefix="/api/v1/cases", description="案件")
+
+MAX_CASE_ID = 2**31 - 1
+
+
+def _case_id(case_id: int) -> int:
+    # Ids beyond the column's range cannot exist; answering 404 keeps PostgreSQL from raising on them.
+    if case_id > MAX_CASE_ID:
+        raise NotFound(f"案件 {case_id} 不存在")
+    return case_id
+
+
+def case_payload(actor: Actor, case_id: int) -> dict[str, Any]:
+    """The case as the actor may see it."""
+    ctx = engine_context()
+    with ctx.sessions() as session:
+        return queries.case_view(ctx, session, actor, _case_id(case_id))
+
+
+def _entry_for(actor: Actor, process_id: str, entry: str | None) -> str:
+    """The entry to start through: the one asked for, or the only one the actor may use."""
+    if entry:
+        return entry
+    ctx = engine_context()
+    with ctx.sessions() as session:
+        processes = {p["process_id"]: p for p in catalog.deployed_processes(ctx, session, actor)}
+    found = processes.get(process_id)
+    if found is None:
+        raise NotFound(f"流程 {process_id} 尚未部署")
+    usable = [e["key"] for e in found["entries"] if e["may_start"]]
+    if len(usable) == 1:
+        return str(usable[0])
+    if usable:
+        raise FormInvalid({"entry": [f"请指明发起方式：{'、'.join(usable)}"]})
+    # None is the caller's: name one so that the service refuses with its own message (Forbidden).
+    return str(found["entries"][0]["key"]) if found["entries"] else ""
+
+
+@bp.route("")
+class Cases(MethodView):
+    """The cases the caller may see; starting a case."""
+
+    @bp.arguments(CaseFilterArgs, location="query")
+    @bp.response(200, CaseListSchema)
+    @bp.alt_response(401, schema=ErrorSchema, description="未登录")
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Cases the caller may see, newest first, filtered."""
+        ctx = engine_context()
+        page, per_page = args.pop("page"), args.pop("per_page")
+        with ctx.sessions() as session:
+            items, total = list_cases(ctx, session, current_actor(), CaseFilter(**args), ctx.clock.now(), page, per_page)
+        return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+    @bp.arguments(StartCaseSchema)
+    @bp.response(201, CaseSchema)
+    @bp.alt_response(401, schema=ErrorSchema, description="未登录")
+    @bp.alt_response(403, schema=ErrorSchema, description="无权以该方式发起")
+    @bp.alt_response(404, schema=ErrorSchema, description="流程或发起方式不存在")
+    @bp.alt_response(422, schema=ErrorSchema, description="流程执行失败")
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Start a case; `data` is validated by the entry's start form."""
+        actor = current_actor()
+        entry = _entry_for(actor, body["process_id"], body.get("entry"))
+        result = services.start_case(engine_context(), actor, body["process_id"], entry, body["data"])
+        return case_payload(actor, result.case_id)
+
+
+@bp.get("/<int:case_id>")
+@bp.response(200, CaseSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="未登录")
+@bp.alt_response(404, schema=ErrorSchema, description="案件不存在或无权查看")
+def get_case(case_id: int) -> dict[str, Any]:
+    """Status, version, data, open tasks, completed steps and diagram marks of a case."""
+    return case_payload(current_actor(), case_id)
+
+
+@bp.get("/<int:case_id>/audit")
+@bp.response(200, AuditListSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="未登录")
+@bp.alt_response(404, schema=ErrorSchema, description="案件不存在或无权查看")
+def get_audit(case_id: int) -> dict[str, Any]:
+    """The case's audit events with their hashes, and whether the chain verifies."""
+    ctx = engine_context()
+    with ctx.sessions() as session:
+        events = queries.audit_events(session, current_actor(), _case_id(case_id))
+        reports = audit.verify(session, case_id)
+        return {"items": events, "total": len(events), "chain_ok": all(r.ok for r in reports)}
+
+
+class DiagramArgs(ma.Schema):
+    process = ma.fields.String(validate=ma.validate.Length(min=1, max=100),
+                               metadata={"description": "a called process of the same version (default: the case's own)"})
+
+
+@bp.get("/<int:case_id>/diagram")
+@bp.arguments(DiagramArgs, location="query")
+@bp.response(200, {"type": "string"}, content_type="application/xml", description="BPMN 2.0 XML")
+@bp.alt_response(401, schema=ErrorSchema, description="未登录")
+@bp.alt_response(404, schema=ErrorSchema, description="案件不存在或无权查看")
+def get_diagram(args: dict[str, Any], case_id: int) -> Response:
+    """The BPMN XML of the version the case runs on."""
+    ctx = engine_context()
+    with ctx.sessions() as session:
+        xml = catalog.case_diagram(ctx, session, current_actor(), _case_id(case_id), args.get("process"))
+    return Response(xml, mimetype="application/xml")

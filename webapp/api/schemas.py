@@ -1,0 +1,264 @@
+"""Request and response schemas of the API; they are also its OpenAPI document."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from engine.groups import GROUP_LABELS
+
+CASE_STATUSES = ("running", "completed", "error", "suspended", "terminated")
+ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]*$"
+
+
+class Strict(ma.Schema):
+    """Refuses keys it does not declare."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class CredentialsSchema(Strict):
+    username = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = ma.fields.String(required=True, validate=validate.Length(min=1, max=256))
+
+
+class TokenSchema(ma.Schema):
+    token = ma.fields.String(required=True)
+    expires_at = ma.fields.AwareDateTime(required=True)
+
+
+class MeSchema(ma.Schema):
+    username = ma.fields.String(required=True)
+    display_name = ma.fields.String(required=True)
+    unit = ma.fields.String(allow_none=True)
+    groups = ma.fields.List(ma.fields.String(), required=True)
+    group_labels = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+
+
+class PageArgs(Strict):
+    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class EntrySchema(ma.Schema):
+    key = ma.fields.String(required=True, metadata={"description": "how a case of this process is started"})
+    groups = ma.fields.List(ma.fields.String(), required=True)
+    form_key = ma.fields.String(required=True)
+    form = ma.fields.Dict(required=True, metadata={"description": "form-js definition"})
+    may_start = ma.fields.Boolean(required=True)
+
+
+class ProcessSchema(ma.Schema):
+    process_id = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    version = ma.fields.Integer(required=True)
+    bundle_hash = ma.fields.String(required=True)
+    deployed_at = ma.fields.AwareDateTime(required=True)
+    deployed_by = ma.fields.String(required=True)
+    start_form = ma.fields.Dict(allow_none=True, metadata={"description": "form of the first entry the caller may use"})
+    entries = ma.fields.List(ma.fields.Nested(EntrySchema), required=True)
+
+
+class ProcessListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ProcessSchema), required=True)
+    total = ma.fields.Integer(required=True)
+
+
+class StartCaseSchema(Strict):
+    process_id = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
+    entry = ma.fields.String(validate=validate.Length(min=1, max=40),
+                             metadata={"description": "entry to start through; optional when the caller may use only one"})
+    data = ma.fields.Dict(keys=ma.fields.String(), required=True, metadata={"description": "validated by the start form"})
+
+
+class CaseFilterArgs(PageArgs):
+    status = ma.fields.String(validate=validate.OneOf(CASE_STATUSES))
+    process_id = ma.fields.String(validate=validate.Length(max=100))
+    group = ma.fields.String(validate=validate.OneOf(sorted(GROUP_LABELS)))
+    overdue = ma.fields.Boolean()
+    stuck = ma.fields.Boolean()
+    q = ma.fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "cadre name or matter contains"})
+
+
+class CaseSummarySchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    process_id = ma.fields.String(required=True)
+    version = ma.fields.Integer(required=True)
+    status = ma.fields.String(required=True)
+    cadre_name = ma.fields.String(allow_none=True)
+    matter = ma.fields.String(allow_none=True)
+    closure = ma.fields.String(allow_none=True)
+    outcome = ma.fields.String(allow_none=True)
+    started_by = ma.fields.String(required=True)
+    started_unit = ma.fields.String(allow_none=True)
+    created_at = ma.fields.AwareDateTime(required=True)
+    updated_at = ma.fields.AwareDateTime(required=True)
+    overdue = ma.fields.Boolean(required=True)
+    stuck_reason = ma.fields.String(allow_none=True, metadata={"description": "error, suspended, waiting_on_nothing, untouched"})
+
+
+class CaseListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(CaseSummarySchema), required=True)
+    total = ma.fields.Integer(required=True)
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
+
+
+class OpenTaskSchema(ma.Schema):
+    id = ma.fields.String(required=True)
+    bpmn_id = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    group = ma.fields.String(required=True)
+    candidate = ma.fields.String(allow_none=True, metadata={"description": "the one person who may do a per-person task"})
+    assignee = ma.fields.String(allow_none=True)
+    created_at = ma.fields.AwareDateTime(required=True)
+    due_at = ma.fields.AwareDateTime(allow_none=True)
+    due_provisional = ma.fields.Boolean(required=True)
+
+
+class StepSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    group = ma.fields.String(required=True)
+    by = ma.fields.String(required=True)
+    at = ma.fields.AwareDateTime(required=True)
+
+
+class CaseSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    process_id = ma.fields.String(required=True)
+    version = ma.fields.Integer(required=True)
+    bundle_hash = ma.fields.String(required=True)
+    status = ma.fields.String(required=True)
+    closure = ma.fields.String(allow_none=True)
+    outcome = ma.fields.String(allow_none=True)
+    error = ma.fields.Dict(allow_none=True)
+    data = ma.fields.Dict(required=True)
+    open_tasks = ma.fields.List(ma.fields.Nested(OpenTaskSchema), required=True)
+    history = ma.fields.List(ma.fields.Nested(StepSchema), required=True)
+    completed_elements = ma.fields.List(ma.fields.String(), required=True)
+    active_elements = ma.fields.List(ma.fields.String(), required=True)
+    lock_version = ma.fields.Integer(required=True, metadata={"description": "send back as expected_version to detect conflicts"})
+
+
+class AuditEventSchema(ma.Schema):
+    seq = ma.fields.Integer(required=True)
+    event = ma.fields.String(required=True)
+    actor = ma.fields.String(required=True)
+    at = ma.fields.AwareDateTime(required=True)
+    task_id = ma.fields.String(allow_none=True)
+    bpmn_id = ma.fields.String(allow_none=True)
+    details = ma.fields.Dict(required=True)
+    prev_hash = ma.fields.String(required=True)
+    hash = ma.fields.String(required=True)
+
+
+class AuditListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AuditEventSchema), required=True)
+    total = ma.fields.Integer(required=True)
+    chain_ok = ma.fields.Boolean(required=True, metadata={"description": "whether the hash chain verifies"})
+
+
+class TaskFilterArgs(PageArgs):
+    mine = ma.fields.Boolean(metadata={"description": "only tasks assigned to me"})
+    group = ma.fields.String(validate=validate.OneOf(sorted(GROUP_LABELS)),
+                             metadata={"description": "unclaimed tasks of this group of mine"})
+
+
+class TaskSummarySchema(ma.Schema):
+    id = ma.fields.String(required=True)
+    case_id = ma.fields.Integer(required=True)
+    bpmn_id = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    group = ma.fields.String(required=True)
+    candidate = ma.fields.String(allow_none=True)
+    assignee = ma.fields.String(allow_none=True)
+    created_at = ma.fields.AwareDateTime(required=True)
+    due_at = ma.fields.AwareDateTime(allow_none=True)
+    due_provisional = ma.fields.Boolean(required=True)
+    overdue = ma.fields.Boolean(required=True)
+    cadre_name = ma.fields.String(allow_none=True)
+    matter = ma.fields.String(allow_none=True)
+
+
+class TaskListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(TaskSummarySchema), required=True)
+    total = ma.fields.Integer(required=True)
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
+
+
+class TaskCaseSchema(ma.Schema):
+    cadre_name = ma.fields.String(allow_none=True)
+    matter = ma.fields.String(allow_none=True)
+    status = ma.fields.String(required=True)
+    lock_version = ma.fields.Integer(required=True)
+
+
+class TaskSchema(ma.Schema):
+    id = ma.fields.String(required=True)
+    case_id = ma.fields.Integer(required=True)
+    bpmn_id = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    group = ma.fields.String(required=True)
+    candidate = ma.fields.String(allow_none=True)
+    assignee = ma.fields.String(allow_none=True)
+    created_at = ma.fields.AwareDateTime(required=True)
+    due_at = ma.fields.AwareDateTime(allow_none=True)
+    due_provisional = ma.fields.Boolean(required=True)
+    overdue = ma.fields.Boolean(required=True)
+    form_key = ma.fields.String(required=True)
+    form = ma.fields.Dict(required=True, metadata={"description": "form-js definition"})
+    values = ma.fields.Dict(required=True, metadata={"description": "current values of the form's fields"})
+    case = ma.fields.Nested(TaskCaseSchema, required=True)
+    context = ma.fields.Dict(required=True, metadata={"description": "the case data the caller may see"})
+
+
+class CompleteTaskSchema(Strict):
+    data = ma.fields.Dict(keys=ma.fields.String(), required=True)
+    expected_version = ma.fields.Integer(
+        validate=validate.Range(min=0), metadata={"description": "the case's lock_version the form was filled against"})
+
+
+class StepResultSchema(ma.Schema):
+    case_id = ma.fields.Integer(required=True)
+    status = ma.fields.String(required=True)
+    open_task_ids = ma.fields.List(ma.fields.String(), required=True)
+
+
+class CorrelationSchema(Strict):
+    case_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class MessageSchema(Strict):
+    correlation = ma.fields.Nested(CorrelationSchema, required=True)
+    payload = ma.fields.Raw(load_default=None, metadata={"description": "delivered to the waiting event"})
+
+
+class DeploymentSchema(ma.Schema):
+    deployment_id = ma.fields.Integer(required=True)
+    bundle_hash = ma.fields.String(required=True)
+    created = ma.fields.Boolean(required=True, metadata={"description": "false when the same bundle was deployed before"})
+    versions = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(), required=True)
+
+
+class UserSchema(ma.Schema):
+    username = ma.fields.String(required=True)
+    display_name = ma.fields.String(required=True)
+    unit = ma.fields.String(allow_none=True)
+    groups = ma.fields.List(ma.fields.String(), required=True)
+    active = ma.fields.Boolean(required=True)
+
+
+class UserListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(UserSchema), required=True)
+    total = ma.fields.Integer(required=True)
+
+
+class NewUserSchema(Strict):
+    username = ma.fields.String(required=True, validate=[validate.Length(min=1, max=80), validate.Regexp(ID_PATTERN)])
+    password = ma.fields.String(required=True, validate=validate.Length(min=8, max=256))
+    display_name = ma.fields.String(validate=validate.Length(min=1, max=100))
+    unit = ma.fields.String(validate=validate.Length(min=1, max=200))
+    groups = ma.fields.List(ma.fields.String(validate=validate.OneOf(sorted(GROUP_LABELS))), required=True,
+                            validate=validate.Length(min=1))

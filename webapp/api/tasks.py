@@ -1,0 +1,107 @@
+"""Tasks: my inbox and my groups' queues, one task with its form, claim, release and complete."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from typing import Any
+
+from engine import queries, services
+from engine.errors import Forbidden, NotFound
+
+from .access import ApiBlueprint, current_actor, engine_context
+from .cases import case_payload
+from .errors import ErrorSchema
+from .schemas import CaseSchema, CompleteTaskSchema, TaskFilterArgs, TaskListSchema, TaskSchema
+
+bp = ApiBlueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="待办任务")
+
+
+def _task_id(task_id: str) -> str:
+    """The canonical form of a task id; anything that is not a task id cannot name a task."""
+    try:
+        return str(uuid.UUID(task_id))
+    except ValueError as exc:
+        raise NotFound("任务不存在") from exc
+
+
+def task_payload(task_id: str) -> dict[str, Any]:
+    """The task with its form and current values, as the caller may see it."""
+    ctx = engine_context()
+    with ctx.sessions() as session:
+        return queries.task_view(ctx, session, current_actor(), task_id, ctx.clock.now())
+
+
+@bp.get("")
+@bp.arguments(TaskFilterArgs, location="query")
+@bp.response(200, TaskListSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="未登录")
+@bp.alt_response(403, schema=ErrorSchema, description="不是该用户组成员")
+def list_tasks(args: dict[str, Any]) -> dict[str, Any]:
+    """Open tasks: mine=true those assigned to me, group=G the unclaimed ones of my group G; neither gives both."""
+    actor = current_actor()
+    group = args.get("group")
+    if group and group not in actor.groups:
+        raise Forbidden("您不是该用户组的成员")
+    ctx = engine_context()
+    now = ctx.clock.now()
+    with ctx.sessions() as session:
+        items = []
+        if args.get("mine") or not group:
+            items += queries.my_tasks(session, actor, now)
+        if group or not args.get("mine"):
+            items += [t for t in queries.claimable_tasks(session, actor, now) if group in (None, t.group)]
+    page, per_page = args["page"], args["per_page"]
+    shown = items[(page - 1) * per_page: page * per_page]
+    return {"items": [asdict(t) | {"id": t.task_id} for t in shown], "total": len(items), "page": page, "per_page": per_page}
+
+
+@bp.get("/<string:task_id>")
+@bp.response(200, TaskSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="未登录")
+@bp.alt_response(404, schema=ErrorSchema, description="任务不存在或无权查看")
+@bp.alt_response(409, schema=ErrorSchema, description="任务已办理")
+def get_task(task_id: str) -> dict[str, Any]:
+    """The task with its form-js definition, current values and the case data the caller may see."""
+    return task_payload(_task_id(task_id))
+
+
+@bp.post("/<string:task_id>/claim")
+@bp.response(200, TaskSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="未登录")
+@bp.alt_response(403, schema=ErrorSchema, description="不属于您的用户组或须回避")
+@bp.alt_response(404, schema=ErrorSchema, description="任务不存在")
+@bp.alt_response(409, schema=ErrorSchema, description="已由他人认领或已办理")
+def claim(task_id: str) -> dict[str, Any]:
+    """Take the task from the group's queue."""
+    task_id = _task_id(task_id)
+    services.claim_task(engine_context(), current_actor(), task_id)
+    return task_payload(task_id)
+
+
+@bp.post("/<string:task_id>/release")
+@bp.response(200, TaskSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="未登录")
+@bp.alt_response(403, schema=ErrorSchema, description="不是认领人")
+@bp.alt_response(404, schema=ErrorSchema, description="任务不存在")
+@bp.alt_response(409, schema=ErrorSchema, description="任务已办理")
+def release(task_id: str) -> dict[str, Any]:
+    """Put the task back into its group's queue."""
+    task_id = _task_id(task_id)
+    services.release_task(engine_context(), current_actor(), task_id)
+    return task_payload(task_id)
+
+
+@bp.post("/<string:task_id>/complete")
+@bp.arguments(CompleteTaskSchema)
+@bp.response(200, CaseSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="未登录")
+@bp.alt_response(403, schema=ErrorSchema, description="无权办理")
+@bp.alt_response(404, schema=ErrorSchema, description="任务不存在")
+@bp.alt_response(409, schema=ErrorSchema, description="任务已办理，或案件已被他人更新")
+@bp.alt_response(422, schema=ErrorSchema, description="流程执行失败，案件已标记为出错，输入已保留")
+def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
+    """Submit the task's form; a refused form leaves the task open and answers 400 with per-field messages."""
+    actor = current_actor()
+    result = services.complete_task(engine_context(), actor, _task_id(task_id), body["data"], body.get("expected_version"))
+    return case_payload(actor, result.case_id)
