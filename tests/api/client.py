@@ -26,7 +26,7 @@ class ApiUser:
         self.calls.append((method, path, response.status_code))
         if expect is not None:
             assert response.status_code == expect, f"{method} {path}: {response.status_code} {response.get_data(as_text=True)}"
-        return response.get_json() if response.is_json else response
+        return response.get_json() if response.is_json and response.data else response
 
     def get(self, path: str, expect: int | None = 200, **kwargs: Any) -> Any:
         """GET `path`."""
