@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from engine.context import EngineContext
+from engine.models import AuditEvent
 from tests.e2e.driver import APPLICATION, LOOKS_EXEMPT
 
 from .client import ApiUser, sign_in
@@ -195,7 +198,7 @@ def test_processes_list_the_start_forms_each_caller_may_use(users: dict[str, Api
     assert by_intake["rcjc_clarification"]["start_form"] is not None
 
 
-def test_administrators_manage_users_without_reading_cases(users: dict[str, ApiUser]) -> None:
+def test_administrators_manage_users_without_reading_cases(deployed: EngineContext, users: dict[str, ApiUser]) -> None:
     admin = users["admin"]
     created = admin.post("/users", {"username": "wang_intake", "password": "long-enough-1", "groups": ["intake"],
                                     "display_name": "王受理"}, expect=201)
@@ -207,6 +210,9 @@ def test_administrators_manage_users_without_reading_cases(users: dict[str, ApiU
     weak = admin.post("/users", {"username": "x", "password": "short", "groups": ["nope"]}, expect=400)
     assert set(weak["error"]["fields"]) == {"password", "groups.0"}
     assert "wang_intake" in [u["username"] for u in admin.get("/users", query_string={"per_page": 100})["items"]]
+    with deployed.sessions() as s:
+        event = s.scalars(select(AuditEvent).where(AuditEvent.event == "user_created")).one()
+    assert (event.actor, event.details["username"], event.details["groups"]) == ("admin", "wang_intake", ["intake"])
     case = start(users)
     admin.get(f"/cases/{case['id']}", expect=404)
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from sqlalchemy import func, select
 
-from engine import users
+from engine import audit, users
 from engine.errors import Conflict, EngineError, Forbidden
 from engine.groups import GROUP_LABELS
 from engine.models import User
@@ -78,5 +78,7 @@ class Users(MethodView):
             except EngineError as exc:
                 raise Conflict(exc.message) from exc
             created = _user_dict(user)
+            audit.append(uow.session, chain=audit.SYSTEM_CHAIN, event="user_created", actor=current_actor().username,
+                         at=uow.now, details={k: v for k, v in created.items() if k != "active"})
             uow.commit()
         return created
