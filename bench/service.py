@@ -89,7 +89,7 @@ class ServiceVariant:
             case = session.get(Case, case_id)
             if case is None:
                 return 0, None
-            return len(case.state.encode("utf-8")), case.next_timer_at
+            return len(case.state), case.next_timer_at
 
     def trace(self) -> CaseTrace:
         """Run one case untimed, recording the stored state size after each request and checking the audit chain."""

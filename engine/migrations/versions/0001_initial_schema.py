@@ -82,7 +82,7 @@ def upgrade() -> None:
     sa.Column('process_version_id', sa.Integer(), nullable=False),
     sa.Column('process_id', sa.String(length=100), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('state', sa.Text(), nullable=False),
+    sa.Column('state', sa.LargeBinary(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('next_timer_at', engine.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('started_by', sa.String(length=80), nullable=False),
