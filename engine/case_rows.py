@@ -2,12 +2,13 @@
 
 Every use case locks one case row, changes it and writes it back once. The ORM's unit of work cost
 several times the engine's own work per step, so this path uses Core statements built once, and
-keeps the optimistic version check explicit.
+keeps the optimistic version check explicit. Only the columns that changed are written: naming an
+indexed column in an UPDATE rewrites its index entry even when the value is the same.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -44,9 +45,15 @@ class CaseRow:
     audit_seq: int
     created_at: datetime
     updated_at: datetime
+    # The column values as last read or written; `write` compares against them (so assign new values,
+    # never mutate the error dict in place).
+    _stored: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._stored = {c: getattr(self, c) for c in MUTABLE}
 
 
-COLUMNS = [f.name for f in fields(CaseRow)]
+COLUMNS = [f.name for f in fields(CaseRow) if f.init]
 MUTABLE = [c for c in COLUMNS if c not in ("id", "process_version_id", "process_id", "started_by", "started_unit",
                                             "entry", "created_at", "version")]
 _SELECT = select(*(CASES.c[c] for c in COLUMNS))
@@ -55,11 +62,7 @@ _BY_ID_SKIP_LOCKED = _SELECT.where(CASES.c.id == bindparam("case_id")).with_for_
 _BY_TASK = _SELECT.where(
     CASES.c.id == select(TASKS.c.case_id).where(TASKS.c.id == bindparam("task_id")).scalar_subquery()
 ).with_for_update()
-_UPDATE = (
-    update(CASES)
-    .where(CASES.c.id == bindparam("case_id"), CASES.c.version == bindparam("expected_version"))
-    .values({c: bindparam(c, type_=CASES.c[c].type) for c in MUTABLE} | {"version": bindparam("new_version")})
-)
+_UPDATES: dict[tuple[str, ...], Any] = {}
 _INSERT = insert(CASES).returning(CASES.c.id)
 
 
@@ -94,11 +97,28 @@ def create(session: Session, values: dict[str, Any]) -> CaseRow:
     return CaseRow(**full)
 
 
+def _update(changed: tuple[str, ...]) -> Any:
+    """The UPDATE of these columns plus the version, built once per set of columns (there are few)."""
+    statement = _UPDATES.get(changed)
+    if statement is None:
+        statement = (
+            update(CASES)
+            .where(CASES.c.id == bindparam("case_id"), CASES.c.version == bindparam("expected_version"))
+            .values({c: bindparam(c, type_=CASES.c[c].type) for c in changed} | {"version": bindparam("new_version")})
+        )
+        _UPDATES[changed] = statement
+    return statement
+
+
 def write(session: Session, row: CaseRow) -> None:
-    """Write the changed case back; Conflict when someone changed it since it was read."""
-    params = {c: getattr(row, c) for c in MUTABLE}
+    """Write the changed columns back with a new version; Conflict when someone changed the case since it was read."""
+    values = {c: getattr(row, c) for c in MUTABLE}
+    changed = tuple(c for c in MUTABLE if values[c] != row._stored[c])
+    # The version is written even when nothing else changed: every use case bumps it.
+    params = {c: values[c] for c in changed}
     params |= {"case_id": row.id, "expected_version": row.version, "new_version": row.version + 1}
-    result: CursorResult[Any] = session.execute(_UPDATE, params)  # type: ignore[assignment]
+    result: CursorResult[Any] = session.execute(_update(changed), params)  # type: ignore[assignment]
     if result.rowcount != 1:
         raise Conflict("案件已被他人更新，请刷新后重试")
     row.version += 1
+    row._stored = values

@@ -6,14 +6,15 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
-from engine import audit, services
+from engine import audit, case_rows, services
 from engine.context import EngineContext
 from engine.deploy import deploy
 from engine.errors import Conflict, Forbidden, FormInvalid, ModelInvalid, ScriptFailed, TaskNotReady
 from engine.models import AuditEvent, Case, CaseHandler, TaskIndex
 from engine.policy import SYSTEM, Actor
+from engine.uow import UnitOfWork
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -164,3 +165,30 @@ def test_two_handlers_completing_one_task_at_once_one_wins(ctx: EngineContext, p
         open_rows = s.scalar(select(func.count()).select_from(TaskIndex).where(TaskIndex.case_id == case_id))
         assert (handlers, completions, open_rows) == (1, 1, 0)
         assert audit.verify(s, case_id)[0].ok
+
+
+def test_a_case_row_write_sends_only_changed_columns_and_still_checks_the_version(ctx: EngineContext) -> None:
+    deploy(ctx, SYSTEM, mini_files())
+    case_id = services.start_case(ctx, Actor("a", frozenset({"intake"})), "mini", "standard", {"title": "测试"}).case_id
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(ctx.db, "before_cursor_execute", seen)
+    try:
+        with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+            row = case_rows.lock_existing(uow.session, case_id)
+            stale = case_rows.lock_existing(uow.session, case_id)
+            row.matter = "新的事项"
+            case_rows.write(uow.session, row)
+            with pytest.raises(Conflict):
+                case_rows.write(uow.session, stale)  # read before the first write: its version is old
+            uow.commit()
+    finally:
+        event.remove(ctx.db, "before_cursor_execute", seen)
+    update = next(s for s in statements if s.lstrip().upper().startswith("UPDATE"))
+    assert "matter" in update and "state" not in update and "status" not in update
+    with ctx.sessions() as s:
+        case = s.get(Case, case_id)
+        assert case is not None and case.matter == "新的事项" and case.version == 3
