@@ -81,7 +81,7 @@ def append(
         "prev_hash": prev.hash,
     }
     fields["hash"] = _digest(fields)
-    session.execute(_INSERT, [fields])
+    session.connection().execute(_INSERT, fields)
     return Link(fields["seq"], fields["hash"])
 
 

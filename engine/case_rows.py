@@ -2,8 +2,10 @@
 
 Every use case locks one case row, changes it and writes it back once. The ORM's unit of work cost
 several times the engine's own work per step, so this path uses Core statements built once, and
-keeps the optimistic version check explicit. Only the columns that changed are written: naming an
-indexed column in an UPDATE rewrites its index entry even when the value is the same.
+keeps the optimistic version check explicit. The statements run on the session's connection:
+`Session.execute` would add an ORM execution layer they do not need. Only the columns that changed
+are written: naming an indexed column in an UPDATE rewrites its index entry even when the value is
+the same.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def _row(result: Any) -> CaseRow | None:
 
 def lock(session: Session, case_id: int, skip_locked: bool = False) -> CaseRow | None:
     """The case, its row locked until the transaction ends (None if absent or, with skip_locked, taken)."""
-    return _row(session.execute(_BY_ID_SKIP_LOCKED if skip_locked else _BY_ID, {"case_id": case_id}))
+    return _row(session.connection().execute(_BY_ID_SKIP_LOCKED if skip_locked else _BY_ID, {"case_id": case_id}))
 
 
 def lock_existing(session: Session, case_id: int) -> CaseRow:
@@ -86,13 +88,13 @@ def lock_existing(session: Session, case_id: int) -> CaseRow:
 
 def lock_of_task(session: Session, task_id: str) -> CaseRow | None:
     """The case an open task belongs to, locked; None when the task is not in the task index."""
-    return _row(session.execute(_BY_TASK, {"task_id": task_id}))
+    return _row(session.connection().execute(_BY_TASK, {"task_id": task_id}))
 
 
 def create(session: Session, values: dict[str, Any]) -> CaseRow:
     """Insert a new case (version 1) and return it."""
     values = {**values, "version": 1, "audit_seq": 0, "audit_head": None, "error": None}
-    case_id = session.execute(_INSERT, [values]).scalar_one()
+    case_id = session.connection().execute(_INSERT, values).scalar_one()
     full: dict[str, Any] = {c: values.get(c) for c in COLUMNS} | {"id": case_id}
     return CaseRow(**full)
 
@@ -117,7 +119,7 @@ def write(session: Session, row: CaseRow) -> None:
     # The version is written even when nothing else changed: every use case bumps it.
     params = {c: values[c] for c in changed}
     params |= {"case_id": row.id, "expected_version": row.version, "new_version": row.version + 1}
-    result: CursorResult[Any] = session.execute(_update(changed), params)  # type: ignore[assignment]
+    result: CursorResult[Any] = session.connection().execute(_update(changed), params)
     if result.rowcount != 1:
         raise Conflict("案件已被他人更新，请刷新后重试")
     row.version += 1
