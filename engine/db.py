@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -47,14 +49,23 @@ def _sqlite_setup(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
+        # In WAL mode NORMAL syncs the log at checkpoints instead of at every commit. The database can
+        # never be corrupted this way, and a crash of the process loses nothing (committed frames are
+        # in the OS's cache); only a power loss or OS crash may roll back the last commits before the
+        # next checkpoint, each to a consistent earlier state. FULL would add an fsync to every step.
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         # Writers take the write lock up front: two writers never read the same stale state.
-        immediate = conn.get_execution_options().get("rcjc_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        statement = "BEGIN IMMEDIATE" if conn.get_execution_options().get("rcjc_write", False) else "BEGIN"
+        # Straight to the driver: BEGIN needs no parameters, results or statement events. A busy
+        # database still surfaces as SQLAlchemy's OperationalError, as from any other statement.
+        try:
+            conn.connection.driver_connection.execute(statement)
+        except sqlite3.OperationalError as exc:
+            raise OperationalError(statement, None, exc) from exc
 
 
 def make_engine(url: str) -> Engine:
