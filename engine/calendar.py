@@ -142,6 +142,10 @@ class WorkingCalendar:
             day += timedelta(days=1)
         return day
 
+    def working_days_left(self, due_at: datetime, now: datetime) -> int:
+        """Working days from today until a due date (local time); negative once it has passed."""
+        return self.working_days_between(now.astimezone(self.tz).date(), due_at.astimezone(self.tz).date())
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end`; negative when `end` is earlier."""
         if end == start:

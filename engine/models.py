@@ -214,6 +214,33 @@ class LoginFailure(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class TaskDraft(Base):
+    """A handler's unfinished input for an open task, saved so that nothing typed is lost."""
+
+    __tablename__ = "task_draft"
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Notification(Base):
+    """A message for one user (a reminder, an escalation), shown in the app until read."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_user", "username", "read_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(String(500))
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 def table(model: type[Base]) -> Table:
     """The Core table of a model: hot paths write with Core statements, skipping the ORM's unit of work."""
     return cast(Table, model.__table__)

@@ -126,3 +126,16 @@ def task_view(ctx: EngineContext, session: Session, actor: Actor, task_id: str, 
         "case": {"cadre_name": case.cadre_name, "matter": case.matter, "status": case.status, "lock_version": case.version},
         "context": policy.visible_data(actor, dict(task.data)),
     }
+
+
+def completed_steps(session: Session, actor: Actor, case_id: int) -> list[dict[str, Any]]:
+    """The steps done so far with who, when, which form and the data they entered, as the actor may see it."""
+    steps = []
+    for event in audit_events(session, actor, case_id):
+        if event.event != "task_completed":
+            continue
+        details = event.details or {}
+        steps.append({"name": details.get("name", event.bpmn_id), "form": details.get("form"), "by": event.actor,
+                      "at": event.at, "bpmn_id": event.bpmn_id,
+                      "data": policy.visible_data(actor, dict(details.get("after") or {}))})
+    return steps

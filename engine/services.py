@@ -104,7 +104,7 @@ def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, da
         return finish(uow, case, open_ids)
 
 
-def _open_task(uow: UnitOfWork, task_id: str) -> tuple[Any, CaseRow]:
+def open_task_locked(uow: UnitOfWork, task_id: str) -> tuple[Any, CaseRow]:
     """Lock the case of an open task, then read the task row as it is under the lock."""
     case = case_rows.lock_of_task(uow.session, task_id)
     # Read after the lock: another transaction may have completed the task while we waited.
@@ -126,7 +126,7 @@ def complete_task(
     """
     failed: tuple[ScriptFailed, int, dict[str, Any]] | None = None
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        row, case = _open_task(uow, task_id)
+        row, case = open_task_locked(uow, task_id)
         if expected_version is not None and expected_version != case.version:
             raise Conflict("案件已被他人更新，请刷新后重试")
         bundle, workflow = store.load_workflow(ctx, uow.session, case)
@@ -174,7 +174,7 @@ def claim_task(ctx: EngineContext, actor: Actor, task_id: str) -> StepResult:
     Raises: NotFound, TaskNotReady, Forbidden, Conflict (claimed by someone else).
     """
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        row, case = _open_task(uow, task_id)
+        row, case = open_task_locked(uow, task_id)
         if row.assignee and row.assignee != actor.username:
             raise Conflict(f"该任务已由 {row.assignee} 认领")
         bundle, workflow = store.load_workflow(ctx, uow.session, case)
@@ -190,7 +190,7 @@ def release_task(ctx: EngineContext, actor: Actor, task_id: str) -> StepResult:
     Raises: NotFound, TaskNotReady, Forbidden.
     """
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        row, case = _open_task(uow, task_id)
+        row, case = open_task_locked(uow, task_id)
         if row.assignee != actor.username and policy.SUPERVISOR not in actor.groups:
             raise Forbidden("只有认领人或监督人员可以退回该任务")
         uow.session.connection().execute(_SET_ASSIGNEE, {"task_id": task_id, "assignee": None})

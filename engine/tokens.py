@@ -61,8 +61,8 @@ def _ensure_not_throttled(session: Session, username: str, address: str, now: da
         raise TooManyAttempts(int(FAILURE_WINDOW.total_seconds()))
 
 
-def sign_in(session: Session, username: str, password: str, address: str, now: datetime) -> IssuedToken:
-    """Check the password and issue a token; the caller commits (failures are recorded too).
+def check_credentials(session: Session, username: str, password: str, address: str, now: datetime) -> User:
+    """The user for a correct password; failures are recorded for the throttle and the caller commits either way.
 
     Raises: TooManyAttempts, BadCredentials.
     """
@@ -74,6 +74,15 @@ def sign_in(session: Session, username: str, password: str, address: str, now: d
         session.execute(delete(LoginFailure).where(LoginFailure.at < now - FAILURE_WINDOW))
         raise BadCredentials("用户名或密码错误")
     session.execute(delete(LoginFailure).where(LoginFailure.username == username, LoginFailure.address == address))
+    return user
+
+
+def sign_in(session: Session, username: str, password: str, address: str, now: datetime) -> IssuedToken:
+    """Check the password and issue a token; the caller commits (failures are recorded too).
+
+    Raises: TooManyAttempts, BadCredentials.
+    """
+    user = check_credentials(session, username, password, address, now)
     token = secrets.token_urlsafe(32)
     expires = now + TOKEN_LIFETIME
     session.add(ApiToken(digest=digest(token), user_id=user.id, created_at=now, expires_at=expires, address=address))

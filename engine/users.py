@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .errors import EngineError, NotFound
+from .errors import EngineError, FormInvalid, NotFound
 from .groups import GROUP_LABELS
 from .models import Group, Membership, User
 from .policy import Actor
@@ -90,3 +90,19 @@ def group_members(session: Session, group: str) -> list[str]:
         .order_by(User.username)
     )
     return list(rows)
+
+
+def change_password(session: Session, username: str, old_password: str, new_password: str) -> User:
+    """Replace a user's password after checking the current one; the caller commits.
+
+    Raises: FormInvalid (wrong current password, new one too short or unchanged).
+    """
+    user = authenticate(session, username, old_password)
+    if user is None:
+        raise FormInvalid({"old_password": ["当前密码不正确"]})
+    if len(new_password) < 8:
+        raise FormInvalid({"new_password": ["新密码至少 8 位"]})
+    if new_password == old_password:
+        raise FormInvalid({"new_password": ["新密码不能与当前密码相同"]})
+    user.password_hash = _hasher.hash(new_password)
+    return user

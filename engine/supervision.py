@@ -1,0 +1,88 @@
+"""What supervisors do about tasks that lag: hand them to another member of the group, and remind."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from sqlalchemy import func, select, update
+
+from . import policy, runtime, store, users
+from .context import EngineContext
+from .definitions import task_info
+from .errors import Forbidden, FormInvalid, NotFound
+from .models import Notification, TaskIndex
+from .policy import SUPERVISOR, Actor
+from .services import StepResult, finish, open_task_locked, record_event
+from .uow import UnitOfWork
+
+
+def _ensure_supervisor(actor: Actor) -> None:
+    if SUPERVISOR not in actor.groups:
+        raise Forbidden("只有监督人员可以执行此操作")
+
+
+def reassign_task(ctx: EngineContext, actor: Actor, task_id: str, to_username: str) -> StepResult:
+    """Give an open task to another member of its group (who must not be excluded by 回避).
+
+    Raises: Forbidden (not a supervisor), NotFound, TaskNotReady, FormInvalid (the person cannot take it).
+    """
+    _ensure_supervisor(actor)
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        row, case = open_task_locked(uow, task_id)
+        if row.candidate:
+            raise FormInvalid({"assignee": ["该任务只能由指定人员本人办理，不能改派"]})
+        try:
+            target = users.actor_for(uow.session, to_username)
+        except NotFound as exc:
+            raise FormInvalid({"assignee": ["该用户不存在或已停用"]}) from exc
+        _, workflow = store.load_workflow(ctx, uow.session, case)
+        info = task_info(runtime.open_task(workflow, task_id).task_spec)
+        taken_by_other = row.assignee
+        try:
+            # The current holder does not count: taking the task away from them is the point.
+            unclaimed = SimpleNamespace(case_id=row.case_id, group_key=row.group_key, candidate=None, assignee=None)
+            policy.ensure_may_act(uow.session, target, unclaimed, info)
+        except Forbidden as exc:
+            raise FormInvalid({"assignee": [exc.message]}) from exc
+        uow.session.execute(update(TaskIndex).where(TaskIndex.id == task_id).values(assignee=target.username))
+        record_event(uow, case, "task_reassigned", actor, task_id=task_id, bpmn_id=row.bpmn_id,
+                     details={"name": row.name, "from": taken_by_other, "to": target.username})
+        notify(uow, target.username, case.id, task_id, "assigned", f"监督人员将“{row.name}”（案件 {case.id}）改派给您办理", actor)
+        return finish(uow, case)
+
+
+def remind(ctx: EngineContext, actor: Actor, task_id: str, note: str = "") -> list[str]:
+    """Remind whoever holds a task (or, unclaimed, every member who may take it); the names reminded.
+
+    Raises: Forbidden (not a supervisor), NotFound, TaskNotReady.
+    """
+    _ensure_supervisor(actor)
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        row, case = open_task_locked(uow, task_id)
+        if row.assignee:
+            names = [row.assignee]
+        elif row.candidate:
+            names = [row.candidate]
+        else:
+            names = users.group_members(uow.session, row.group_key)
+        text = f"请尽快办理“{row.name}”（案件 {case.id}）" + (f"：{note[:200]}" if note else "")
+        for name in names:
+            notify(uow, name, case.id, task_id, "reminder", text, actor)
+        record_event(uow, case, "reminder_sent", actor, task_id=task_id, bpmn_id=row.bpmn_id,
+                     details={"name": row.name, "to": names, "note": note[:200]})
+        finish(uow, case)
+        return names
+
+
+def notify(uow: UnitOfWork, username: str, case_id: int | None, task_id: str | None, kind: str, message: str,
+           actor: Actor) -> None:
+    """Store a notification for a user."""
+    uow.session.add(Notification(username=username, case_id=case_id, task_id=task_id, kind=kind, message=message[:500],
+                                 created_by=actor.username, created_at=uow.now, read_at=None))
+
+
+def unread_count(ctx: EngineContext, username: str) -> int:
+    """How many notifications the user has not read."""
+    with ctx.sessions() as session:
+        return session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.username == username, Notification.read_at.is_(None))) or 0
