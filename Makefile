@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install lint bench clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +18,24 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NPM_STAMP)
 
-install: $(STAMP) $(NPM_STAMP)
+CATALOG := webapp/translations/zh_CN/LC_MESSAGES/messages
+$(CATALOG).mo: $(CATALOG).po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d webapp/translations
 
-run: $(STAMP) $(NPM_STAMP)
+# After changing user-facing text: pull new messages into the catalog, translate them, commit the .po.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o webapp/translations/messages.pot .
+	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations --no-fuzzy-matching
+	rm webapp/translations/messages.pot
+	$(BIN)/pybabel compile -d webapp/translations
+
+install: $(STAMP) $(NPM_STAMP) $(CATALOG).mo
+
+run: install
 	$(BIN)/rcjc init --demo
 	$(BIN)/rcjc serve --host 127.0.0.1 --port 5000
 
-test: $(STAMP) $(NPM_STAMP)
+test: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy engine
 	$(BIN)/pytest -q

@@ -30,4 +30,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, context: EngineCont
     from .api import init_api
 
     init_api(app)
+    from . import vendor
+    from .ui.setup import init_ui
+
+    app.register_blueprint(vendor.bp)
+    init_ui(app)
     return app

@@ -170,10 +170,14 @@ def audit_verify(case: int | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
-    """Serve the web app with an embedded timer worker."""
+    """Serve the web app (waitress) with an embedded timer worker."""
+    from waitress import serve as waitress_serve
+
     from . import create_app
 
-    app = create_app()
+    # Secure cookies need HTTPS; on the loopback interface the traffic never leaves the machine.
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    app = create_app({"SESSION_COOKIE_SECURE": False} if loopback else None)
     ctx = app.extensions["rcjc"]
 
     def sweep() -> None:
@@ -182,4 +186,5 @@ def serve(host: str, port: int) -> None:
             threading.Event().wait(30)
 
     threading.Thread(target=sweep, name="rcjc-timers", daemon=True).start()
-    app.run(host=host, port=port)
+    click.echo(f"rcjc serving on http://{host}:{port}/")
+    waitress_serve(app, host=host, port=port, threads=8)

@@ -1,0 +1,124 @@
+"""我的待办: my tasks and my groups' queues, sorted and filtered; claim and release."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from engine import queries, services
+from engine.errors import EngineError
+from engine.groups import GROUP_LABELS
+from engine.models import Notification
+from engine.queries import InboxItem
+from engine.uow import UnitOfWork
+
+from .session import current_actor, engine_context, login_required
+
+bp = Blueprint("ui_inbox", __name__)
+
+SORTS = {
+    "due": lambda row: (row.item.due_at is None, row.item.due_at or row.item.created_at),
+    "waiting": lambda row: row.item.created_at,
+    "case": lambda row: (row.item.case_id, row.item.created_at),
+}
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """An inbox line with what the page shows beside the task."""
+
+    item: InboxItem
+    mine: bool
+    waiting_days: int
+    days_left: int | None
+
+
+def _rows(items: list[InboxItem], mine: bool, now: datetime) -> list[InboxRow]:
+    cal = engine_context().calendar
+    return [InboxRow(i, mine, (now - i.created_at).days, cal.working_days_left(i.due_at, now) if i.due_at else None)
+            for i in items]
+
+
+@bp.get("/")
+@login_required
+def home() -> Any:
+    """The inbox is the start page."""
+    return redirect(url_for("ui_inbox.inbox"))
+
+
+@bp.get("/inbox")
+@login_required
+def inbox() -> Any:
+    """My tasks and my groups' unclaimed tasks."""
+    actor = current_actor()
+    ctx = engine_context()
+    now = ctx.clock.now()
+    with ctx.sessions() as session:
+        rows = _rows(queries.my_tasks(session, actor, now), True, now)
+        rows += _rows(queries.claimable_tasks(session, actor, now), False, now)
+    group = request.args.get("group", "")
+    text = request.args.get("q", "").strip()
+    overdue_only = request.args.get("overdue") == "1"
+    if group:
+        rows = [r for r in rows if r.item.group == group]
+    if text:
+        rows = [r for r in rows if text in (r.item.cadre_name or "") or text in (r.item.matter or "") or text in r.item.name]
+    if overdue_only:
+        rows = [r for r in rows if r.item.overdue]
+    sort = request.args.get("sort", "due")
+    rows.sort(key=SORTS.get(sort, SORTS["due"]))
+    groups = {g: GROUP_LABELS.get(g, g) for g in sorted(actor.groups)}
+    return render_template("inbox.html", mine=[r for r in rows if r.mine], queue=[r for r in rows if not r.mine],
+                           groups=groups, group=group, q=text, overdue=overdue_only, sort=sort)
+
+
+@bp.post("/tasks/<task_id>/claim")
+@login_required
+def claim(task_id: str) -> Any:
+    """Claim a task, then open it."""
+    try:
+        services.claim_task(engine_context(), current_actor(), task_id[:36])
+    except EngineError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("ui_inbox.inbox"))
+    return redirect(url_for("ui_task.task", task_id=task_id))
+
+
+@bp.post("/tasks/<task_id>/release")
+@login_required
+def release(task_id: str) -> Any:
+    """Put a task back into its group's queue."""
+    try:
+        services.release_task(engine_context(), current_actor(), task_id[:36])
+        flash(_("The task is back in its group's queue."))
+    except EngineError as exc:
+        flash(exc.message, "error")
+    return redirect(request.form.get("back") == "dashboard" and url_for("ui_dashboard.dashboard") or url_for("ui_inbox.inbox"))
+
+
+@bp.get("/notifications")
+@login_required
+def notifications() -> Any:
+    """My reminders and assignments, newest first."""
+    ctx = engine_context()
+    with ctx.sessions() as session:
+        found = list(session.scalars(select(Notification).where(Notification.username == current_actor().username)
+                                     .order_by(Notification.id.desc()).limit(100)))
+    return render_template("notifications.html", notifications=found)
+
+
+@bp.post("/notifications/read")
+@login_required
+def mark_read() -> Any:
+    """Mark all my notifications read."""
+    ctx = engine_context()
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        uow.session.execute(update(Notification).where(Notification.username == current_actor().username,
+                                                       Notification.read_at.is_(None)).values(read_at=uow.now))
+        uow.commit()
+    return redirect(url_for("ui_inbox.notifications"))

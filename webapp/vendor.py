@@ -1,0 +1,32 @@
+"""Serves the browser libraries the UI uses from the npm install (package-lock.json), never from a CDN."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, send_from_directory
+
+bp = Blueprint("vendor", __name__)
+
+# Only the files pages load; nothing else of node_modules is reachable.
+FILES: dict[str, frozenset[str]] = {
+    "bpmn-js": frozenset({
+        "dist/bpmn-navigated-viewer.production.min.js",
+        "dist/assets/bpmn-js.css",
+        "dist/assets/diagram-js.css",
+    }),
+}
+
+
+def node_modules() -> Path:
+    """Where npm installed the packages (configurable for packaged installs)."""
+    configured = current_app.config.get("NODE_MODULES")
+    return Path(configured) if configured else Path(__file__).resolve().parents[1] / "node_modules"
+
+
+@bp.get("/vendor/<package>/<path:name>")
+def vendor_file(package: str, name: str) -> Response:
+    """One allowed file of an npm package."""
+    if name not in FILES.get(package, frozenset()):
+        abort(404)
+    return send_from_directory(node_modules() / package, name, max_age=86400)
