@@ -18,7 +18,7 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NPM_STAMP)
 
-CATALOG := webapp/translations/zh_CN/LC_MESSAGES/messages
+CATALOG := webapp/translations/zh/LC_MESSAGES/messages
 $(CATALOG).mo: $(CATALOG).po $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d webapp/translations
 

@@ -10,6 +10,7 @@ from flask import Flask
 from engine.context import EngineContext
 
 from .settings import build_context
+from .ui.session import COOKIE_DEFAULTS
 
 # BPMN bundles are the largest uploads; ten megabytes is many times the shipped procedure.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -18,7 +19,7 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 def create_app(test_config: Mapping[str, Any] | None = None, context: EngineContext | None = None) -> Flask:
     """Create the Flask app; `test_config` overrides settings, `context` replaces the engine context (tests)."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(DATABASE_URL=None, MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES)
+    app.config.from_mapping(DATABASE_URL=None, MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES, **COOKIE_DEFAULTS)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable in responses
     if test_config:
         app.config.update(test_config)

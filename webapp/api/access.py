@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import current_app, g, request
+import marshmallow as ma
+from flask import Request, current_app, g, request
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import FileStorage, MultiDict
 
 from engine import tokens
 from engine.context import EngineContext
@@ -67,6 +70,38 @@ class Parser(FlaskParser):
     """webargs's parser answering invalid input with 400, the API's status for validation errors."""
 
     DEFAULT_VALIDATION_STATUS = 400
+
+    def pre_load(self, location_data: Mapping[str, Any], *, schema: ma.Schema, req: Request,
+                 location: str) -> Mapping[str, Any]:
+        # PostgreSQL cannot store NUL characters (the request would fail with a 500) and no name, filter or form
+        # value legitimately holds one: refuse them as invalid input on every backend.
+        found = _fields_with_nul(location_data, "")
+        if found:
+            raise ma.ValidationError({field: ["不能包含空字符（NUL）"] for field in found})
+        return location_data
+
+
+def _fields_with_nul(value: Any, path: str) -> list[str]:
+    """Paths (dotted) of the keys and texts holding a NUL character, file names included."""
+    if isinstance(value, str):
+        return [path or "_schema"] if "\x00" in value else []
+    if isinstance(value, FileStorage):
+        return _fields_with_nul(value.filename or "", path)
+    if isinstance(value, MultiDictProxy):
+        value = value.data
+    if isinstance(value, MultiDict):
+        pairs: list[tuple[Any, Any]] = list(value.lists())
+    elif isinstance(value, Mapping):
+        pairs = list(value.items())
+    elif isinstance(value, (list, tuple)):
+        return [found for inner in value for found in _fields_with_nul(inner, path)]
+    else:
+        return []
+    found: list[str] = []
+    for key, inner in pairs:
+        inner_path = f"{path}.{key}" if path else str(key)
+        found += _fields_with_nul(str(key), inner_path) + _fields_with_nul(inner, inner_path)
+    return found
 
 
 class ApiBlueprint(Blueprint):

@@ -227,7 +227,8 @@ class StepResultSchema(ma.Schema):
 
 
 class CorrelationSchema(Strict):
-    case_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    # Ids beyond the column's range cannot exist; bounding them keeps the database from failing on them (500).
+    case_id = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class MessageSchema(Strict):

@@ -6,6 +6,7 @@ import hashlib
 import os
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -34,14 +35,19 @@ def secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+# Applied before the caller's settings: Secure is on unless turned off for plain HTTP on the loopback interface.
+COOKIE_DEFAULTS = {
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+}
+
+
 def configure(app: Flask) -> None:
-    """Cookie settings: HttpOnly, SameSite=Lax, Secure unless explicitly turned off for plain-HTTP trials."""
+    """Give the app its secret key (from the environment or the instance folder)."""
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_SECURE", os.environ.get("RCJC_INSECURE_COOKIES") != "1")
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", 8 * 3600)
 
 
 def engine_context() -> EngineContext:
