@@ -85,6 +85,7 @@ def test_pages_need_a_signed_in_user(app: Flask, people: dict[str, Actor]) -> No
     for path in ("/", "/inbox", "/cases", "/dashboard", "/cases/1", "/start"):
         response = anonymous.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert anonymous.sign_in("in\x00take").status_code == 400  # refused, not a database error
     wrong = anonymous.sign_in("intake", "wrong-password")
     assert wrong.status_code == 401 and "用户名或密码错误" in wrong.get_data(as_text=True)
     signed_in = anonymous.sign_in("intake")

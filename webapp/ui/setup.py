@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, abort, render_template, request
 from flask_babel import Babel, get_locale, lazy_gettext
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -89,6 +89,16 @@ def error_page(error: HTTPException) -> Any:
     return render_template("error.html", code=code, title=titles.get(code, error.name), text=text), code
 
 
+def refuse_nul_characters() -> None:
+    """No page takes text with NUL characters, which PostgreSQL cannot store: refuse them as bad input."""
+    if request.path.startswith("/api/"):
+        return  # the API's argument parser refuses them with per-field messages
+    for source in (request.args, request.form):
+        for key, values in source.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                abort(400)
+
+
 def init_ui(app: Flask) -> None:
     """Attach the UI to the app."""
     ui_session.configure(app)
@@ -98,6 +108,7 @@ def init_ui(app: Flask) -> None:
         if (blueprint.url_prefix or "").startswith("/api/"):
             csrf.exempt(blueprint)  # bearer tokens, never cookies: a forged cross-site request carries no credentials
     Babel(app, locale_selector=pick_locale, default_translation_directories="translations")
+    app.before_request(refuse_nul_characters)
     app.after_request(security_headers)
     app.context_processor(page_context)
     app.add_template_filter(localtime, "localtime")
