@@ -112,6 +112,8 @@ def test_case_lists_filter_and_page(http: FlaskClient, users: dict[str, ApiUser]
     assert supervisor.get("/cases", query_string={"stuck": "true"})["items"][0]["stuck_reason"] == "untouched"
     bad = supervisor.get("/cases", query_string={"per_page": 0, "status": "lost"}, expect=400)
     assert set(bad["error"]["fields"]) == {"per_page", "status"}
+    typo = supervisor.get("/cases", query_string={"statu": "running"}, expect=400)
+    assert typo["error"]["fields"] == {"statu": ["不允许的字段"]}
 
 
 def test_inboxes_mine_and_by_group(users: dict[str, ApiUser]) -> None:

@@ -70,6 +70,8 @@ class Parser(FlaskParser):
     """webargs's parser answering invalid input with 400, the API's status for validation errors."""
 
     DEFAULT_VALIDATION_STATUS = 400
+    # A misspelt filter (?statu=running) must not silently list everything: unknown query keys are refused too.
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None}
 
     def pre_load(self, location_data: Mapping[str, Any], *, schema: ma.Schema, req: Request,
                  location: str) -> Mapping[str, Any]:
