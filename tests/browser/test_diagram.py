@@ -1,0 +1,41 @@
+"""The case page draws the procedure with bpmn-js and marks the steps done and the step under way."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from playwright.sync_api import Page, expect
+
+from engine.context import EngineContext
+from engine.policy import Actor
+
+from ..e2e.driver import apply
+from ..e2e.transports import ServiceTransport
+from .ui import screenshot, sign_in
+
+
+def test_the_diagram_marks_active_and_completed_elements(deployed: EngineContext, people: dict[str, Actor], page: Page) -> None:
+    run = apply(ServiceTransport(deployed, people))
+    run.accept()
+    run.triage("ordinary")
+    sign_in(page, "supervisor")
+    page.goto(f"/cases/{run.case_id}")
+    holder = page.locator("#diagram")
+    expect(page.locator('#diagram[data-rendered="true"]')).to_have_count(1)
+    expect(holder.locator("svg").first).to_be_visible()
+
+    active = json.loads(holder.get_attribute("data-active") or "[]")
+    completed = json.loads(holder.get_attribute("data-completed") or "[]")
+    assert "call_investigation" in active
+    assert {"call_acceptance", "call_triage"} <= set(completed)
+    drawn = set(holder.locator(".djs-element[data-element-id]").evaluate_all("els => els.map(e => e.dataset.elementId)"))
+    marked_active = set(holder.locator(".djs-element.rcjc-active").evaluate_all("els => els.map(e => e.dataset.elementId)"))
+    marked_done = set(holder.locator(".djs-element.rcjc-completed").evaluate_all("els => els.map(e => e.dataset.elementId)"))
+    # The top-level diagram shows the call under way; steps inside the called process are not drawn here.
+    assert marked_active == set(active) & drawn
+    assert "call_investigation" in marked_active
+    assert marked_done == (set(completed) - set(active)) & drawn
+    assert {"call_acceptance", "call_triage"} <= marked_done
+    expect(holder.locator('.djs-element[data-element-id="call_investigation"]')).to_have_class(re.compile(r"\brcjc-active\b"))
+    screenshot(page, "case")
