@@ -106,6 +106,9 @@ class Case(Base):
     closure: Mapped[str | None] = mapped_column(String(40))
     outcome: Mapped[str | None] = mapped_column(String(20))
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A worker that took the case's due timers holds it until then; a killed worker's lease simply runs out.
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Hash of the newest audit event: removing the last events of the chain is detected too.
     audit_head: Mapped[str | None] = mapped_column(String(64))
     audit_seq: Mapped[int] = mapped_column(Integer, default=0)
@@ -239,6 +242,17 @@ class Notification(Base):
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CalendarYear(Base):
+    """An imported State Council holiday schedule for a year the calendar package does not know."""
+
+    __tablename__ = "calendar_year"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    holidays: Mapped[list[str]] = mapped_column(JSON)
+    workdays: Mapped[list[str]] = mapped_column(JSON)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    imported_by: Mapped[str] = mapped_column(String(80))
 
 
 def table(model: type[Base]) -> Table:
