@@ -52,6 +52,11 @@ OPERATIONS: list[tuple[str, str]] = [
     ("POST", "/api/v1/deployments"),
     ("GET", "/api/v1/users"),
     ("POST", "/api/v1/users"),
+    ("POST", "/api/v1/cases/repair"),
+    ("POST", "/api/v1/tasks/reassign"),
+    ("POST", "/api/v1/tasks/{task_id}/remind"),
+    ("GET", "/api/v1/notifications"),
+    ("POST", "/api/v1/notifications/read"),
 ]
 
 # No 500s; only documented status codes, content types, headers and bodies; invalid input refused; auth enforced.

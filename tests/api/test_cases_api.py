@@ -239,3 +239,39 @@ def test_investigation_data_is_written_through_the_api(users: dict[str, ApiUser]
     done = act(users["investigator"], investigation["id"], {"methods": ["interviews"], "findings": "查明",
                                                             **LOOKS_EXEMPT, "investigation_action": "report"})
     assert done["data"]["recommended_outcome"] == "EXEMPT"
+
+
+def test_supervisors_repair_selections_of_cases_and_tasks(users: dict[str, ApiUser]) -> None:
+    cases = [start(users, matter=f"批量事项 {i}") for i in range(3)]
+    supervisor = users["supervisor"]
+    ids = [c["id"] for c in cases]
+    missing_reason = supervisor.post("/cases/repair", {"action": "suspend", "case_ids": ids}, expect=400)
+    assert "reason" in missing_reason["error"]["fields"]
+    done = supervisor.post("/cases/repair", {"action": "suspend", "case_ids": ids + [999_999], "reason": "集中核查"})
+    assert done["succeeded"] == 3 and done["items"][-1] == {"case_id": 999_999, "ok": False, "message": "案件 999999 不存在"}
+    assert supervisor.get("/cases", query_string={"stuck": "true"})["total"] == 3
+    listed = supervisor.get("/cases", query_string={"stuck": "true"})["items"][0]
+    assert listed["stuck_reason"] == "suspended"
+    supervisor.post("/cases/repair", {"action": "resume", "case_ids": ids})
+    # Skipping a decision the procedure needs fails the step: the case is in error and a retry with data repairs it.
+    skipped = supervisor.post("/cases/repair", {"action": "skip", "case_ids": ids[:1], "bpmn_id": "acceptance_review",
+                                                "reason": "线下已受理"})
+    assert skipped["succeeded"] == 0 and "执行失败" in skipped["items"][0]["message"]
+    assert supervisor.get(f"/cases/{ids[0]}")["status"] == "error"
+    retried = supervisor.post("/cases/repair", {"action": "retry", "case_ids": ids[:1], "data": ACCEPT})
+    assert retried["succeeded"] == 1
+    assert [t["bpmn_id"] for t in supervisor.get(f"/cases/{ids[0]}")["open_tasks"]] == ["triage"]
+    tasks = [c["open_tasks"][0]["id"] for c in cases[1:]]
+    moved = supervisor.post("/tasks/reassign", {"task_ids": tasks, "assignee": "intake"})
+    assert moved["succeeded"] == 2
+    assert {t["id"] for t in users["intake"].get("/tasks", query_string={"mine": "true"})["items"]} == set(tasks)
+    wrong = supervisor.post("/tasks/reassign", {"task_ids": tasks[:1], "assignee": "investigator"})
+    assert wrong["items"][0]["ok"] is False and "用户组" in wrong["items"][0]["message"]
+    assert supervisor.post(f"/tasks/{tasks[0]}/remind", {"note": "请加快"})["reminded"] == ["intake"]
+    inbox = users["intake"].get("/notifications", query_string={"unread": "true"})
+    assert inbox["unread"] == 3 and any("请加快" in n["message"] for n in inbox["items"])
+    users["intake"].call("POST", "/notifications/read", 204)
+    assert users["intake"].get("/notifications")["unread"] == 0
+    trail = supervisor.get(f"/cases/{ids[0]}/audit")
+    assert trail["chain_ok"] and [e["details"].get("action") for e in trail["items"] if e["event"] == "case_repaired"] == [
+        "suspend", "resume", "retry"]

@@ -50,6 +50,11 @@ CONTRACT: dict[tuple[str, str], Operation] = {
     ("POST", "/deployments"): Operation({"200": "Deployment", "201": "Deployment"}, ("multipart/form-data", "Files")),
     ("GET", "/users"): Operation({"200": "UserList"}, has_query=True),
     ("POST", "/users"): Operation({"201": "User"}, (JSON, "NewUser")),
+    ("POST", "/cases/repair"): Operation({"200": "OutcomeList"}, (JSON, "Repair")),
+    ("POST", "/tasks/reassign"): Operation({"200": "TaskOutcomeList"}, (JSON, "Reassign")),
+    ("POST", "/tasks/{task_id}/remind"): Operation({"200": "Reminded"}, (JSON, "Remind"), TASK_ID),
+    ("GET", "/notifications"): Operation({"200": "NotificationList"}, has_query=True),
+    ("POST", "/notifications/read"): Operation({"204": None}),
 }
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 

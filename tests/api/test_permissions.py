@@ -98,6 +98,17 @@ MATRIX: dict[str, tuple[Call, dict[str, int]]] = {
         lambda u, w: u.call("POST", "/users", None, json={"username": f"new_{u.username}", "password": "password-456",
                                                           "groups": ["intake"]}),
         expect({"admin": 201}, 403)),
+    "POST /cases/repair": (
+        lambda u, w: u.call("POST", "/cases/repair", None, json={"action": "suspend", "case_ids": [w.case_id],
+                                                                   "reason": "核查"}),
+        expect({"supervisor": 200}, 403)),
+    "POST /tasks/reassign": (
+        lambda u, w: u.call("POST", "/tasks/reassign", None, json={"task_ids": [w.task_id], "assignee": "intake"}),
+        expect({"supervisor": 200}, 403)),
+    "POST /tasks/{id}/remind": (lambda u, w: u.call("POST", f"/tasks/{w.task_id}/remind", None, json={}),
+                                expect({"supervisor": 200}, 403)),
+    "GET /notifications": (lambda u, w: u.call("GET", "/notifications", None), expect({}, 200)),
+    "POST /notifications/read": (lambda u, w: u.call("POST", "/notifications/read", None), expect({}, 204)),
     "DELETE /auth/token": (lambda u, w: u.call("DELETE", "/auth/token", None), expect({}, 204)),
 }
 

@@ -40,9 +40,9 @@ def init_api(app: Flask) -> Api:
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
     api = RcjcApi(app)
-    from . import auth, cases, catalog, docs_assets, tasks, users
+    from . import auth, cases, catalog, docs_assets, supervision, tasks, users
 
-    for blueprint in (auth.bp, users.bp, catalog.bp, cases.bp, tasks.bp):
+    for blueprint in (auth.bp, users.bp, catalog.bp, cases.bp, tasks.bp, supervision.bp):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_assets.bp)
     return api

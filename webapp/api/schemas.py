@@ -263,3 +263,75 @@ class NewUserSchema(Strict):
     unit = ma.fields.String(validate=validate.Length(min=1, max=200))
     groups = ma.fields.List(ma.fields.String(validate=validate.OneOf(sorted(GROUP_LABELS))), required=True,
                             validate=validate.Length(min=1))
+
+
+REPAIR_ACTIONS = ("retry", "skip", "suspend", "resume", "terminate", "migrate")
+
+
+class RepairSchema(Strict):
+    action = ma.fields.String(required=True, validate=validate.OneOf(REPAIR_ACTIONS))
+    case_ids = ma.fields.List(ma.fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), required=True,
+                              validate=validate.Length(min=1, max=500))
+    reason = ma.fields.String(validate=validate.Length(max=500),
+                              metadata={"description": "required for skip, suspend and terminate"})
+    bpmn_id = ma.fields.String(validate=validate.Length(min=1, max=100),
+                               metadata={"description": "skip: the open step to skip in each case"})
+    data = ma.fields.Dict(keys=ma.fields.String(), metadata={"description": "retry: the corrected input of the failed step"})
+
+
+class OutcomeSchema(ma.Schema):
+    case_id = ma.fields.Integer(required=True)
+    ok = ma.fields.Boolean(required=True)
+    message = ma.fields.String(required=True)
+
+
+class OutcomeListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(OutcomeSchema), required=True)
+    total = ma.fields.Integer(required=True)
+    succeeded = ma.fields.Integer(required=True)
+
+
+class ReassignSchema(Strict):
+    task_ids = ma.fields.List(ma.fields.UUID(), required=True, validate=validate.Length(min=1, max=500))
+    assignee = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
+
+
+class TaskOutcomeSchema(ma.Schema):
+    task_id = ma.fields.String(required=True)
+    ok = ma.fields.Boolean(required=True)
+    message = ma.fields.String(required=True)
+
+
+class TaskOutcomeListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(TaskOutcomeSchema), required=True)
+    total = ma.fields.Integer(required=True)
+    succeeded = ma.fields.Integer(required=True)
+
+
+class RemindSchema(Strict):
+    note = ma.fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class RemindedSchema(ma.Schema):
+    reminded = ma.fields.List(ma.fields.String(), required=True)
+
+
+class NotificationArgs(PageArgs):
+    unread = ma.fields.Boolean(metadata={"description": "only unread ones"})
+
+
+class NotificationSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    kind = ma.fields.String(required=True, metadata={"description": "reminder, assigned, escalation"})
+    message = ma.fields.String(required=True)
+    case_id = ma.fields.Integer(allow_none=True)
+    task_id = ma.fields.String(allow_none=True)
+    created_by = ma.fields.String(required=True)
+    created_at = ma.fields.AwareDateTime(required=True)
+    read_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class NotificationListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(NotificationSchema), required=True)
+    total = ma.fields.Integer(required=True)
+    unread = ma.fields.Integer(required=True)

@@ -17,7 +17,7 @@ from .schemas import CaseSchema, CompleteTaskSchema, TaskFilterArgs, TaskListSch
 bp = ApiBlueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="待办任务")
 
 
-def _task_id(task_id: str) -> str:
+def task_id_or_404(task_id: str) -> str:
     """The canonical form of a task id; anything that is not a task id cannot name a task."""
     try:
         return str(uuid.UUID(task_id))
@@ -63,7 +63,7 @@ def list_tasks(args: dict[str, Any]) -> dict[str, Any]:
 @bp.alt_response(409, schema=ErrorSchema, description="任务已办理")
 def get_task(task_id: str) -> dict[str, Any]:
     """The task with its form-js definition, current values and the case data the caller may see."""
-    return task_payload(_task_id(task_id))
+    return task_payload(task_id_or_404(task_id))
 
 
 @bp.post("/<string:task_id>/claim")
@@ -74,7 +74,7 @@ def get_task(task_id: str) -> dict[str, Any]:
 @bp.alt_response(409, schema=ErrorSchema, description="已由他人认领或已办理")
 def claim(task_id: str) -> dict[str, Any]:
     """Take the task from the group's queue."""
-    task_id = _task_id(task_id)
+    task_id = task_id_or_404(task_id)
     services.claim_task(engine_context(), current_actor(), task_id)
     return task_payload(task_id)
 
@@ -87,7 +87,7 @@ def claim(task_id: str) -> dict[str, Any]:
 @bp.alt_response(409, schema=ErrorSchema, description="任务已办理")
 def release(task_id: str) -> dict[str, Any]:
     """Put the task back into its group's queue."""
-    task_id = _task_id(task_id)
+    task_id = task_id_or_404(task_id)
     services.release_task(engine_context(), current_actor(), task_id)
     return task_payload(task_id)
 
@@ -103,5 +103,5 @@ def release(task_id: str) -> dict[str, Any]:
 def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     """Submit the task's form; a refused form leaves the task open and answers 400 with per-field messages."""
     actor = current_actor()
-    result = services.complete_task(engine_context(), actor, _task_id(task_id), body["data"], body.get("expected_version"))
+    result = services.complete_task(engine_context(), actor, task_id_or_404(task_id), body["data"], body.get("expected_version"))
     return case_payload(actor, result.case_id)

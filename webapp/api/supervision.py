@@ -1,0 +1,144 @@
+"""Supervisors' actions on selections of cases and tasks, and everyone's notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from engine import repair, supervision
+from engine.context import EngineContext
+from engine.errors import EngineError, Forbidden, FormInvalid, NotFound
+from engine.models import Notification, TaskIndex
+from engine.policy import SUPERVISOR, Actor
+from engine.uow import UnitOfWork
+
+from .access import ApiBlueprint, current_actor, engine_context
+from .errors import ErrorSchema
+from .schemas import (
+    NotificationArgs,
+    NotificationListSchema,
+    OutcomeListSchema,
+    ReassignSchema,
+    RemindedSchema,
+    RemindSchema,
+    RepairSchema,
+    TaskOutcomeListSchema,
+)
+from .tasks import task_id_or_404
+
+bp = ApiBlueprint("supervision", __name__, url_prefix="/api/v1", description="监督与通知")
+
+
+def _ensure_supervisor(actor: Actor) -> None:
+    if SUPERVISOR not in actor.groups:
+        raise Forbidden("只有监督人员可以执行此操作")
+
+
+def _open_task_in(ctx: EngineContext, case_id: int, bpmn_id: str) -> str:
+    """The id of the case's open task with this BPMN id."""
+    with ctx.sessions() as session:
+        found = session.scalar(select(TaskIndex.id).where(TaskIndex.case_id == case_id, TaskIndex.bpmn_id == bpmn_id))
+    if found is None:
+        raise NotFound(f"案件 {case_id} 没有待办环节 {bpmn_id}")
+    return found
+
+
+def _action(ctx: EngineContext, actor: Actor, body: dict[str, Any]) -> Callable[[int], object]:
+    """The repair to apply to each case of the selection."""
+    action, reason = body["action"], body.get("reason", "")
+    if action == "retry":
+        return lambda case_id: repair.retry(ctx, actor, case_id, body.get("data"))
+    if action == "skip":
+        if not body.get("bpmn_id"):
+            raise FormInvalid({"bpmn_id": ["跳过环节时请指明环节（bpmn_id）"]})
+        return lambda case_id: repair.skip(ctx, actor, case_id, _open_task_in(ctx, case_id, body["bpmn_id"]), reason)
+    if action == "suspend":
+        return lambda case_id: repair.suspend(ctx, actor, case_id, reason)
+    if action == "resume":
+        return lambda case_id: repair.resume(ctx, actor, case_id, reason)
+    if action == "terminate":
+        return lambda case_id: repair.terminate(ctx, actor, case_id, reason)
+    return lambda case_id: repair.migrate(ctx, actor, case_id)
+
+
+@bp.post("/cases/repair")
+@bp.arguments(RepairSchema)
+@bp.response(200, OutcomeListSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="未登录")
+@bp.alt_response(403, schema=ErrorSchema, description="不是监督人员")
+def repair_cases(body: dict[str, Any]) -> dict[str, Any]:
+    """Retry, skip, suspend, resume, terminate or migrate each case of a selection; the outcome per case."""
+    actor = current_actor()
+    _ensure_supervisor(actor)
+    if body["action"] in ("skip", "suspend", "terminate") and not (body.get("reason") or "").strip():
+        raise FormInvalid({"reason": ["请说明理由"]})
+    outcomes = repair.bulk(body["case_ids"], _action(engine_context(), actor, body))
+    return {"items": outcomes, "total": len(outcomes), "succeeded": sum(o.ok for o in outcomes)}
+
+
+@bp.post("/tasks/reassign")
+@bp.arguments(ReassignSchema)
+@bp.response(200, TaskOutcomeListSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="未登录")
+@bp.alt_response(403, schema=ErrorSchema, description="不是监督人员")
+def reassign_tasks(body: dict[str, Any]) -> dict[str, Any]:
+    """Give each task of a selection to another member of its group; the outcome per task."""
+    actor = current_actor()
+    _ensure_supervisor(actor)
+    ctx = engine_context()
+    items = []
+    for task_id in dict.fromkeys(str(t) for t in body["task_ids"]):
+        try:
+            supervision.reassign_task(ctx, actor, task_id, body["assignee"])
+        except FormInvalid as exc:
+            items.append({"task_id": task_id, "ok": False, "message": "；".join(m for ms in exc.fields.values() for m in ms)})
+        except EngineError as exc:
+            items.append({"task_id": task_id, "ok": False, "message": exc.message})
+        else:
+            items.append({"task_id": task_id, "ok": True, "message": "已改派"})
+    return {"items": items, "total": len(items), "succeeded": sum(i["ok"] for i in items)}
+
+
+@bp.post("/tasks/<string:task_id>/remind")
+@bp.arguments(RemindSchema)
+@bp.response(200, RemindedSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="未登录")
+@bp.alt_response(403, schema=ErrorSchema, description="不是监督人员")
+@bp.alt_response(404, schema=ErrorSchema, description="任务不存在")
+@bp.alt_response(409, schema=ErrorSchema, description="任务已办理")
+def remind(body: dict[str, Any], task_id: str) -> dict[str, Any]:
+    """Remind whoever holds the task (or everyone who may take it)."""
+    names = supervision.remind(engine_context(), current_actor(), task_id_or_404(task_id), body["note"])
+    return {"reminded": names}
+
+
+@bp.get("/notifications")
+@bp.arguments(NotificationArgs, location="query")
+@bp.response(200, NotificationListSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="未登录")
+def notifications(args: dict[str, Any]) -> dict[str, Any]:
+    """My notifications, newest first."""
+    mine = Notification.username == current_actor().username
+    where = [mine] + ([Notification.read_at.is_(None)] if args.get("unread") else [])
+    ctx = engine_context()
+    with ctx.sessions() as session:
+        total = session.scalar(select(func.count()).select_from(Notification).where(*where)) or 0
+        unread = session.scalar(select(func.count()).select_from(Notification).where(
+            mine, Notification.read_at.is_(None))) or 0
+        items = list(session.scalars(select(Notification).where(*where).order_by(Notification.id.desc())
+                                     .limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])))
+    return {"items": items, "total": total, "unread": unread}
+
+
+@bp.post("/notifications/read")
+@bp.response(204)
+@bp.alt_response(401, schema=ErrorSchema, description="未登录")
+def mark_read() -> None:
+    """Mark all my notifications read."""
+    ctx = engine_context()
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        uow.session.execute(update(Notification).where(Notification.username == current_actor().username,
+                                                       Notification.read_at.is_(None)).values(read_at=uow.now))
+        uow.commit()
