@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from flask import Flask
@@ -15,15 +14,9 @@ from flask.testing import FlaskClient
 from engine.context import EngineContext
 from engine.policy import Actor
 from tests.e2e.driver import APPLICATION
-from webapp import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def app(deployed: EngineContext) -> Flask:
-    return create_app({"TESTING": True, "SESSION_COOKIE_SECURE": True}, context=deployed)
 
 
 class Browser:

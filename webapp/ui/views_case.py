@@ -7,10 +7,12 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import audit, catalog, queries, services
+from engine import audit, catalog, queries, repair, services
 from engine.case_list import CaseFilter, list_cases
 from engine.errors import EngineError, FormInvalid, NotFound
 from engine.groups import GROUP_LABELS
+from engine.models import Case, TaskIndex
+from engine.policy import SUPERVISOR
 
 from . import formrender
 from .session import current_actor, engine_context, login_required
@@ -54,9 +56,14 @@ def case(case_id: int) -> Any:
             chain_ok = all(r.ok for r in audit.verify(session, case_id))
     except NotFound:
         abort(404)
-    holders = [t for t in view["open_tasks"]]
-    return render_template("case.html", case=view, events=events, chain_ok=chain_ok, holders=holders,
-                           now=ctx.clock.now(), groups=GROUP_LABELS)
+    retry_html = None
+    if SUPERVISOR in actor.groups:
+        definition, kept = _failed_form(case_id)
+        if definition is not None:
+            retry_html = formrender.render_form(definition, kept, {}, id_prefix="retry")
+    return render_template("case.html", case=view, events=events, chain_ok=chain_ok, holders=view["open_tasks"],
+                           now=ctx.clock.now(), groups=GROUP_LABELS, supervisor=SUPERVISOR in actor.groups,
+                           retry_html=retry_html)
 
 
 @bp.get("/cases/<int:case_id>/diagram.bpmn")
@@ -113,3 +120,53 @@ def start_menu() -> Any:
         processes = catalog.deployed_processes(ctx, session, current_actor())
     offers = [(p, e) for p in processes for e in p["entries"] if e["may_start"]]
     return render_template("start_menu.html", offers=offers)
+
+
+REPAIRS = ("retry", "skip", "suspend", "resume", "terminate", "migrate")
+
+
+def _failed_form(case_id: int) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """The form of the step a case failed on, and the input kept with the error (for the retry panel)."""
+    ctx = engine_context()
+    with ctx.sessions() as session:
+        case = session.get(Case, case_id)
+        if case is None or case.status != "error" or not case.error or not case.error.get("task_id"):
+            return None, {}
+        row = session.get(TaskIndex, case.error["task_id"])
+        if row is None:
+            return None, {}
+        bundle = ctx.bundle_of_version(session, case.process_version_id)
+        return dict(bundle.form(row.form_key).source), dict(case.error.get("data") or {})
+
+
+@bp.post("/cases/<int:case_id>/repair")
+@login_required
+def repair_case(case_id: int) -> Any:
+    """A supervisor's repair of one case, from its page."""
+    ctx = engine_context()
+    actor = current_actor()
+    action = request.form.get("action", "")
+    reason = request.form.get("reason", "")[:500]
+    try:
+        if action == "retry":
+            definition, _ = _failed_form(case_id)
+            data = formrender.parse_submission(definition, request.form) if definition else None
+            repair.retry(ctx, actor, case_id, data)
+        elif action == "skip":
+            repair.skip(ctx, actor, case_id, request.form.get("task_id", "")[:36], reason)
+        elif action == "suspend":
+            repair.suspend(ctx, actor, case_id, reason)
+        elif action == "resume":
+            repair.resume(ctx, actor, case_id, reason)
+        elif action == "terminate":
+            repair.terminate(ctx, actor, case_id, reason)
+        elif action == "migrate":
+            repair.migrate(ctx, actor, case_id)
+        else:
+            abort(400)
+        flash(_("Done."))
+    except FormInvalid as exc:
+        flash("；".join(m for ms in exc.fields.values() for m in ms), "error")
+    except EngineError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("ui_case.case", case_id=case_id))

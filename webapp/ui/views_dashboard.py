@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import dashboard, supervision, users
+from engine import dashboard, repair, supervision, users
 from engine.errors import EngineError, Forbidden
 from engine.groups import GROUP_LABELS
 
@@ -56,4 +56,62 @@ def remind(task_id: str) -> Any:
         flash(_("Reminder sent to %(names)s.", names="、".join(names) or "—"))
     except EngineError as exc:
         flash(exc.message, "error")
+    return redirect(url_for("ui_dashboard.dashboard"))
+
+
+BULK_REPAIRS = ("retry", "suspend", "resume", "terminate", "migrate")
+
+
+def _report(outcomes: list[tuple[str, bool, str]]) -> None:
+    """Flash how many succeeded and why the others did not."""
+    done = sum(ok for _, ok, _ in outcomes)
+    flash(_("%(done)s of %(total)s done.", done=done, total=len(outcomes)))
+    for name, ok, message in outcomes:
+        if not ok:
+            flash(f"{name}：{message}", "error")
+
+
+@bp.post("/dashboard/repair")
+@login_required
+def bulk_repair() -> Any:
+    """Apply one repair to the selected cases."""
+    ctx = engine_context()
+    actor = current_actor()
+    action = request.form.get("action", "")
+    ids = [int(v) for v in request.form.getlist("case_ids") if v.isdigit() and len(v) < 10]
+    if action not in BULK_REPAIRS or not ids:
+        flash(_("Select cases and an action."), "error")
+        return redirect(url_for("ui_dashboard.dashboard"))
+    reason = request.form.get("reason", "")[:500]
+    actions = {
+        "retry": lambda case_id: repair.retry(ctx, actor, case_id),
+        "suspend": lambda case_id: repair.suspend(ctx, actor, case_id, reason),
+        "resume": lambda case_id: repair.resume(ctx, actor, case_id, reason),
+        "terminate": lambda case_id: repair.terminate(ctx, actor, case_id, reason),
+        "migrate": lambda case_id: repair.migrate(ctx, actor, case_id),
+    }
+    outcomes = repair.bulk(ids, actions[action])
+    _report([(f"#{o.case_id}", o.ok, o.message) for o in outcomes])
+    return redirect(url_for("ui_dashboard.dashboard"))
+
+
+@bp.post("/dashboard/reassign")
+@login_required
+def bulk_reassign() -> Any:
+    """Give the selected tasks to one person."""
+    ctx = engine_context()
+    actor = current_actor()
+    assignee = request.form.get("assignee", "")[:80]
+    outcomes = []
+    for task_id in dict.fromkeys(v[:36] for v in request.form.getlist("task_ids")):
+        try:
+            supervision.reassign_task(ctx, actor, task_id, assignee)
+            outcomes.append((task_id[:8], True, ""))
+        except EngineError as exc:
+            detail = "；".join(m for ms in getattr(exc, "fields", {}).values() for m in ms) or exc.message
+            outcomes.append((task_id[:8], False, detail))
+    if not outcomes:
+        flash(_("Select tasks first."), "error")
+    else:
+        _report(outcomes)
     return redirect(url_for("ui_dashboard.dashboard"))
