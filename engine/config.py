@@ -79,6 +79,9 @@ def load_config(environ: Mapping[str, str] | None = None) -> EngineConfig:
     for name in ("quorum", "majority"):
         if f"RCJC_{name.upper()}" in env:
             settings[name] = env[f"RCJC_{name.upper()}"]
+    for key, value in env.items():
+        if key.startswith("RCJC_SMTP_"):
+            settings[key.removeprefix("RCJC_").lower()] = value
     if "RCJC_SETTINGS_JSON" in env:
         settings.update(json.loads(env["RCJC_SETTINGS_JSON"]))
     holidays += _dates(env.get("RCJC_EXTRA_HOLIDAYS", ""))

@@ -28,6 +28,7 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
     unit: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     memberships: Mapped[list[Membership]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -242,6 +243,8 @@ class Notification(Base):
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set once the notification was mailed (or found to need no mail), so that each is mailed at most once.
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CalendarYear(Base):

@@ -35,6 +35,7 @@ def create_user(
     now: datetime,
     unit: str | None = None,
     display_name: str | None = None,
+    email: str | None = None,
 ) -> User:
     """Add a user with an argon2 password hash; unknown groups or a taken name are refused."""
     groups = list(dict.fromkeys(groups))
@@ -51,6 +52,7 @@ def create_user(
         display_name=display_name or username,
         password_hash=_hasher.hash(password),
         unit=unit,
+        email=email,
         active=True,
         created_at=now,
     )

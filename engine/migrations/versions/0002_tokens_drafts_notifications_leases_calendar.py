@@ -1,8 +1,8 @@
-"""tokens drafts notifications leases calendar
+"""tokens drafts notifications leases calendar email
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 21:36:25.362801
+Create Date: 2026-11-27 21:40:10.417866
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ def upgrade() -> None:
     sa.Column('created_by', sa.String(length=80), nullable=False),
     sa.Column('created_at', engine.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('read_at', engine.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('mailed_at', engine.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['case.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
     )
@@ -83,6 +84,9 @@ def upgrade() -> None:
     with op.batch_alter_table('task_draft', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_task_draft_case_id'), ['case_id'], unique=False)
 
+    with op.batch_alter_table('app_user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('email', sa.String(length=200), nullable=True))
+
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.add_column(sa.Column('lease_owner', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('lease_until', engine.db.UTCDateTime(timezone=True), nullable=True))
@@ -95,6 +99,9 @@ def downgrade() -> None:
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.drop_column('lease_until')
         batch_op.drop_column('lease_owner')
+
+    with op.batch_alter_table('app_user', schema=None) as batch_op:
+        batch_op.drop_column('email')
 
     with op.batch_alter_table('task_draft', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_task_draft_case_id'))

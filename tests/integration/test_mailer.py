@@ -1,0 +1,96 @@
+"""Notifications are mailed through a real SMTP server when one is configured, each once."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from dataclasses import replace
+from email import message_from_bytes
+from email.header import decode_header, make_header
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+
+from engine import mailer, services, supervision, users
+from engine.context import EngineContext
+from engine.models import Notification
+from engine.policy import Actor
+from engine.uow import UnitOfWork
+
+from .test_engine_basics import start_mini
+
+
+class Inbox(Message):
+    """Keeps every message the server receives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.received: list[object] = []
+
+    def handle_message(self, message: object) -> None:
+        self.received.append(message)
+
+
+def free_port() -> int:
+    """A local port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+def with_smtp(ctx: EngineContext, port: int) -> EngineContext:
+    """The context with mail settings pointing at the test server."""
+    settings = {**ctx.config.settings, "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": "false",
+                "smtp_sender": "rcjc@district.example"}
+    return replace(ctx, config=replace(ctx.config, settings=settings))
+
+
+def test_reminders_are_mailed_once_to_users_with_an_address(
+    ctx: EngineContext, people: dict[str, Actor], smtp_server: tuple[Controller, Inbox]
+) -> None:
+    controller, inbox = smtp_server
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        users.create_user(uow.session, "wang", "password-123", ["intake"], uow.now, display_name="王受理",
+                          email="wang@district.example")
+        uow.commit()
+    case_id, task_id = start_mini(ctx, people["intake"])
+    services.claim_task(ctx, people["intake"], task_id)
+    supervision.remind(ctx, people["supervisor"], task_id, "请今天办结")  # intake has no address
+    supervision.reassign_task(ctx, people["supervisor"], task_id, "wang")
+    mailing = with_smtp(ctx, controller.port)
+    assert mailer.send_pending(mailing) == mailer.MailReport(sent=1, skipped=1, failed=0)
+    assert mailer.send_pending(mailing) == mailer.MailReport()  # nothing twice
+    [raw] = inbox.received
+    message = message_from_bytes(raw.as_bytes())  # type: ignore[attr-defined]
+    assert message["To"].endswith("<wang@district.example>")
+    assert str(make_header(decode_header(message["Subject"]))) == "【容错纠错】任务改派"
+    assert f"案件 {case_id}" in message.get_payload(decode=True).decode("utf-8")
+
+
+def test_an_unreachable_server_leaves_the_mail_pending(ctx: EngineContext, people: dict[str, Actor]) -> None:
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        users.create_user(uow.session, "li", "password-123", ["intake"], uow.now, email="li@district.example")
+        uow.commit()
+    _, task_id = start_mini(ctx, people["intake"])
+    supervision.remind(ctx, people["supervisor"], task_id)
+    report = mailer.send_pending(with_smtp(ctx, free_port()))
+    assert report.sent == 0 and report.failed == 1
+    with ctx.sessions() as s:
+        pending = s.query(Notification).filter(Notification.username == "li", Notification.mailed_at.is_(None)).count()
+    assert pending == 1
+
+
+def test_without_smtp_settings_nothing_is_mailed(ctx: EngineContext, people: dict[str, Actor]) -> None:
+    _, task_id = start_mini(ctx, people["intake"])
+    supervision.remind(ctx, people["supervisor"], task_id)
+    assert mailer.send_pending(ctx) == mailer.MailReport()
