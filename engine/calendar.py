@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as _stdcal
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -37,13 +38,29 @@ class Deadline:
 
 
 @cache
-def _library_knows(year: int) -> bool:
+def package_knows(year: int) -> bool:
+    """Whether the installed chinese_calendar package has the holiday schedule of `year`."""
     # chinese_calendar raises for years it has no data for; probing once per year is enough.
     try:
         chinese_calendar.is_workday(date(year, 6, 1))
-    except NotImplementedError:
+    except (NotImplementedError, ValueError, OverflowError):
         return False
     return True
+
+
+def package_schedule(year: int) -> YearSchedule | None:
+    """The schedule of `year` as the chinese_calendar package has it, or None when it does not know the year."""
+    if not package_knows(year):
+        return None
+    holidays = frozenset(d for d in chinese_calendar.holidays if d.year == year)
+    workdays = frozenset(d for d in chinese_calendar.workdays if d.year == year)
+    return YearSchedule(year=year, holidays=holidays, workdays=workdays)
+
+
+def package_years() -> tuple[int, int]:
+    """The first and last year the chinese_calendar package has a schedule for."""
+    years = [d.year for d in chinese_calendar.holidays]
+    return min(years), max(years)
 
 
 class WorkingCalendar:
@@ -62,15 +79,45 @@ class WorkingCalendar:
         if both:
             days = ", ".join(d.isoformat() for d in sorted(both))
             raise ValueError(f"日期不能同时配置为节假日和工作日：{days}")
-        self._schedules = dict(schedules or {})
-        for year, schedule in self._schedules.items():
+        schedules = dict(schedules or {})
+        for year, schedule in schedules.items():
             if schedule.year != year:
                 raise ValueError(f"{year} 年的日程表写的是 {schedule.year} 年")
+        # Replaced as a whole, never changed in place: request threads read it without taking the lock.
+        self._schedules: Mapping[int, YearSchedule] = schedules
+        self._lock = threading.Lock()
         self.tz = tz or ZoneInfo("Asia/Shanghai")
 
     def is_known_year(self, year: int) -> bool:
         """Whether the official holiday schedule of `year` is known (imported or built in)."""
-        return year in self._schedules or _library_knows(year)
+        return year in self._schedules or package_knows(year)
+
+    def source(self, year: int) -> str:
+        """Where the schedule of `year` comes from: "imported", "package" or "fallback" (Monday–Friday)."""
+        if year in self._schedules:
+            return "imported"
+        return "package" if package_knows(year) else "fallback"
+
+    def imported(self) -> dict[int, YearSchedule]:
+        """The imported schedules by year."""
+        return dict(self._schedules)
+
+    def install(self, schedule: YearSchedule) -> YearSchedule | None:
+        """Add or replace the imported schedule of a year; returns the one it replaced, if any."""
+        with self._lock:
+            previous = self._schedules.get(schedule.year)
+            self._schedules = {**self._schedules, schedule.year: schedule}
+        return previous
+
+    def uninstall(self, year: int, previous: YearSchedule | None = None) -> None:
+        """Undo `install`: put back the schedule it replaced, or forget the year."""
+        with self._lock:
+            schedules = dict(self._schedules)
+            if previous is None:
+                schedules.pop(year, None)
+            else:
+                schedules[year] = previous
+            self._schedules = schedules
 
     def is_working_day(self, d: date) -> bool:
         """Whether `d` is a working day; never raises for years without data (falls back to Mon–Fri)."""
@@ -85,10 +132,10 @@ class WorkingCalendar:
             if d in schedule.workdays:
                 return True
             return d.weekday() < 5
-        if _library_knows(d.year):
+        if package_knows(d.year):
             try:
                 return bool(chinese_calendar.is_workday(d))
-            except NotImplementedError:
+            except (NotImplementedError, ValueError):
                 pass
         return d.weekday() < 5
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -12,8 +12,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import runtime, scripting
-from .calendar import parse_limit
-from .case_functions import case_functions, end_of_day, normalize
+from .calendar_store import pick_up_imported, task_due
+from .case_functions import case_functions, normalize
 from .case_rows import CaseRow
 from .context import EngineContext
 from .definitions import Bundle, task_info
@@ -97,7 +97,10 @@ def sync_task_index(ctx: EngineContext, session: Session, case_id: int, open_tas
         if str(task.id) in existing:
             continue
         info = task_info(task.task_spec)
-        due_at, provisional = _due(ctx, task, info.limit, info.limit_from)
+        due_at, provisional = task_due(ctx, now, task.data, info.limit, info.limit_from)
+        if provisional and pick_up_imported(ctx, session):
+            # Another process may have imported the missing year since this one started.
+            due_at, provisional = task_due(ctx, now, task.data, info.limit, info.limit_from)
         new_rows.append({
             "id": str(task.id), "case_id": case_id, "bpmn_id": info.bpmn_id, "name": info.name,
             "process_id": task.workflow.spec.name, "group_key": info.group,
@@ -113,23 +116,6 @@ def sync_task_index(ctx: EngineContext, session: Session, case_id: int, open_tas
             conn.execute(_ADD_GROUPS[conn.dialect.name], [{"case_id": case_id, "group_key": g} for g in groups])
     created = {**{k: v for k, v in existing.items() if k in open_ids}, **{r["id"]: now for r in new_rows}}
     return tuple(sorted(created, key=lambda task_id: (created[task_id], task_id)))
-
-
-def _due(ctx: EngineContext, task: SpiffTask, limit: str | None, limit_from: str | None) -> tuple[datetime | None, bool]:
-    """A task's due date: its limit counted from now, or from the end of the day named by `limit_from`."""
-    start = ctx.clock.now()
-    if limit_from:
-        try:
-            start = end_of_day(ctx, date.fromisoformat(str(task.data.get(limit_from))))
-        except ValueError:
-            return None, False  # the date was never entered: no due date rather than a wrong one
-        if not limit:
-            return start, False
-    if limit and limit in ctx.config.limits:
-        amount, unit = parse_limit(ctx.config.limits[limit])
-        deadline = ctx.calendar.deadline(start, amount, unit)
-        return deadline.at, deadline.provisional
-    return None, False
 
 
 def _register_ruling(session: Session, case: CaseRow, data: dict[str, Any], now: datetime) -> None:

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 import threading
+from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 
 import click
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from engine import audit, schema, users
 from engine.bundle_files import SHIPPED, collect
+from engine.calendar import load_schedule_json
+from engine.calendar_store import import_schedule, year_status
 from engine.context import EngineContext
 from engine.deploy import DeployResult, deploy, validate_files
 from engine.errors import EngineError, ModelInvalid
 from engine.models import User
 from engine.policy import SYSTEM
-from engine.timers import fire_due_timers
+from engine.timers import DEFAULT_BATCH, DEFAULT_INTERVAL, DEFAULT_LEASE, FireReport, fire_due_timers, run_worker, worker_id
 from engine.uow import UnitOfWork
 
 from .demo import DEMO_PASSWORD, DEMO_USERS
@@ -122,27 +127,40 @@ def _deploy_or_exit(ctx: EngineContext, files: dict[str, bytes], origin: dict[st
 
 
 @main.command()
-@click.option("--interval", default=10.0, show_default=True, help="Seconds between sweeps.")
-@click.option("--once", is_flag=True, help="Sweep once and exit.")
-def worker(interval: float, once: bool) -> None:
-    """Fire due timers until stopped."""
+@click.option("--interval", default=DEFAULT_INTERVAL, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds to wait when nothing more is due.")
+@click.option("--once", is_flag=True, help="Fire what is due now, then exit.")
+@click.option("--batch", default=DEFAULT_BATCH, show_default=True, type=click.IntRange(min=1),
+              help="Cases claimed at a time.")
+@click.option("--lease", default=DEFAULT_LEASE.total_seconds(), show_default=True, type=click.FloatRange(min=1),
+              help="Seconds a claim holds; cases of a killed worker are taken over after this.")
+def worker(interval: float, once: bool, batch: int, lease: float) -> None:
+    """Fire due timers until stopped; SIGTERM or SIGINT lets the current case finish, then exits."""
     ctx = _context()
+    owner = worker_id()
     stop = threading.Event()
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    while not stop.is_set():
-        report = fire_due_timers(ctx)
+    def _print(report: FireReport) -> None:
+        if report.error:
+            click.echo(f"sweep failed: {report.error}", err=True)
         for case_id, reason in report.failed.items():
             click.echo(f"case {case_id} failed: {reason}", err=True)
         if report.fired:
             click.echo(f"fired timers of {len(report.fired)} case(s)")
-        if once:
-            break
-        stop.wait(interval)
+
+    previous = {s: signal.signal(s, _stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    click.echo(f"worker {owner} started", err=True)
+    try:
+        run_worker(ctx, owner, stop, timedelta(seconds=lease), batch, interval, once, _print)
+    except (DBAPIError, EngineError) as exc:
+        raise click.ClickException(f"sweep failed: {exc}") from exc
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    click.echo(f"worker {owner} stopped", err=True)
 
 
 @main.group("audit")
@@ -164,6 +182,59 @@ def audit_verify(case: int | None) -> None:
     if bad or (case is not None and not reports[0].events):
         sys.exit(1)
     click.echo(f"audit OK: {len(reports)} chain(s), {sum(r.events for r in reports)} event(s)")
+
+
+@main.group("calendar")
+def calendar_group() -> None:
+    """Holiday schedules of years the calendar package does not know."""
+
+
+@calendar_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def calendar_import(file: Path) -> None:
+    """Import a year's official schedule from JSON ({"year", "holidays", "workdays"}) and recompute due dates."""
+    try:
+        schedule = load_schedule_json(json.loads(file.read_text(encoding="utf-8")))
+    except OSError as exc:
+        raise click.ClickException(f"{file}: 无法读取文件（{exc.strerror or exc}）") from exc
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{file}: 文件不是 UTF-8 编码的文本") from exc
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{file}: 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from exc
+    except ValueError as exc:
+        raise click.ClickException(f"{file}: {exc}") from exc
+    try:
+        result = import_schedule(_context(), SYSTEM, schedule)
+    except EngineError as exc:
+        raise click.ClickException(f"{file}: {exc.message}") from exc
+    except DBAPIError as exc:
+        raise click.ClickException(f"数据库不可用或尚未初始化（请先运行 rcjc init）：{exc.orig}") from exc
+    click.echo(f"calendar {result.year} {'replaced' if result.replaced else 'imported'}: "
+               f"{len(schedule.holidays)} holiday(s), {len(schedule.workdays)} make-up workday(s); "
+               f"{result.recomputed} due date(s) recomputed")
+
+
+@calendar_group.command("show")
+@click.argument("year", type=click.IntRange(1900, 2999))
+def calendar_show(year: int) -> None:
+    """Show a year's days off and make-up workdays and where they come from."""
+    ctx = _context()
+    try:
+        with ctx.sessions() as session:
+            status = year_status(ctx, session, year)
+    except DBAPIError as exc:
+        raise click.ClickException(f"数据库不可用或尚未初始化（请先运行 rcjc init）：{exc.orig}") from exc
+    if status.source == "fallback":
+        click.echo(f"{year}: not known (Monday to Friday are working days; due dates counted over {year} "
+                   "are provisional until its schedule is imported)")
+        return
+    origin = "built into chinese-calendar" if status.source == "package" else "imported"
+    if status.imported_at is not None:
+        origin += f" {status.imported_at.astimezone(ctx.calendar.tz):%Y-%m-%d %H:%M} by {status.imported_by}"
+    click.echo(f"{year}: {origin}")
+    click.echo(f"holidays ({len(status.holidays)}): " + (", ".join(d.isoformat() for d in status.holidays) or "-"))
+    click.echo(f"make-up workdays ({len(status.workdays)}): " +
+               (", ".join(d.isoformat() for d in status.workdays) or "-"))
 
 
 @main.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from engine.calendar_store import load_schedules
 from engine.clock import Clock
 from engine.config import load_config
 from engine.context import EngineContext
@@ -20,5 +21,7 @@ def database_url(explicit: str | None = None) -> str:
 
 
 def build_context(url: str | None = None, clock: Clock | None = None) -> EngineContext:
-    """An engine context from the environment's configuration."""
-    return EngineContext.create(database_url(url), load_config(), clock)
+    """An engine context from the environment's configuration, with the imported holiday schedules installed."""
+    ctx = EngineContext.create(database_url(url), load_config(), clock)
+    load_schedules(ctx)
+    return ctx

@@ -1,0 +1,64 @@
+"""Administration pages: the holiday calendar and imports of official schedules for years not built in."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engine import calendar_store
+from engine.calendar import load_schedule_json, package_years
+from engine.errors import EngineError
+
+from .session import current_actor, engine_context, login_required
+
+bp = Blueprint("ui_admin", __name__)
+
+ADMIN = "admin"
+# A year's schedule is a few dozen dates; anything much larger is not one.
+MAX_SCHEDULE_BYTES = 64 * 1024
+
+
+def _page(error: str | None = None, file_name: str | None = None) -> str:
+    ctx = engine_context()
+    with ctx.sessions() as session:
+        years = calendar_store.overview(ctx, session)
+        provisional = calendar_store.provisional_count(session)
+    return render_template("admin_calendar.html", years=years, package_years=package_years(),
+                           provisional=provisional, error=error, file_name=file_name)
+
+
+@bp.route("/admin/calendar", methods=["GET", "POST"])
+@login_required
+def calendar_page() -> Any:
+    """Which years' holiday schedules are known; administrators import the official schedule of a new year."""
+    actor = current_actor()
+    if ADMIN not in actor.groups:
+        abort(403)
+    if request.method == "GET":
+        return _page()
+    upload = request.files.get("schedule")
+    if upload is None or not upload.filename:
+        return _page(_("Choose the schedule file (JSON) to import.")), 400
+    name = upload.filename[:200]
+    content = upload.read(MAX_SCHEDULE_BYTES + 1)
+    if len(content) > MAX_SCHEDULE_BYTES:
+        return _page(_("The file is too large for a holiday schedule."), name), 400
+    try:
+        schedule = load_schedule_json(json.loads(content.decode("utf-8")))
+    except UnicodeDecodeError:
+        return _page(_("The file is not UTF-8 text."), name), 400
+    except json.JSONDecodeError as exc:
+        return _page(_("The file is not valid JSON (line %(line)s, column %(column)s).",
+                       line=exc.lineno, column=exc.colno), name), 400
+    except ValueError as exc:
+        return _page(str(exc), name), 400
+    try:
+        result = calendar_store.import_schedule(engine_context(), actor, schedule)
+    except EngineError as exc:
+        return _page(exc.message, name), 400
+    flash(_("The holiday schedule of %(year)s was imported; %(n)s due dates were recomputed.",
+            year=result.year, n=result.recomputed))
+    return redirect(url_for("ui_admin.calendar_page"))
