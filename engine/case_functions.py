@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,25 @@ def end_of_day(ctx: EngineContext, day: date) -> datetime:
     return local.astimezone(ZoneInfo("UTC"))
 
 
+def reminder_time(ctx: EngineContext, due: datetime) -> datetime:
+    """When to remind the holder of a task due at `due`: the configured working days before, at 9 o'clock.
+
+    A limit shorter than that lead time is reminded halfway through what is left of it.
+    """
+    amount, unit = parse_limit(str(ctx.config.settings.get("remind_before", "2wd")))
+    tz = ZoneInfo(ctx.config.timezone)
+    local_due = due.astimezone(tz).date()
+    if unit == "working_days":
+        day = ctx.calendar.add_working_days(local_due, -amount)
+    elif unit == "months":
+        day = ctx.calendar.add_months(local_due, -amount)
+    else:
+        day = local_due - timedelta(days=amount)
+    at = datetime.combine(day, time(9, 0), tz).astimezone(ZoneInfo("UTC"))
+    now = ctx.clock.now()
+    return at if at > now else min(due, now + (due - now) / 2)
+
+
 def case_functions(ctx: EngineContext, session: Session, case_id: int | None) -> dict[str, Callable[..., Any]]:
     """Bind the script functions to one case, its database session and the engine's clock."""
 
@@ -31,6 +50,13 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
 
     def deadline_from(day: str) -> str:
         return end_of_day(ctx, date.fromisoformat(str(day))).isoformat()
+
+    def deadline_after(name: str, day: str) -> str:
+        amount, unit = parse_limit(ctx.config.limits[name])
+        return ctx.calendar.deadline(end_of_day(ctx, date.fromisoformat(str(day))), amount, unit).at.isoformat()
+
+    def remind_at(due: str) -> str:
+        return reminder_time(ctx, datetime.fromisoformat(str(due))).isoformat()
 
     def setting(name: str) -> Any:
         return ctx.config.settings[name]
@@ -73,6 +99,8 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
     return {
         "deadline": deadline,
         "deadline_from": deadline_from,
+        "deadline_after": deadline_after,
+        "remind_at": remind_at,
         "setting": setting,
         "eligible_members": eligible_members,
         "quorum_met": quorum_met,

@@ -35,6 +35,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "majority": "1/2",
     "application_window": "1mo",
     "stuck_after_days": 10,
+    # Reminders go out this long before a task's due date; escalation to supervisors when it passes.
+    "remind_before": "2wd",
 }
 
 

@@ -64,7 +64,7 @@ def remind(ctx: EngineContext, actor: Actor, task_id: str, note: str = "") -> li
         elif row.candidate:
             names = [row.candidate]
         else:
-            names = users.group_members(uow.session, row.group_key)
+            names = users.members_who_may_see(uow.session, row.group_key, case)
         text = f"请尽快办理“{row.name}”（案件 {case.id}）" + (f"：{note[:200]}" if note else "")
         for name in names:
             notify(uow, name, case.id, task_id, "reminder", text, actor)

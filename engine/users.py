@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from .errors import EngineError, FormInvalid, NotFound
 from .groups import GROUP_LABELS
 from .models import Group, Membership, User
-from .policy import Actor
+from .policy import Actor, CaseLike, may_view_case
 
 _hasher = PasswordHasher()
 
@@ -108,3 +108,13 @@ def change_password(session: Session, username: str, old_password: str, new_pass
         raise FormInvalid({"new_password": ["新密码不能与当前密码相同"]})
     user.password_hash = _hasher.hash(new_password)
     return user
+
+
+def members_who_may_see(session: Session, group: str, case: CaseLike) -> list[str]:
+    """Members of a group who may read the case (an applicant organization's task concerns only its own unit)."""
+    found = []
+    for user in session.scalars(select(User).join(Membership, Membership.user_id == User.id)
+                                .where(Membership.group_key == group, User.active.is_(True)).order_by(User.username)):
+        if may_view_case(session, Actor(user.username, user.groups, user.unit), case):
+            found.append(user.username)
+    return found

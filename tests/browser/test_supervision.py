@@ -46,14 +46,14 @@ def test_an_overdue_task_is_reassigned_and_its_holder_reminded(
     page.goto("/dashboard")
     row = page.locator(f'table[data-testid="overdue"] tr[data-task="{task.id}"]')
     expect(row).to_have_count(1)
-    expect(row.locator("td").nth(3)).to_have_text("intake")
+    expect(row.locator("td").nth(4)).to_have_text("intake")
     screenshot(page, "dashboard")
 
     row.locator("select[name=assignee]").select_option("intake2")
     with page.expect_navigation():
         row.locator('form[action$="/reassign"] button').click()
     expect(page.locator("main .flash").first).not_to_have_class(re.compile(r"\berror\b"))
-    expect(row.locator("td").nth(3)).to_have_text("intake2")
+    expect(row.locator("td").nth(4)).to_have_text("intake2")
 
     sign_in(page, "intake2")
     expect(page.locator(f'table[data-testid="mine"] tr[data-task="{task.id}"]')).to_have_count(1)

@@ -6,8 +6,10 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from engine.errors import Conflict, Forbidden
+from engine.models import Notification
 from engine.timers import fire_due_timers
 
 from .driver import (
@@ -58,11 +60,41 @@ def test_supplement_not_received_in_time_closes_the_case(
     run.do("intake", "acceptance_review", {"acceptance": "supplement", "acceptance_reason": "缺材料"})
     assert fire_due_timers(via.ctx).fired == []  # nothing is due yet
     clock.advance(timedelta(days=13))  # type: ignore[attr-defined]  # 9 working days: still open
-    assert fire_due_timers(via.ctx).fired == []
+    # Two working days before the 10th, the applicant organization (not another unit) was reminded.
+    assert fire_due_timers(via.ctx).fired == [run.case_id]
+    assert run.open_ids() == ["supplement"]
+    assert notifications(via, run.case_id) == [
+        ("applicant", "reminder", f"“补正材料”（案件 {run.case_id}）将于 2026-03-16 到期，请及时办理")]
+    assert fire_due_timers(via.ctx).fired == []  # a reminder rings once
     clock.advance(timedelta(days=2))  # type: ignore[attr-defined]  # past the 10th working day
     assert fire_due_timers(via.ctx).fired == [run.case_id]
     case = run.case()
     assert (case.status, case.closure) == ("completed", "supplement_lapsed")
+
+
+def notifications(via: Transport, case_id: int) -> list[tuple[str, str, str]]:
+    """Who was notified of what about a case, oldest first."""
+    with via.ctx.sessions() as s:
+        rows = s.scalars(select(Notification).where(Notification.case_id == case_id).order_by(Notification.id))
+        return [(n.username, n.kind, n.message) for n in rows]
+
+
+def test_a_reminder_before_the_due_date_then_escalation_when_it_passes(via: Transport, clock: object) -> None:
+    run = apply(via)  # filed Monday 2 March; acceptance is due by the end of Monday 16 March
+    clock.advance(timedelta(days=10))  # type: ignore[attr-defined]  # Thursday 12 March, 17:00 in Beijing
+    assert fire_due_timers(via.ctx).fired == [run.case_id]
+    reminder = f"“受理审查”（案件 {run.case_id}）将于 2026-03-16 到期，请及时办理"
+    assert notifications(via, run.case_id) == [("intake", "reminder", reminder)]
+    task = run.task("acceptance_review")
+    via.claim("intake", task.id)
+    clock.advance(timedelta(days=5))  # type: ignore[attr-defined]  # Tuesday 17 March: overdue
+    assert fire_due_timers(via.ctx).fired == [run.case_id]
+    escalation = f"“受理审查”（案件 {run.case_id}）已超过办理期限（2026-03-16），请督促办理"
+    assert notifications(via, run.case_id)[1:] == [("intake", "escalation", escalation),
+                                                   ("supervisor", "escalation", escalation)]
+    assert run.open_ids() == ["acceptance_review"]  # the step goes on: escalation does not end it
+    run.accept()
+    assert run.open_ids() == ["triage"]
 
 
 def test_pre_check_not_applicable_and_applicable(via: Transport) -> None:

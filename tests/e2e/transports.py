@@ -67,6 +67,10 @@ class ServiceTransport:
         services.claim_task(self.ctx, actor, task.id)
         services.complete_task(self.ctx, actor, task.id, data)
 
+    def claim(self, who: str, task_id: str) -> None:
+        """Claim a task as `who`."""
+        services.claim_task(self.ctx, self.people[who], task_id)
+
     def complete(self, who: str, task_id: str, data: dict[str, Any]) -> None:
         """Complete a task without claiming it first."""
         services.complete_task(self.ctx, self.people[who], task_id, data)
@@ -159,6 +163,10 @@ class HttpTransport:
             raise AssertionError(f"{who} claimed {task.bpmn_id} although their inbox does not offer it")
         self.call(who, "POST", f"/tasks/{task.id}/claim")
         self.complete(who, task.id, data)
+
+    def claim(self, who: str, task_id: str) -> None:
+        """Claim a task through POST /tasks/{id}/claim."""
+        self.call(who, "POST", f"/tasks/{task_id}/claim")
 
     def complete(self, who: str, task_id: str, data: dict[str, Any]) -> None:
         """Complete a task through POST /tasks/{id}/complete."""
