@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, func, inspect, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from . import audit, case_rows, runtime
+from . import audit, case_rows, clocks, runtime
 from .calendar import YearSchedule, load_schedule_json, package_knows, package_schedule, parse_limit
 from .case_functions import end_of_day
 from .context import EngineContext
@@ -66,7 +66,8 @@ class ImportResult:
 
 
 def task_due(
-    ctx: EngineContext, created_at: datetime, data: Mapping[str, Any], limit: str | None, limit_from: str | None
+    ctx: EngineContext, created_at: datetime, data: Mapping[str, Any], limit: str | None, limit_from: str | None,
+    used_days: int = 0,
 ) -> tuple[datetime | None, bool]:
     """A task's due date and whether it is provisional: its limit counted from its creation, or from the end
     of the day named by the task variable `limit_from`."""
@@ -80,7 +81,7 @@ def task_due(
             return start, False
     if limit and limit in ctx.config.limits:
         amount, unit = parse_limit(ctx.config.limits[limit])
-        deadline = ctx.calendar.deadline(start, amount, unit)
+        deadline = ctx.calendar.deadline(start, clocks.remaining(amount, unit, used_days), unit)
         return deadline.at, deadline.provisional
     return None, False
 
@@ -219,7 +220,8 @@ def recompute_due_dates(ctx: EngineContext, session: Session, year: int) -> int:
             except TaskNotReady:
                 continue
             info = task_info(task.task_spec)
-            due_at, due_provisional = task_due(ctx, row.created_at, task.data, info.limit, info.limit_from)
+            used = clocks.used_days(session, case_id, info.limit) if info.resumes_clock and info.limit else 0
+            due_at, due_provisional = task_due(ctx, row.created_at, task.data, info.limit, info.limit_from, used)
             if (due_at, due_provisional) != (row.due_at, row.due_provisional):
                 conn.execute(_SET_DUE, {"task_id": row.id, "due_at": due_at, "due_provisional": due_provisional})
                 changed += 1

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import clocks
 from .calendar import parse_limit
 from .context import EngineContext
 from .models import CaseHandler, Ruling
@@ -46,6 +47,7 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
 
     def deadline(name: str) -> str:
         amount, unit = parse_limit(ctx.config.limits[name])
+        amount = clocks.remaining(amount, unit, clocks.used_days(session, case_id, name))
         return ctx.calendar.deadline(ctx.clock.now(), amount, unit).at.isoformat()
 
     def deadline_from(day: str) -> str:

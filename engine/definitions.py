@@ -44,6 +44,8 @@ class TaskInfo:
     limit_from: str | None
     assignee_var: str | None
     exclude_lanes: tuple[str, ...]
+    # The limit continues across rounds of this task instead of starting afresh (see engine/clocks.py).
+    resumes_clock: bool = False
 
 
 @dataclass
@@ -96,6 +98,7 @@ def task_info(task_spec: Any) -> TaskInfo:
         limit_from=props.get("limit_from") or None,
         assignee_var=props.get("assignee") or None,
         exclude_lanes=exclude,
+        resumes_clock=props.get("clock") == "resume",
     )
 
 

@@ -258,6 +258,15 @@ class CalendarYear(Base):
     imported_by: Mapped[str] = mapped_column(String(80))
 
 
+class CaseClock(Base):
+    """Working days a case has already spent on a paused limit (e.g. acceptance while materials are supplemented)."""
+
+    __tablename__ = "case_clock"
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    used_days: Mapped[int] = mapped_column(Integer)
+
+
 def table(model: type[Base]) -> Table:
     """The Core table of a model: hot paths write with Core statements, skipping the ORM's unit of work."""
     return cast(Table, model.__table__)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 
-from . import audit, case_rows, forms, policy, runtime, store
+from . import audit, case_rows, clocks, forms, policy, runtime, store
 from .case_rows import CaseRow
 from .context import EngineContext
 from .definitions import task_info
@@ -140,6 +140,8 @@ def complete_task(
         except ScriptFailed as exc:
             failed = (exc, case.id, clean)
         else:
+            if info.resumes_clock and info.limit:
+                clocks.record_round(uow.session, ctx.calendar, case.id, info.limit, row.created_at, uow.now)
             uow.session.connection().execute(_ADD_HANDLER, {
                 "case_id": case.id, "task_id": task_id, "bpmn_id": info.bpmn_id, "name": info.name,
                 "group_key": info.group, "username": actor.username, "completed_at": uow.now,

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from . import runtime, scripting
+from . import clocks, runtime, scripting
 from .calendar_store import pick_up_imported, task_due
 from .case_functions import case_functions, normalize
 from .case_rows import CaseRow
@@ -97,10 +97,11 @@ def sync_task_index(ctx: EngineContext, session: Session, case_id: int, open_tas
         if str(task.id) in existing:
             continue
         info = task_info(task.task_spec)
-        due_at, provisional = task_due(ctx, now, task.data, info.limit, info.limit_from)
+        used = clocks.used_days(session, case_id, info.limit) if info.resumes_clock and info.limit else 0
+        due_at, provisional = task_due(ctx, now, task.data, info.limit, info.limit_from, used)
         if provisional and pick_up_imported(ctx, session):
             # Another process may have imported the missing year since this one started.
-            due_at, provisional = task_due(ctx, now, task.data, info.limit, info.limit_from)
+            due_at, provisional = task_due(ctx, now, task.data, info.limit, info.limit_from, used)
         new_rows.append({
             "id": str(task.id), "case_id": case_id, "bpmn_id": info.bpmn_id, "name": info.name,
             "process_id": task.workflow.spec.name, "group_key": info.group,

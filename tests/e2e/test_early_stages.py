@@ -44,6 +44,25 @@ def test_supplement_then_accepted(via: Transport) -> None:
     assert run.open_ids() == ["triage"]
 
 
+def test_asking_for_supplements_pauses_the_acceptance_clock(via: Transport, clock: object) -> None:
+    run = apply(via)  # Monday 2 March: 10 working days, due Monday 16 March
+    assert run.task("acceptance_review").due_at.astimezone(SHANGHAI).date() == date(2026, 3, 16)  # type: ignore[union-attr]
+    clock.advance(timedelta(days=3))  # type: ignore[attr-defined]  # Thursday 5 March: 3 working days used
+    run.do("intake", "acceptance_review", {"acceptance": "supplement", "acceptance_reason": "缺少会议纪要"})
+    clock.advance(timedelta(days=5))  # type: ignore[attr-defined]  # Tuesday 10 March: the materials arrive
+    run.do("applicant", "supplement", {"supplement_materials": "已补充会议纪要"})
+    # 7 working days are left, counted from the day the clock resumed: Thursday 19 March, not 24 March.
+    review = run.task("acceptance_review")
+    assert review.due_at.astimezone(SHANGHAI).date() == date(2026, 3, 19)  # type: ignore[union-attr]
+    clock.advance(timedelta(days=7))  # type: ignore[attr-defined]  # Tuesday 17 March: the reminder rings
+    fire_due_timers(via.ctx)
+    assert notifications(via, run.case_id)[-1][2].endswith("将于 2026-03-19 到期，请及时办理")
+    clock.advance(timedelta(days=3))  # type: ignore[attr-defined]  # Friday 20 March: escalated as overdue
+    fire_due_timers(via.ctx)
+    overdue = f"“受理审查”（案件 {run.case_id}）已超过办理期限（2026-03-19），请督促办理"
+    assert notifications(via, run.case_id)[-1][1:] == ("escalation", overdue)
+
+
 def test_supplement_delivered_by_message(via: Transport) -> None:
     run = apply(via)
     run.do("intake", "acceptance_review", {"acceptance": "supplement", "acceptance_reason": "缺材料"})

@@ -1,8 +1,8 @@
-"""tokens drafts notifications leases calendar email
+"""tokens drafts notifications leases calendar clocks
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 21:40:10.417866
+Create Date: 2026-11-27 22:09:30.389477
 """
 
 from __future__ import annotations
@@ -54,6 +54,13 @@ def upgrade() -> None:
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
 
+    op.create_table('case_clock',
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('used_days', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('case_id', 'name')
+    )
     op.create_table('notification',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=80), nullable=False),
@@ -112,6 +119,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_notification_case_id'))
 
     op.drop_table('notification')
+    op.drop_table('case_clock')
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
 

@@ -1,0 +1,41 @@
+"""Paused limits: a task marked `clock` = "resume" continues its limit where its earlier rounds left off.
+
+Acceptance, for instance, has 10 working days; asking for supplementary materials stops that clock, and
+when the materials come back the review has only the days that were left.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .calendar import WorkingCalendar
+from .models import CaseClock
+
+
+def used_days(session: Session, case_id: int | None, name: str) -> int:
+    """Working days already spent on the limit `name` in this case."""
+    if case_id is None:
+        return 0
+    found = session.scalar(select(CaseClock.used_days).where(CaseClock.case_id == case_id, CaseClock.name == name))
+    return int(found or 0)
+
+
+def record_round(session: Session, calendar: WorkingCalendar, case_id: int, name: str, started: datetime,
+                 ended: datetime) -> int:
+    """Add the working days of one round (after the day it started, up to the day it ended); the new total."""
+    spent = max(0, calendar.working_days_left(ended, started))
+    total = used_days(session, case_id, name) + spent
+    changed = session.execute(update(CaseClock).where(CaseClock.case_id == case_id, CaseClock.name == name)
+                              .values(used_days=total))
+    if not getattr(changed, "rowcount", 0):
+        session.add(CaseClock(case_id=case_id, name=name, used_days=total))
+        session.flush()
+    return total
+
+
+def remaining(amount: int, unit: str, used: int) -> int:
+    """What is left of a limit after `used` working days; limits in months are not paused."""
+    return max(0, amount - used) if unit in ("working_days", "days") else amount
