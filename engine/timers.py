@@ -19,7 +19,7 @@ from datetime import timedelta
 from sqlalchemy import CursorResult, bindparam, or_, select, update
 from sqlalchemy.exc import DBAPIError
 
-from . import case_rows, notices, runtime, store
+from . import case_rows, mailer, notices, runtime, store
 from .context import EngineContext
 from .errors import EngineError, ScriptFailed
 from .models import Case, table
@@ -198,6 +198,8 @@ def run_worker(
             report = FireReport(error=str(exc))
         if on_report is not None:
             on_report(report)
+        # Mail goes out after the commits that stored the notifications; unreachable servers are retried later.
+        mailer.send_pending(ctx)
         if report.claimed == batch and report.fired:
             continue  # a full batch that made progress: more may be due already
         if once:

@@ -23,7 +23,7 @@ from engine.deploy import DeployResult, deploy, validate_files
 from engine.errors import EngineError, ModelInvalid
 from engine.models import User
 from engine.policy import SYSTEM
-from engine.timers import DEFAULT_BATCH, DEFAULT_INTERVAL, DEFAULT_LEASE, FireReport, fire_due_timers, run_worker, worker_id
+from engine.timers import DEFAULT_BATCH, DEFAULT_INTERVAL, DEFAULT_LEASE, FireReport, run_worker, worker_id
 from engine.uow import UnitOfWork
 
 from .demo import DEMO_PASSWORD, DEMO_USERS
@@ -251,11 +251,8 @@ def serve(host: str, port: int) -> None:
     app = create_app({"SESSION_COOKIE_SECURE": False} if loopback else None)
     ctx = app.extensions["rcjc"]
 
-    def sweep() -> None:
-        while True:
-            fire_due_timers(ctx)
-            threading.Event().wait(30)
-
-    threading.Thread(target=sweep, name="rcjc-timers", daemon=True).start()
+    # The single-machine default: the server runs its own leased worker, so `make run` needs nothing else.
+    threading.Thread(target=run_worker, args=(ctx, worker_id(), threading.Event()), kwargs={"interval": 30},
+                     name="rcjc-timers", daemon=True).start()
     click.echo(f"rcjc serving on http://{host}:{port}/")
     waitress_serve(app, host=host, port=port, threads=8)

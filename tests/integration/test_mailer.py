@@ -94,3 +94,33 @@ def test_without_smtp_settings_nothing_is_mailed(ctx: EngineContext, people: dic
     _, task_id = start_mini(ctx, people["intake"])
     supervision.remind(ctx, people["supervisor"], task_id)
     assert mailer.send_pending(ctx) == mailer.MailReport()
+
+
+def test_the_worker_mails_the_reminders_its_timers_raise(
+    deployed: EngineContext, people: dict[str, Actor], smtp_server: tuple[Controller, Inbox], clock: object
+) -> None:
+    from datetime import timedelta
+    from threading import Event
+
+    from engine.timers import run_worker, worker_id
+    from tests.e2e.driver import APPLICATION
+
+    controller, inbox = smtp_server
+    with UnitOfWork(deployed.sessions, deployed.clock) as uow:
+        users.create_user(uow.session, "zhao", "password-123", ["intake"], uow.now, email="zhao@district.example")
+        uow.commit()
+    zhao = users_actor(deployed, "zhao")
+    started = services.start_case(deployed, people["applicant"], "rcjc_case", "application", APPLICATION)
+    services.claim_task(deployed, zhao, started.open_task_ids[0])
+    clock.advance(timedelta(days=10))  # type: ignore[attr-defined]  # two working days before acceptance is due
+    run_worker(with_smtp(deployed, controller.port), worker_id(), Event(), once=True)
+    [raw] = inbox.received
+    message = message_from_bytes(raw.as_bytes())  # type: ignore[attr-defined]
+    assert str(make_header(decode_header(message["Subject"]))) == "【容错纠错】办理提醒"
+    assert "将于 2026-03-16 到期" in message.get_payload(decode=True).decode("utf-8")
+
+
+def users_actor(ctx: EngineContext, name: str) -> Actor:
+    """The actor of a user just created."""
+    with ctx.sessions() as s:
+        return users.actor_for(s, name)
