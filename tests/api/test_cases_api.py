@@ -122,6 +122,7 @@ def test_inboxes_mine_and_by_group(users: dict[str, ApiUser]) -> None:
     intake = users["intake"]
     queue = intake.get("/tasks", query_string={"group": "intake"})["items"]
     assert [t["id"] for t in queue] == [task_id] and queue[0]["case_id"] == case["id"] and queue[0]["overdue"] is False
+    assert queue[0]["working_days_left"] == 10 and intake.get(f"/tasks/{task_id}")["working_days_left"] == 10
     assert intake.get("/tasks", query_string={"mine": "true"})["items"] == []
     intake.post(f"/tasks/{task_id}/claim")
     assert [t["id"] for t in intake.get("/tasks", query_string={"mine": "true"})["items"]] == [task_id]

@@ -177,6 +177,7 @@ class TaskSummarySchema(ma.Schema):
     due_at = ma.fields.AwareDateTime(allow_none=True)
     due_provisional = ma.fields.Boolean(required=True)
     overdue = ma.fields.Boolean(required=True)
+    working_days_left = ma.fields.Integer(allow_none=True, metadata={"description": "negative once overdue"})
     cadre_name = ma.fields.String(allow_none=True)
     matter = ma.fields.String(allow_none=True)
 
@@ -207,6 +208,7 @@ class TaskSchema(ma.Schema):
     due_at = ma.fields.AwareDateTime(allow_none=True)
     due_provisional = ma.fields.Boolean(required=True)
     overdue = ma.fields.Boolean(required=True)
+    working_days_left = ma.fields.Integer(allow_none=True, metadata={"description": "negative once overdue"})
     form_key = ma.fields.String(required=True)
     form = ma.fields.Dict(required=True, metadata={"description": "form-js definition"})
     values = ma.fields.Dict(required=True, metadata={"description": "current values of the form's fields"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from engine import queries, services
@@ -28,8 +29,14 @@ def task_id_or_404(task_id: str) -> str:
 def task_payload(task_id: str) -> dict[str, Any]:
     """The task with its form and current values, as the caller may see it."""
     ctx = engine_context()
+    now = ctx.clock.now()
     with ctx.sessions() as session:
-        return queries.task_view(ctx, session, current_actor(), task_id, ctx.clock.now())
+        task = queries.task_view(ctx, session, current_actor(), task_id, now)
+    return {**task, "working_days_left": _days_left(task["due_at"], now)}
+
+
+def _days_left(due_at: datetime | None, now: datetime) -> int | None:
+    return engine_context().calendar.working_days_left(due_at, now) if due_at else None
 
 
 @bp.get("")
@@ -53,7 +60,8 @@ def list_tasks(args: dict[str, Any]) -> dict[str, Any]:
             items += [t for t in queries.claimable_tasks(session, actor, now) if group in (None, t.group)]
     page, per_page = args["page"], args["per_page"]
     shown = items[(page - 1) * per_page: page * per_page]
-    return {"items": [asdict(t) | {"id": t.task_id} for t in shown], "total": len(items), "page": page, "per_page": per_page}
+    return {"items": [asdict(t) | {"id": t.task_id, "working_days_left": _days_left(t.due_at, now)} for t in shown],
+            "total": len(items), "page": page, "per_page": per_page}
 
 
 @bp.get("/<string:task_id>")
