@@ -11,10 +11,12 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from .db import connection
 from .models import AuditEvent, Case, table
+from .prepared import Prepared
 
 GENESIS = "0" * 64
-_INSERT = insert(table(AuditEvent))
+_INSERT = Prepared(insert(table(AuditEvent)))
 SYSTEM_CHAIN = "system"
 
 
@@ -81,7 +83,7 @@ def append(
         "prev_hash": prev.hash,
     }
     fields["hash"] = _digest(fields)
-    session.connection().execute(_INSERT, fields)
+    _INSERT.run(connection(session), fields)
     return Link(fields["seq"], fields["hash"])
 
 

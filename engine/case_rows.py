@@ -14,11 +14,13 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from .db import connection
 from .errors import Conflict, NotFound
 from .models import Case, TaskIndex, table
+from .prepared import Prepared
 
 CASES = table(Case)
 TASKS = table(TaskIndex)
@@ -59,13 +61,13 @@ COLUMNS = [f.name for f in fields(CaseRow) if f.init]
 MUTABLE = [c for c in COLUMNS if c not in ("id", "process_version_id", "process_id", "started_by", "started_unit",
                                             "entry", "created_at", "version")]
 _SELECT = select(*(CASES.c[c] for c in COLUMNS))
-_BY_ID = _SELECT.where(CASES.c.id == bindparam("case_id")).with_for_update()
-_BY_ID_SKIP_LOCKED = _SELECT.where(CASES.c.id == bindparam("case_id")).with_for_update(skip_locked=True)
-_BY_TASK = _SELECT.where(
+_BY_ID = Prepared(_SELECT.where(CASES.c.id == bindparam("case_id")).with_for_update())
+_BY_ID_SKIP_LOCKED = Prepared(_SELECT.where(CASES.c.id == bindparam("case_id")).with_for_update(skip_locked=True))
+_BY_TASK = Prepared(_SELECT.where(
     CASES.c.id == select(TASKS.c.case_id).where(TASKS.c.id == bindparam("task_id")).scalar_subquery()
-).with_for_update()
-_UPDATES: dict[tuple[str, ...], Any] = {}
-_INSERT = insert(CASES).returning(CASES.c.id)
+).with_for_update())
+_UPDATES: dict[tuple[str, ...], Prepared] = {}
+_INSERT = Prepared(insert(CASES).returning(CASES.c.id))
 
 
 def _row(result: Any) -> CaseRow | None:
@@ -75,7 +77,7 @@ def _row(result: Any) -> CaseRow | None:
 
 def lock(session: Session, case_id: int, skip_locked: bool = False) -> CaseRow | None:
     """The case, its row locked until the transaction ends (None if absent or, with skip_locked, taken)."""
-    return _row(session.connection().execute(_BY_ID_SKIP_LOCKED if skip_locked else _BY_ID, {"case_id": case_id}))
+    return _row((_BY_ID_SKIP_LOCKED if skip_locked else _BY_ID).run(connection(session), {"case_id": case_id}))
 
 
 def lock_existing(session: Session, case_id: int) -> CaseRow:
@@ -88,22 +90,22 @@ def lock_existing(session: Session, case_id: int) -> CaseRow:
 
 def lock_of_task(session: Session, task_id: str) -> CaseRow | None:
     """The case an open task belongs to, locked; None when the task is not in the task index."""
-    return _row(session.connection().execute(_BY_TASK, {"task_id": task_id}))
+    return _row(_BY_TASK.run(connection(session), {"task_id": task_id}))
 
 
 def create(session: Session, values: dict[str, Any]) -> CaseRow:
     """Insert a new case (version 1) and return it."""
     values = {**values, "version": 1, "audit_seq": 0, "audit_head": None, "error": None}
-    case_id = session.connection().execute(_INSERT, values).scalar_one()
+    case_id = _INSERT.run(connection(session), values).scalar_one()
     full: dict[str, Any] = {c: values.get(c) for c in COLUMNS} | {"id": case_id}
     return CaseRow(**full)
 
 
-def _update(changed: tuple[str, ...]) -> Any:
+def _update(changed: tuple[str, ...]) -> Prepared:
     """The UPDATE of these columns plus the version, built once per set of columns (there are few)."""
     statement = _UPDATES.get(changed)
     if statement is None:
-        statement = (
+        statement = Prepared(
             update(CASES)
             .where(CASES.c.id == bindparam("case_id"), CASES.c.version == bindparam("expected_version"))
             .values({c: bindparam(c, type_=CASES.c[c].type) for c in changed} | {"version": bindparam("new_version")})
@@ -119,7 +121,7 @@ def write(session: Session, row: CaseRow) -> None:
     # The version is written even when nothing else changed: every use case bumps it.
     params = {c: values[c] for c in changed}
     params |= {"case_id": row.id, "expected_version": row.version, "new_version": row.version + 1}
-    result: CursorResult[Any] = session.connection().execute(_update(changed), params)
+    result = _update(changed).run(connection(session), params)
     if result.rowcount != 1:
         raise Conflict("案件已被他人更新，请刷新后重试")
     row.version += 1

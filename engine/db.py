@@ -6,10 +6,10 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 DEFAULT_URL = "sqlite:///instance/rcjc.sqlite3"
@@ -34,6 +34,15 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def connection(session: Session) -> Connection:
+    """The session's connection: the unit of work's, looked up once (Session.connection() costs ~25 µs a call)."""
+    conn = session.info.get(CONNECTION_KEY)
+    return conn if conn is not None else session.connection()
+
+
+CONNECTION_KEY = "rcjc_connection"
 
 
 class Base(DeclarativeBase):

@@ -11,17 +11,19 @@ from sqlalchemy import bindparam, func, insert, select, update
 from . import audit, case_rows, clocks, forms, policy, runtime, store
 from .case_rows import CaseRow
 from .context import EngineContext
+from .db import connection
 from .definitions import task_info
 from .errors import Conflict, Forbidden, FormInvalid, NotFound, ScriptFailed, TaskNotReady
 from .models import CaseHandler, ProcessVersion, TaskIndex, table
 from .policy import Actor
+from .prepared import Prepared
 from .uow import UnitOfWork
 
 TASKS = table(TaskIndex)
-_TASK_ROW = select(TASKS).where(TASKS.c.id == bindparam("task_id"))
-_SET_ASSIGNEE = update(TASKS).where(TASKS.c.id == bindparam("task_id")).values(assignee=bindparam("assignee"))
+_TASK_ROW = Prepared(select(TASKS).where(TASKS.c.id == bindparam("task_id")))
+_SET_ASSIGNEE = Prepared(update(TASKS).where(TASKS.c.id == bindparam("task_id")).values(assignee=bindparam("assignee")))
 _OPEN_IDS = select(TASKS.c.id).where(TASKS.c.case_id == bindparam("case_id")).order_by(TASKS.c.created_at, TASKS.c.id)
-_ADD_HANDLER = insert(table(CaseHandler))
+_ADD_HANDLER = Prepared(insert(table(CaseHandler)))
 VERSIONS = table(ProcessVersion)
 _LATEST = (
     select(VERSIONS.c.id, VERSIONS.c.deployment_id, VERSIONS.c.version)
@@ -53,7 +55,7 @@ def record_event(uow: UnitOfWork, case: CaseRow, event: str, actor: Actor, **fie
 def finish(uow: UnitOfWork, case: CaseRow, open_ids: tuple[str, ...] | None = None) -> StepResult:
     """Write the case row once, commit, and say where the case stands."""
     if open_ids is None:
-        open_ids = tuple(uow.session.connection().scalars(_OPEN_IDS, {"case_id": case.id}))
+        open_ids = tuple(connection(uow.session).scalars(_OPEN_IDS, {"case_id": case.id}))
     case_rows.write(uow.session, case)
     uow.commit()
     return StepResult(case.id, case.status, open_ids)
@@ -70,7 +72,7 @@ class LatestVersion:
 
 def latest_version(ctx: EngineContext, session: Any, process_id: str) -> LatestVersion:
     """The newest deployed version of a process; NotFound when it was never deployed."""
-    pv = session.connection().execute(_LATEST, {"process_id": process_id}).first()
+    pv = connection(session).execute(_LATEST, {"process_id": process_id}).first()
     if pv is None:
         raise NotFound(f"流程 {process_id} 尚未部署")
     return LatestVersion(pv.id, pv.deployment_id, pv.version)
@@ -108,7 +110,7 @@ def open_task_locked(uow: UnitOfWork, task_id: str) -> tuple[Any, CaseRow]:
     """Lock the case of an open task, then read the task row as it is under the lock."""
     case = case_rows.lock_of_task(uow.session, task_id)
     # Read after the lock: another transaction may have completed the task while we waited.
-    row = uow.session.connection().execute(_TASK_ROW, {"task_id": task_id}).first() if case is not None else None
+    row = _TASK_ROW.run(connection(uow.session), {"task_id": task_id}).first() if case is not None else None
     if case is None or row is None:
         done = uow.session.scalar(select(func.count()).select_from(CaseHandler).where(CaseHandler.task_id == task_id))
         raise TaskNotReady("该任务已办理完毕") if done else NotFound("任务不存在")
@@ -142,7 +144,7 @@ def complete_task(
         else:
             if info.resumes_clock and info.limit:
                 clocks.record_round(uow.session, ctx.calendar, case.id, info.limit, row.created_at, uow.now)
-            uow.session.connection().execute(_ADD_HANDLER, {
+            _ADD_HANDLER.run(connection(uow.session), {
                 "case_id": case.id, "task_id": task_id, "bpmn_id": info.bpmn_id, "name": info.name,
                 "group_key": info.group, "username": actor.username, "completed_at": uow.now,
             })
@@ -181,7 +183,7 @@ def claim_task(ctx: EngineContext, actor: Actor, task_id: str) -> StepResult:
             raise Conflict(f"该任务已由 {row.assignee} 认领")
         bundle, workflow = store.load_workflow(ctx, uow.session, case)
         policy.ensure_may_act(uow.session, actor, row, task_info(runtime.open_task(workflow, task_id).task_spec))
-        uow.session.connection().execute(_SET_ASSIGNEE, {"task_id": task_id, "assignee": actor.username})
+        _SET_ASSIGNEE.run(connection(uow.session), {"task_id": task_id, "assignee": actor.username})
         record_event(uow, case, "task_claimed", actor, task_id=task_id, bpmn_id=row.bpmn_id, details={"name": row.name})
         return finish(uow, case)
 
@@ -195,7 +197,7 @@ def release_task(ctx: EngineContext, actor: Actor, task_id: str) -> StepResult:
         row, case = open_task_locked(uow, task_id)
         if row.assignee != actor.username and policy.SUPERVISOR not in actor.groups:
             raise Forbidden("只有认领人或监督人员可以退回该任务")
-        uow.session.connection().execute(_SET_ASSIGNEE, {"task_id": task_id, "assignee": None})
+        _SET_ASSIGNEE.run(connection(uow.session), {"task_id": task_id, "assignee": None})
         record_event(uow, case, "task_released", actor, task_id=task_id, bpmn_id=row.bpmn_id,
                      details={"name": row.name, "previous_assignee": row.assignee})
         return finish(uow, case)

@@ -16,17 +16,19 @@ from .calendar_store import pick_up_imported, task_due
 from .case_functions import case_functions, normalize
 from .case_rows import CaseRow
 from .context import EngineContext
+from .db import connection
 from .definitions import Bundle, task_info
 from .models import Case, CaseGroup, Ruling, TaskIndex, table
+from .prepared import Prepared
 
 TASKS = table(TaskIndex)
-_EXISTING = select(TASKS.c.id, TASKS.c.created_at, TASKS.c.group_key).where(TASKS.c.case_id == bindparam("case_id"))
+_EXISTING = Prepared(select(TASKS.c.id, TASKS.c.created_at, TASKS.c.group_key).where(TASKS.c.case_id == bindparam("case_id")))
 # By id rather than `id IN (...)`: an expanding IN is re-rendered on every execution.
-_DELETE = delete(TASKS).where(TASKS.c.id == bindparam("task_id"))
-_INSERT = insert(TASKS)
+_DELETE = Prepared(delete(TASKS).where(TASKS.c.id == bindparam("task_id")))
+_INSERT = Prepared(insert(TASKS))
 _ADD_GROUPS = {
-    "postgresql": postgresql.insert(table(CaseGroup)).on_conflict_do_nothing(),
-    "sqlite": sqlite.insert(table(CaseGroup)).on_conflict_do_nothing(),
+    "postgresql": Prepared(postgresql.insert(table(CaseGroup)).on_conflict_do_nothing()),
+    "sqlite": Prepared(sqlite.insert(table(CaseGroup)).on_conflict_do_nothing()),
 }
 
 
@@ -80,17 +82,17 @@ def sync_task_index(ctx: EngineContext, session: Session, case_id: int, open_tas
 
     Returns the open task ids, oldest first.
     """
-    conn = session.connection()
+    conn = connection(session)
     existing: dict[str, datetime] = {}
     # Every group that had a task row is already among the case's readers (added with that row).
     known_groups: set[str] = set()
-    for task_id, created, group in conn.execute(_EXISTING, {"case_id": case_id}):
+    for task_id, created, group in _EXISTING.run(conn, {"case_id": case_id}):
         existing[task_id] = created
         known_groups.add(group)
     open_ids = {str(t.id) for t in open_tasks}
     stale = [{"task_id": task_id} for task_id in existing if task_id not in open_ids]
     if stale:
-        conn.execute(_DELETE, stale)
+        _DELETE.run(conn, stale)
     now = ctx.clock.now()
     new_rows = []
     for task in open_tasks:
@@ -110,11 +112,11 @@ def sync_task_index(ctx: EngineContext, session: Session, case_id: int, open_tas
             "due_provisional": provisional,
         })
     if new_rows:
-        conn.execute(_INSERT, new_rows)
+        _INSERT.run(conn, new_rows)
         groups = sorted({row["group_key"] for row in new_rows if row["group_key"]} - known_groups)
         if groups:
             # One statement whether or not the group already reads this case.
-            conn.execute(_ADD_GROUPS[conn.dialect.name], [{"case_id": case_id, "group_key": g} for g in groups])
+            _ADD_GROUPS[conn.dialect.name].run(conn, [{"case_id": case_id, "group_key": g} for g in groups])
     created = {**{k: v for k, v in existing.items() if k in open_ids}, **{r["id"]: now for r in new_rows}}
     return tuple(sorted(created, key=lambda task_id: (created[task_id], task_id)))
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from .clock import Clock
+from .db import CONNECTION_KEY
 from .errors import Conflict
 
 
@@ -26,11 +27,12 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.session = self._sessions()
         self.now = self._clock.now()
-        self.session.connection(execution_options={"rcjc_write": True})
+        self.session.info[CONNECTION_KEY] = self.session.connection(execution_options={"rcjc_write": True})
         return self
 
     def commit(self) -> None:
         """Commit; a concurrent change of the same case becomes a Conflict."""
+        self.session.info.pop(CONNECTION_KEY, None)  # the transaction ends: its connection goes back to the pool
         try:
             self.session.commit()
         except StaleDataError as exc:
@@ -41,6 +43,7 @@ class UnitOfWork:
             raise Conflict("数据库繁忙，请稍后重试") from exc
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.session.info.pop(CONNECTION_KEY, None)
         try:
             self.session.rollback()
         finally:

@@ -178,6 +178,9 @@ def test_a_case_row_write_sends_only_changed_columns_and_still_checks_the_versio
     event.listen(ctx.db, "before_cursor_execute", seen)
     try:
         with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+            driver = uow.session.connection().connection.driver_connection
+            if ctx.db.dialect.name == "sqlite":  # prepared statements go to the driver directly there
+                driver.set_trace_callback(statements.append)  # type: ignore[union-attr]
             row = case_rows.lock_existing(uow.session, case_id)
             stale = case_rows.lock_existing(uow.session, case_id)
             row.matter = "新的事项"
@@ -185,6 +188,8 @@ def test_a_case_row_write_sends_only_changed_columns_and_still_checks_the_versio
             with pytest.raises(Conflict):
                 case_rows.write(uow.session, stale)  # read before the first write: its version is old
             uow.commit()
+            if ctx.db.dialect.name == "sqlite":
+                driver.set_trace_callback(None)  # type: ignore[union-attr]
     finally:
         event.remove(ctx.db, "before_cursor_execute", seen)
     update = next(s for s in statements if s.lstrip().upper().startswith("UPDATE"))
