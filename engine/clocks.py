@@ -8,19 +8,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from .calendar import WorkingCalendar
-from .models import CaseClock
+from .db import connection
+from .models import CaseClock, table
+from .prepared import Prepared
+
+CLOCKS = table(CaseClock)
+# Read when a timer's deadline is computed, which happens on many steps: a prepared statement, not the ORM.
+_USED = Prepared(select(CLOCKS.c.used_days).where(CLOCKS.c.case_id == bindparam("case_id"),
+                                                 CLOCKS.c.name == bindparam("name")))
 
 
 def used_days(session: Session, case_id: int | None, name: str) -> int:
     """Working days already spent on the limit `name` in this case."""
     if case_id is None:
         return 0
-    found = session.scalar(select(CaseClock.used_days).where(CaseClock.case_id == case_id, CaseClock.name == name))
-    return int(found or 0)
+    row = _USED.run(connection(session), {"case_id": case_id, "name": name}).first()
+    return int(row[0]) if row is not None else 0
 
 
 def record_round(session: Session, calendar: WorkingCalendar, case_id: int, name: str, started: datetime,

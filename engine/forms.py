@@ -310,6 +310,12 @@ class _FormSchema(Schema):
 
 
 @lru_cache(maxsize=512)
+def _schema(form: FormDefinition) -> Schema:
+    # One instance per form: building a schema binds and copies every field, which costs more than loading.
+    # Loading keeps no state on the instance (per-call options travel in a context variable), so it is shared.
+    return _schema_class(form)()
+
+
 def _schema_class(form: FormDefinition) -> type[Schema]:
     # Attribute names are positional so that a form key like "load" cannot shadow Schema methods.
     declared = {f"f{i}": _marshmallow_field(fd) for i, fd in enumerate(form.fields) if not fd.readonly}
@@ -363,7 +369,7 @@ def validate_submission(
             errors[str(key)] = [UNKNOWN]
     token = _OPTIONS.set(context or {})
     try:
-        loaded = _schema_class(form)().load(submitted)
+        loaded = _schema(form).load(submitted)
     except ValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, Mapping) else {"_schema": exc.messages}
         for key, value in messages.items():
