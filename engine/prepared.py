@@ -21,6 +21,8 @@ from sqlalchemy.sql import Executable
 class _Compiled:
     sql: str
     names: tuple[str, ...]
+    # Values the statement carries itself (a LIMIT, a literal in a WHERE), used when the caller gives none.
+    defaults: tuple[Any, ...]
     binds: tuple[Callable[[Any], Any] | None, ...]
     results: tuple[Callable[[Any], Any] | None, ...]
     keys: tuple[str, ...]
@@ -74,11 +76,12 @@ class Prepared:
         compiled: Any = self.statement.compile(dialect=dialect)  # type: ignore[attr-defined]
         names = tuple(compiled.positiontup or ())
         binds = tuple(compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names)
+        defaults = tuple(compiled.binds[n].value for n in names)
         # A SELECT's columns, or an INSERT's RETURNING columns (empty for other DML).
         columns = list(getattr(self.statement, "exported_columns", ()))
         results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
         keys = tuple(str(getattr(c, "key", None) or getattr(c, "name", "")) for c in columns)
-        return _Compiled(str(compiled), names, binds, results, keys)
+        return _Compiled(str(compiled), names, defaults, binds, results, keys)
 
     def run(self, conn: Connection, params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None) -> Any:
         """Execute with one set of parameters (or many, for inserts/updates/deletes without results)."""
@@ -104,4 +107,5 @@ class Prepared:
 
     @staticmethod
     def _values(c: _Compiled, params: Mapping[str, Any]) -> tuple[Any, ...]:
-        return tuple(p(params.get(n)) if p else params.get(n) for n, p in zip(c.names, c.binds, strict=True))
+        values = (params[n] if n in params else d for n, d in zip(c.names, c.defaults, strict=True))
+        return tuple(p(v) if p else v for v, p in zip(values, c.binds, strict=True))

@@ -22,10 +22,11 @@ from .uow import UnitOfWork
 TASKS = table(TaskIndex)
 _TASK_ROW = Prepared(select(TASKS).where(TASKS.c.id == bindparam("task_id")))
 _SET_ASSIGNEE = Prepared(update(TASKS).where(TASKS.c.id == bindparam("task_id")).values(assignee=bindparam("assignee")))
-_OPEN_IDS = select(TASKS.c.id).where(TASKS.c.case_id == bindparam("case_id")).order_by(TASKS.c.created_at, TASKS.c.id)
+_OPEN_IDS = Prepared(
+    select(TASKS.c.id).where(TASKS.c.case_id == bindparam("case_id")).order_by(TASKS.c.created_at, TASKS.c.id))
 _ADD_HANDLER = Prepared(insert(table(CaseHandler)))
 VERSIONS = table(ProcessVersion)
-_LATEST = (
+_LATEST = Prepared(
     select(VERSIONS.c.id, VERSIONS.c.deployment_id, VERSIONS.c.version)
     .where(VERSIONS.c.process_id == bindparam("process_id"))
     .order_by(VERSIONS.c.version.desc())
@@ -55,7 +56,7 @@ def record_event(uow: UnitOfWork, case: CaseRow, event: str, actor: Actor, **fie
 def finish(uow: UnitOfWork, case: CaseRow, open_ids: tuple[str, ...] | None = None) -> StepResult:
     """Write the case row once, commit, and say where the case stands."""
     if open_ids is None:
-        open_ids = tuple(connection(uow.session).scalars(_OPEN_IDS, {"case_id": case.id}))
+        open_ids = tuple(row[0] for row in _OPEN_IDS.run(connection(uow.session), {"case_id": case.id}))
     case_rows.write(uow.session, case)
     uow.commit()
     return StepResult(case.id, case.status, open_ids)
@@ -72,7 +73,7 @@ class LatestVersion:
 
 def latest_version(ctx: EngineContext, session: Any, process_id: str) -> LatestVersion:
     """The newest deployed version of a process; NotFound when it was never deployed."""
-    pv = connection(session).execute(_LATEST, {"process_id": process_id}).first()
+    pv = _LATEST.run(connection(session), {"process_id": process_id}).first()
     if pv is None:
         raise NotFound(f"流程 {process_id} 尚未部署")
     return LatestVersion(pv.id, pv.deployment_id, pv.version)
