@@ -267,6 +267,32 @@ class CaseClock(Base):
     used_days: Mapped[int] = mapped_column(Integer)
 
 
+class BundleDraft(Base):
+    """A process owner's working copy of a bundle: files being edited or imported, not yet deployed."""
+
+    __tablename__ = "bundle_draft"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Bumped on every change: a stale editor's save is a conflict, never an overwrite.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    files: Mapped[list[DraftFile]] = relationship(cascade="all, delete-orphan", lazy="select",
+                                                  order_by="DraftFile.name")
+
+
+class DraftFile(Base):
+    """One file of a draft."""
+
+    __tablename__ = "draft_file"
+    __table_args__ = (UniqueConstraint("draft_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("bundle_draft.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 def table(model: type[Base]) -> Table:
     """The Core table of a model: hot paths write with Core statements, skipping the ORM's unit of work."""
     return cast(Table, model.__table__)

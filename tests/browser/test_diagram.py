@@ -25,8 +25,8 @@ def test_the_diagram_marks_active_and_completed_elements(deployed: EngineContext
     expect(page.locator('#diagram[data-rendered="true"]')).to_have_count(1)
     expect(holder.locator("svg").first).to_be_visible()
 
-    active = json.loads(holder.get_attribute("data-active") or "[]")
-    completed = json.loads(holder.get_attribute("data-completed") or "[]")
+    marks = json.loads(holder.get_attribute("data-marks") or "{}")
+    active, completed = marks["rcjc-active"], marks["rcjc-completed"]
     assert "call_investigation" in active
     assert {"call_acceptance", "call_triage"} <= set(completed)
     drawn = set(holder.locator(".djs-element[data-element-id]").evaluate_all("els => els.map(e => e.dataset.elementId)"))

@@ -115,7 +115,7 @@ def init_ui(app: Flask) -> None:
     app.add_template_filter(localdate, "localdate")
     for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, error_page)
-    from . import views_admin, views_auth, views_case, views_dashboard, views_inbox, views_task
+    from . import views_admin, views_auth, views_case, views_dashboard, views_inbox, views_library, views_task
 
-    for module in (views_auth, views_inbox, views_task, views_case, views_dashboard, views_admin):
+    for module in (views_auth, views_inbox, views_task, views_case, views_dashboard, views_admin, views_library):
         app.register_blueprint(module.bp)

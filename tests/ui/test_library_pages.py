@@ -1,0 +1,107 @@
+"""The process library pages: importing every MIWG reference model, drafts, validation, deployment, permissions."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from flask import Flask
+
+from engine.context import EngineContext
+from engine.policy import Actor
+
+from .test_pages import Browser, browser
+
+MIWG = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "bpmn-miwg-reference"
+REFERENCE_FILES = sorted(MIWG.glob("*.bpmn"))
+
+
+def upload(visitor: Browser, path: str, fields: dict[str, object], files: list[tuple[bytes, str]]) -> object:
+    """Post a multipart form with files, as the import forms do."""
+    data = {**fields, "csrf_token": visitor.token, "files": [(io.BytesIO(content), name) for content, name in files]}
+    return visitor.client.post(path, data=data, content_type="multipart/form-data", base_url="https://localhost",
+                               headers={"Referer": "https://localhost/"})
+
+
+def test_every_miwg_reference_model_is_taken_for_viewing_or_refused_with_reasons(
+    app: Flask, people: dict[str, Actor]
+) -> None:
+    assert len(REFERENCE_FILES) >= 20
+    owner = browser(app, "owner")
+    owner.get("/library")
+    for path in REFERENCE_FILES:
+        response = upload(owner, "/library/drafts", {"name": f"导入 {path.name}"}, [(path.read_bytes(), path.name)])
+        assert response.status_code == 302, (path.name, response.status_code)  # type: ignore[attr-defined]
+        page = owner.get(response.headers["Location"])  # type: ignore[attr-defined]
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200, path.name
+        taken = f"已加入草稿：{path.name}" in text
+        refused = f"{path.name} 未被接受：" in text
+        assert taken != refused, path.name
+        if taken:
+            # Accepted for viewing: the viewer gets the file, and the page says whether rcjc can run it and why not.
+            assert 'class="diagram"' in text and path.name in text
+            assert 'data-testid="valid"' in text or 'data-testid="problems"' in text
+            draft_id = re.search(r"/library/drafts/(\d+)", response.headers["Location"]).group(1)  # type: ignore[union-attr,attr-defined]
+            raw = owner.get(f"/library/drafts/{draft_id}/files/{path.name}")
+            assert raw.status_code == 200 and raw.data == path.read_bytes()
+
+
+def test_refused_files_and_a_draft_that_cannot_deploy(app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
+    owner = browser(app, "owner")
+    owner.get("/library")
+    bad = upload(owner, "/library/drafts", {"name": "坏文件"},
+                 [(b"<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><x>&e;</x>", "evil.bpmn"),
+                  (b"\xff\xfe", "form.json"), (b"hello", "readme.txt")])
+    page = owner.get(bad.headers["Location"]).get_data(as_text=True)  # type: ignore[attr-defined]
+    assert "evil.bpmn 未被接受" in page and "DOCTYPE" in page and "readme.txt 未被接受" in page
+    assert "/etc/passwd" not in page.split("未被接受")[0]  # nothing of the entity was resolved
+    shipped = browser(app, "owner")
+    library_page = shipped.get("/library").get_data(as_text=True)
+    deployment = re.search(r'name="from_deployment" value="(\d+)"', library_page).group(1)  # type: ignore[union-attr]
+    copy = shipped.post("/library/drafts", {"name": "修改受理时限", "from_deployment": deployment})
+    draft_page = shipped.get(copy.headers["Location"]).get_data(as_text=True)
+    assert 'data-testid="valid"' in draft_page and "没有变化" in draft_page
+    assert re.search(r'class="primary"\s*>部署为新版本', draft_page)  # enabled: nothing stops it
+
+
+def test_a_changed_form_deploys_as_a_new_version_and_running_cases_stay_on_theirs(
+    app: Flask, deployed: EngineContext, people: dict[str, Actor]
+) -> None:
+    from engine import services
+    from tests.e2e.driver import APPLICATION
+
+    before = services.start_case(deployed, people["applicant"], "rcjc_case", "application", APPLICATION).case_id
+    owner = browser(app, "owner")
+    deployment = re.search(r'name="from_deployment" value="(\d+)"',  # type: ignore[union-attr]
+                           owner.get("/library").get_data(as_text=True)).group(1)
+    draft_url = owner.post("/library/drafts", {"name": "改标签", "from_deployment": deployment}).headers["Location"]
+    draft_id = draft_url.rsplit("/", 1)[1]
+    form = owner.get(f"/library/drafts/{draft_id}/files/acceptance_review.json").get_data(as_text=True)
+    relabelled = form.replace("受理结论", "受理结论（三选一）", 1).encode("utf-8")
+    assert relabelled != form.encode("utf-8")
+    owner.get(draft_url)
+    upload(owner, f"/library/drafts/{draft_id}/files", {}, [(relabelled, "acceptance_review.json")])
+    page = owner.get(draft_url).get_data(as_text=True)
+    assert "acceptance_review.json" in page and "修改" in page  # listed among the changes
+    revision = re.search(r'name="revision" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    deployed_page = owner.get(owner.post(f"/library/drafts/{draft_id}/deploy", {"revision": revision})
+                              .headers["Location"]).get_data(as_text=True)
+    assert "已部署为新版本" in deployed_page and "rcjc_case v2" in deployed_page
+    after = services.start_case(deployed, people["applicant"], "rcjc_case", "application", APPLICATION).case_id
+    from engine.models import Case
+    with deployed.sessions() as s:
+        assert s.get(Case, before).process_version.version == 1  # type: ignore[union-attr]
+        assert s.get(Case, after).process_version.version == 2  # type: ignore[union-attr]
+
+
+def test_only_process_owners_import_and_deploy(app: Flask, people: dict[str, Actor]) -> None:
+    for who in ("intake", "supervisor", "admin"):
+        visitor = browser(app, who)
+        visitor.get("/inbox")
+        response = upload(visitor, "/library/drafts", {"name": "x"}, [(REFERENCE_FILES[0].read_bytes(), "a.bpmn")])
+        assert response.status_code == 403, who  # type: ignore[attr-defined]
+        assert visitor.post("/library/drafts/1/deploy").status_code in (403, 404), who
+    assert browser(app, "intake").get("/library").status_code == 403
+    assert browser(app, "supervisor").get("/library").status_code == 200  # supervisors read the library
