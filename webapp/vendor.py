@@ -12,8 +12,10 @@ bp = Blueprint("vendor", __name__)
 FILES: dict[str, frozenset[str]] = {
     "bpmn-js": frozenset({
         "dist/bpmn-navigated-viewer.production.min.js",
+        "dist/bpmn-modeler.production.min.js",
         "dist/assets/bpmn-js.css",
         "dist/assets/diagram-js.css",
+        "dist/assets/bpmn-font/css/bpmn-embedded.css",
     }),
 }
 

@@ -20,7 +20,8 @@ from . import session as ui_session
 LANGUAGES = ("zh_CN", "en")
 # Scripts only from this app (the API's documentation page, with its inline start-up script, is exempt);
 # inline styles are allowed because the diagram viewer styles its SVG elements with style attributes.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "font-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 csrf = CSRFProtect()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from engine import library
 from engine.errors import Conflict, EngineError, Forbidden, FormInvalid, ModelInvalid, NotFound
+from engine.groups import GROUP_LABELS
 from engine.models import BundleDraft
 
 from .session import current_actor, engine_context, login_required
@@ -178,3 +181,125 @@ def deploy(draft_id: int) -> Any:
     else:
         flash(_("This content is already deployed: %(versions)s", versions=versions))
     return redirect(url_for("ui_library.index"))
+
+
+@bp.get("/drafts/<int:draft_id>/model/<path:name>")
+@login_required
+def modeler(draft_id: int, name: str) -> Any:
+    """Edit a BPMN file of a draft in the modeler, with a panel for what rcjc reads from each element."""
+    try:
+        library.ensure_owner(current_actor())
+    except Forbidden:
+        abort(403)
+    ctx = engine_context()
+    try:
+        found, files = library.draft_files(ctx, draft_id)
+    except NotFound:
+        abort(404)
+    if name not in files or not name.endswith(".bpmn"):
+        abort(404)
+    forms = sorted(_form_ids(files))
+    settings = {"forms": forms, "limits": sorted(ctx.config.limits), "groups": sorted(GROUP_LABELS),
+                "revision": found.revision}
+    return render_template("modeler.html", draft=found, name=name, settings=settings, labels=modeler_labels())
+
+
+def _form_ids(files: dict[str, bytes]) -> set[str]:
+    ids = set()
+    for file_name, content in files.items():
+        if file_name.endswith(".json"):
+            try:
+                ids.add(str(json.loads(content.decode("utf-8"))["id"]))
+            except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+                continue
+    return ids
+
+
+@bp.post("/drafts/<int:draft_id>/files/<path:name>/save")
+@login_required
+def save(draft_id: int, name: str) -> Any:
+    """Save a file edited in the browser; a stale revision is a conflict, never an overwrite."""
+    revision = request.headers.get("X-Draft-Revision", "")
+    try:
+        outcomes = library.add_files(engine_context(), current_actor(), draft_id, {name: request.get_data()},
+                                     int(revision) if revision.isdigit() else None)
+    except Forbidden:
+        abort(403)
+    except NotFound:
+        abort(404)
+    except Conflict as exc:
+        return jsonify({"error": exc.message}), 409
+    except FormInvalid as exc:
+        return jsonify({"error": _fields_message(exc)}), 400
+    if not outcomes[0].accepted:
+        return jsonify({"error": "；".join(outcomes[0].reasons)}), 400
+    found, _files = library.draft_files(engine_context(), draft_id)
+    return jsonify({"revision": found.revision})
+
+
+@bp.get("/drafts/<int:draft_id>/problems")
+@login_required
+def problems(draft_id: int) -> Any:
+    """What stops the draft from deploying, for the modeler to mark on the diagram."""
+    _reader()
+    try:
+        found = library.validate_draft(engine_context(), draft_id)
+    except NotFound:
+        abort(404)
+    return jsonify([{"file": p.file, "line": p.line, "element_id": p.element_id, "reason": p.reason} for p in found])
+
+
+# The modeler's own words (bpmn-js palette and context pad) and the panel's, in the page's language.
+MODELER_LABELS = {
+    "Activate create/remove space tool": lazy_gettext("Activate create/remove space tool"),
+    "Activate global connect tool": lazy_gettext("Activate global connect tool"),
+    "Activate hand tool": lazy_gettext("Activate hand tool"),
+    "Activate lasso tool": lazy_gettext("Activate lasso tool"),
+    "Add lane above": lazy_gettext("Add lane above"),
+    "Add lane below": lazy_gettext("Add lane below"),
+    "Add text annotation": lazy_gettext("Add text annotation"),
+    "Append end event": lazy_gettext("Append end event"),
+    "Append gateway": lazy_gettext("Append gateway"),
+    "Append intermediate/boundary event": lazy_gettext("Append intermediate/boundary event"),
+    "Append task": lazy_gettext("Append task"),
+    "Append timer intermediate catch event": lazy_gettext("Append timer intermediate catch event"),
+    "Change element": lazy_gettext("Change element"),
+    "Connect to other element": lazy_gettext("Connect to other element"),
+    "Create data object reference": lazy_gettext("Create data object reference"),
+    "Create data store reference": lazy_gettext("Create data store reference"),
+    "Create end event": lazy_gettext("Create end event"),
+    "Create expanded sub-process": lazy_gettext("Create expanded sub-process"),
+    "Create gateway": lazy_gettext("Create gateway"),
+    "Create group": lazy_gettext("Create group"),
+    "Create intermediate/boundary event": lazy_gettext("Create intermediate/boundary event"),
+    "Create pool/participant": lazy_gettext("Create pool/participant"),
+    "Create start event": lazy_gettext("Create start event"),
+    "Create task": lazy_gettext("Create task"),
+    "Delete": lazy_gettext("Delete"),
+    "Divide into three lanes": lazy_gettext("Divide into three lanes"),
+    "Divide into two lanes": lazy_gettext("Divide into two lanes"),
+    "Search in diagram": lazy_gettext("Search in diagram"),
+    "Toggle non-interrupting": lazy_gettext("Toggle non-interrupting"),
+    "Select an element": lazy_gettext("Select an element"),
+    "Id": lazy_gettext("Id"),
+    "Name": lazy_gettext("Name"),
+    "Group (lane)": lazy_gettext("Group (lane)"),
+    "Form": lazy_gettext("Form"),
+    "Time limit": lazy_gettext("Time limit"),
+    "Counted from (date field)": lazy_gettext("Counted from (date field)"),
+    "Only this person (data field)": lazy_gettext("Only this person (data field)"),
+    "Excluded: handlers of (lanes)": lazy_gettext("Excluded: handlers of (lanes)"),
+    "Limit continues across rounds": lazy_gettext("Limit continues across rounds"),
+    "Script": lazy_gettext("Script"),
+    "Condition": lazy_gettext("Condition"),
+    'Timer (e.g. deadline("acceptance"))': lazy_gettext('Timer (e.g. deadline("acceptance"))'),
+    "Notify": lazy_gettext("Notify"),
+    "Saving…": lazy_gettext("Saving…"),
+    "Saved.": lazy_gettext("Saved."),
+    "Not saved: ": lazy_gettext("Not saved: "),
+}
+
+
+def modeler_labels() -> dict[str, str]:
+    """The labels in the page's language."""
+    return {key: str(text) for key, text in MODELER_LABELS.items()}

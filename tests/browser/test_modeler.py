@@ -1,0 +1,72 @@
+"""A process owner edits the shipped procedure in the modeler: a time limit, a missing form found and fixed, deployed."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from engine import library, services
+from engine.context import EngineContext
+from engine.models import Case
+from engine.policy import Actor
+
+from ..e2e.driver import APPLICATION
+from .ui import screenshot, sign_in
+
+
+def select_element(page: Page, element_id: str) -> None:
+    """Click an element of the diagram so that the panel shows it."""
+    page.locator(f'#modeler .djs-element[data-element-id="{element_id}"]').first.click()
+    expect(page.locator("#panel h2")).not_to_have_text("请选择一个元素")
+
+
+def panel_field(page: Page, label: str) -> object:
+    """The panel's control labelled `label`."""
+    return page.locator("#panel").get_by_label(label, exact=True)
+
+
+def save(page: Page) -> None:
+    """Save and wait for the answer."""
+    page.locator("#save").click()
+    expect(page.locator("#save-status")).to_have_text("已保存。")
+
+
+def test_edit_validate_fix_and_deploy_in_the_modeler(deployed: EngineContext, people: dict[str, Actor], page: Page) -> None:
+    before = services.start_case(deployed, people["applicant"], "rcjc_case", "application", APPLICATION).case_id
+    with deployed.sessions() as s:
+        newest = library.library(s, people["owner"])[0].versions[0].deployment_id
+    draft_id, _ = library.create_draft(deployed, people["owner"], "延长受理时限", from_deployment=newest)
+
+    sign_in(page, "owner")
+    page.goto(f"/library/drafts/{draft_id}/model/rcjc_acceptance.bpmn")
+    expect(page.locator('#modeler[data-rendered="true"]')).to_have_count(1)
+    labels = page.locator(".djs-palette [aria-label]").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    assert "创建任务" in labels, labels  # the modeler speaks Chinese
+
+    select_element(page, "acceptance_review")
+    panel_field(page, "办理时限").select_option("pre_check")  # type: ignore[attr-defined]
+    panel_field(page, "表单").select_option("")  # type: ignore[attr-defined]
+    save(page)
+    missing_form = "acceptance_review：用户任务“受理审查”没有指定表单"
+    expect(page.locator("[data-testid=modeler-problems] li")).to_contain_text([missing_form])
+    expect(page.locator('#modeler .djs-element.rcjc-problem[data-element-id="acceptance_review"]')).to_have_count(1)
+    screenshot(page, "modeler")
+
+    panel_field(page, "表单").select_option("acceptance_review")  # type: ignore[attr-defined]
+    save(page)
+    expect(page.locator("[data-testid=modeler-problems] li")).to_have_count(0)
+
+    page.goto(f"/library/drafts/{draft_id}")
+    expect(page.locator("[data-testid=valid]")).to_be_visible()
+    expect(page.locator("[data-testid=changes]")).to_contain_text("acceptance_review")
+    page.get_by_role("button", name="部署为新版本").click()
+    expect(page.locator("main .flash").first).to_contain_text(re.compile(r"已部署为新版本：.*rcjc_acceptance v2"))
+
+    after = services.start_case(deployed, people["applicant"], "rcjc_case", "application", APPLICATION).case_id
+    with deployed.sessions() as s:
+        assert s.get(Case, before).process_version.version == 1  # type: ignore[union-attr]
+        assert s.get(Case, after).process_version.version == 2  # type: ignore[union-attr]
+        bundle = deployed.bundle_of_version(s, s.get(Case, after).process_version_id)  # type: ignore[union-attr]
+    spec = bundle.specs["rcjc_acceptance"].task_specs["acceptance_review"]
+    assert spec.extensions["properties"]["limit"] == "pre_check" and spec.extensions["properties"]["form"] == "acceptance_review"

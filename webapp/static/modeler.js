@@ -1,0 +1,213 @@
+// The BPMN modeler of a draft: bpmn-js with a panel for what rcjc reads from each element, saving to the draft.
+(function () {
+  "use strict";
+  var holder = document.getElementById("modeler");
+  var panel = document.getElementById("panel");
+  var status = document.getElementById("save-status");
+  if (!holder || typeof window.BpmnJS !== "function") { return; }
+  var settings = JSON.parse(holder.dataset.settings);
+  var labels = JSON.parse(holder.dataset.labels);
+  var revision = settings.revision;
+
+  // The spiffworkflow extension elements rcjc reads, so that bpmn-js keeps and edits them.
+  var spiff = {
+    name: "SpiffWorkflow", uri: "http://spiffworkflow.org/bpmn/schema/1.0/core", prefix: "spiffworkflow",
+    xml: { tagAlias: "lowerCase" }, associations: [],
+    types: [
+      { name: "Properties", superClass: ["Element"], properties: [{ name: "properties", type: "Property", isMany: true }] },
+      { name: "Property", properties: [{ name: "name", isAttr: true, type: "String" }, { name: "value", isAttr: true, type: "String" }] },
+      { name: "MessageVariable", superClass: ["Element"], properties: [{ name: "value", isBody: true, type: "String" }] },
+      { name: "CalledDecisionId", superClass: ["Element"], properties: [{ name: "value", isBody: true, type: "String" }] }
+    ]
+  };
+
+  // Chinese labels for the palette and context pad (English when the page is in English).
+  function translate(template, replacements) {
+    var text = labels[template] || template;
+    return text.replace(/{([^}]+)}/g, function (_, key) { return (replacements || {})[key] || "{" + key + "}"; });
+  }
+
+  var modeler = new window.BpmnJS({
+    container: holder, keyboard: { bindTo: document },
+    moddleExtensions: { spiffworkflow: spiff },
+    additionalModules: [{ translate: ["value", translate] }]
+  });
+  var modeling, moddle, canvas, registry;
+
+  function properties(bo) {
+    var ext = bo.extensionElements;
+    var holderEl = ext && (ext.values || []).filter(function (v) { return v.$type === "spiffworkflow:Properties"; })[0];
+    var found = {};
+    ((holderEl && holderEl.properties) || []).forEach(function (p) { found[p.name] = p.value; });
+    return found;
+  }
+
+  function setProperty(element, name, value) {
+    var bo = element.businessObject;
+    var ext = bo.extensionElements || moddle.create("bpmn:ExtensionElements", { values: [] });
+    var props = (ext.values || []).filter(function (v) { return v.$type === "spiffworkflow:Properties"; })[0];
+    if (!props) {
+      props = moddle.create("spiffworkflow:Properties", { properties: [] });
+      ext.values = (ext.values || []).concat([props]);
+    }
+    var kept = (props.properties || []).filter(function (p) { return p.name !== name; });
+    if (value) { kept.push(moddle.create("spiffworkflow:Property", { name: name, value: value })); }
+    props.properties = kept;
+    modeling.updateProperties(element, { extensionElements: ext });
+  }
+
+  function field(label, control) {
+    var wrap = document.createElement("div");
+    wrap.className = "field";
+    var lab = document.createElement("label");
+    lab.textContent = label;
+    control.id = "panel-" + Math.random().toString(36).slice(2);
+    lab.htmlFor = control.id;
+    wrap.appendChild(lab);
+    wrap.appendChild(control);
+    panel.appendChild(wrap);
+    return control;
+  }
+
+  function input(value, onChange) {
+    var el = document.createElement("input");
+    el.value = value || "";
+    el.addEventListener("change", function () { onChange(el.value.trim()); });
+    return el;
+  }
+
+  function select(options, value, onChange) {
+    var el = document.createElement("select");
+    [""].concat(options).forEach(function (option) {
+      var o = document.createElement("option");
+      o.value = option;
+      o.textContent = option || "—";
+      o.selected = option === (value || "");
+      el.appendChild(o);
+    });
+    el.addEventListener("change", function () { onChange(el.value); });
+    return el;
+  }
+
+  function area(value, onChange) {
+    var el = document.createElement("textarea");
+    el.value = value || "";
+    el.addEventListener("change", function () { onChange(el.value); });
+    return el;
+  }
+
+  function expression(element, key, body) {
+    var current = element.businessObject[key];
+    return function (text) {
+      var update = {};
+      update[key] = text ? moddle.create("bpmn:FormalExpression", { body: text }) : undefined;
+      if (body === "timer") {
+        var definition = element.businessObject.eventDefinitions[0];
+        modeling.updateModdleProperties(element, definition, update);
+      } else {
+        modeling.updateProperties(element, update);
+      }
+      return current;
+    };
+  }
+
+  function show(element) {
+    panel.textContent = "";
+    var title = document.createElement("h2");
+    title.textContent = element ? (element.businessObject.name || element.id) : labels["Select an element"];
+    panel.appendChild(title);
+    if (!element) { return; }
+    var bo = element.businessObject;
+    var type = bo.$type;
+    var props = properties(bo);
+    var idField = field(labels["Id"], input(element.id, function () {}));
+    idField.readOnly = true;
+    if (type === "bpmn:Lane") {
+      field(labels["Group (lane)"], select(settings.groups, bo.name, function (v) { modeling.updateLabel(element, v); }));
+      return;
+    }
+    field(labels["Name"], input(bo.name, function (v) { modeling.updateLabel(element, v); }));
+    if (type === "bpmn:UserTask") {
+      field(labels["Form"], select(settings.forms, props.form, function (v) { setProperty(element, "form", v); }));
+      field(labels["Time limit"], select(settings.limits, props.limit, function (v) { setProperty(element, "limit", v); }));
+      field(labels["Counted from (date field)"], input(props.limit_from, function (v) { setProperty(element, "limit_from", v); }));
+      field(labels["Only this person (data field)"], input(props.assignee, function (v) { setProperty(element, "assignee", v); }));
+      field(labels["Excluded: handlers of (lanes)"], input(props.exclude_handlers_of, function (v) { setProperty(element, "exclude_handlers_of", v); }));
+      field(labels["Limit continues across rounds"], select(["resume"], props.clock, function (v) { setProperty(element, "clock", v); }));
+    }
+    if (type === "bpmn:ScriptTask") {
+      field(labels["Script"], area(bo.script, function (v) { modeling.updateProperties(element, { script: v }); }));
+    }
+    if (type === "bpmn:SequenceFlow") {
+      var condition = bo.conditionExpression ? bo.conditionExpression.body : "";
+      field(labels["Condition"], area(condition, expression(element, "conditionExpression")));
+    }
+    var definition = (bo.eventDefinitions || [])[0];
+    if (definition && definition.$type === "bpmn:TimerEventDefinition") {
+      var key = definition.timeDate ? "timeDate" : definition.timeDuration ? "timeDuration" : "timeDate";
+      var current = definition[key] ? definition[key].body : "";
+      field(labels["Timer (e.g. deadline(\"acceptance\"))"], area(current, expression(element, key, "timer")));
+      if (type === "bpmn:BoundaryEvent") {
+        field(labels["Notify"], select(["reminder", "escalation"], props.notify, function (v) { setProperty(element, "notify", v); }));
+      }
+    }
+  }
+
+  function markProblems() {
+    return fetch(holder.dataset.problems, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (problems) {
+        registry.getAll().forEach(function (el) { canvas.removeMarker(el.id, "rcjc-problem"); });
+        var list = document.getElementById("problems");
+        list.textContent = "";
+        problems.filter(function (p) { return p.file === holder.dataset.file || !p.file; }).forEach(function (p) {
+          if (p.element_id && registry.get(p.element_id)) { canvas.addMarker(p.element_id, "rcjc-problem"); }
+          var item = document.createElement("li");
+          item.textContent = (p.element_id ? p.element_id + "：" : "") + p.reason;
+          list.appendChild(item);
+        });
+        holder.dataset.problemCount = String(problems.length);
+      });
+  }
+
+  function save() {
+    status.textContent = labels["Saving…"];
+    return modeler.saveXML({ format: true }).then(function (result) {
+      return fetch(holder.dataset.save, {
+        method: "POST", credentials: "same-origin", body: result.xml,
+        headers: { "Content-Type": "application/xml", "X-CSRFToken": holder.dataset.csrf, "X-Draft-Revision": String(revision) }
+      });
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) { throw new Error(body.error || String(response.status)); }
+        revision = body.revision;
+        status.textContent = labels["Saved."];
+        holder.dataset.revision = String(revision);
+        return markProblems();
+      });
+    }).catch(function (error) {
+      status.textContent = labels["Not saved: "] + error.message;
+      status.className = "late";
+    });
+  }
+
+  fetch(holder.dataset.xml, { credentials: "same-origin" })
+    .then(function (r) { return r.text(); })
+    .then(function (xml) { return modeler.importXML(xml); })
+    .then(function () {
+      modeling = modeler.get("modeling");
+      moddle = modeler.get("moddle");
+      canvas = modeler.get("canvas");
+      registry = modeler.get("elementRegistry");
+      canvas.zoom("fit-viewport");
+      modeler.get("eventBus").on("selection.changed", function (event) { show(event.newSelection[0] || null); });
+      show(null);
+      document.getElementById("save").addEventListener("click", save);
+      holder.dataset.rendered = "true";
+      return markProblems();
+    })
+    .catch(function (error) {
+      holder.dataset.rendered = "error";
+      status.textContent = error.message;
+    });
+})();
