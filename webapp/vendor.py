@@ -17,7 +17,29 @@ FILES: dict[str, frozenset[str]] = {
         "dist/assets/diagram-js.css",
         "dist/assets/bpmn-font/css/bpmn-embedded.css",
     }),
+    "form-js": frozenset({
+        "dist/form-editor.umd.js",
+        "dist/assets/form-js.css",
+        "dist/assets/form-js-editor.css",
+        "dist/assets/properties-panel.css",
+    }),
+    "dmn-js": frozenset({
+        "dist/dmn-modeler.production.min.js",
+        "dist/assets/diagram-js.css",
+        "dist/assets/dmn-js-shared.css",
+        "dist/assets/dmn-js-drd.css",
+        "dist/assets/dmn-js-decision-table.css",
+        "dist/assets/dmn-js-decision-table-controls.css",
+        "dist/assets/dmn-js-literal-expression.css",
+        "dist/assets/dmn-js-boxed-expression.css",
+        "dist/assets/dmn-js-boxed-expression-controls.css",
+        "dist/assets/dmn-font/css/dmn-embedded.css",
+    }),
 }
+
+
+# Where a package lives under node_modules when its name has a scope.
+DIRECTORIES = {"form-js": "@bpmn-io/form-js"}
 
 
 def node_modules() -> Path:
@@ -31,4 +53,4 @@ def vendor_file(package: str, name: str) -> Response:
     """One allowed file of an npm package."""
     if name not in FILES.get(package, frozenset()):
         abort(404)
-    return send_from_directory(node_modules() / package, name, max_age=86400)
+    return send_from_directory(node_modules() / DIRECTORIES.get(package, package), name, max_age=86400)

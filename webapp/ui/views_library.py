@@ -303,3 +303,33 @@ MODELER_LABELS = {
 def modeler_labels() -> dict[str, str]:
     """The labels in the page's language."""
     return {key: str(text) for key, text in MODELER_LABELS.items()}
+
+
+def _editable(draft_id: int, name: str, suffix: str) -> tuple[Any, dict[str, bytes]]:
+    """The draft and its files, when the user may edit and the file exists with this suffix."""
+    try:
+        library.ensure_owner(current_actor())
+        found, files = library.draft_files(engine_context(), draft_id)
+    except Forbidden:
+        abort(403)
+    except NotFound:
+        abort(404)
+    if name not in files or not name.endswith(suffix):
+        abort(404)
+    return found, files
+
+
+@bp.get("/drafts/<int:draft_id>/form/<path:name>")
+@login_required
+def form_editor(draft_id: int, name: str) -> Any:
+    """Edit a form of a draft in the form-js editor."""
+    found, _files = _editable(draft_id, name, ".json")
+    return render_template("form_editor.html", draft=found, name=name, labels=modeler_labels())
+
+
+@bp.get("/drafts/<int:draft_id>/table/<path:name>")
+@login_required
+def table_editor(draft_id: int, name: str) -> Any:
+    """Edit a decision table of a draft in the DMN editor."""
+    found, _files = _editable(draft_id, name, ".dmn")
+    return render_template("table_editor.html", draft=found, name=name, labels=modeler_labels())

@@ -1,0 +1,26 @@
+// The DMN editor (dmn-js) on a decision table of a draft.
+(function () {
+  "use strict";
+  var ui = window.rcjcEditor;
+  if (typeof window.DmnJS !== "function") { return; }
+  var modeler = new window.DmnJS({ container: ui.holder, common: { keyboard: { bindTo: document } } });
+  fetch(ui.holder.dataset.source, { credentials: "same-origin" })
+    .then(function (r) { return r.text(); })
+    .then(function (xml) { return modeler.importXML(xml); })
+    .then(function () {
+      var table = modeler.getViews().filter(function (view) { return view.type === "decisionTable"; })[0];
+      if (table) { return modeler.open(table); }
+      return null;
+    })
+    .then(function () {
+      document.getElementById("save").addEventListener("click", function () {
+        modeler.saveXML({ format: true }).then(function (result) { return ui.save(result.xml, "application/xml"); });
+      });
+      ui.holder.dataset.rendered = "true";
+      return ui.showProblems();
+    })
+    .catch(function (error) {
+      ui.holder.dataset.rendered = "error";
+      ui.status.textContent = error.message;
+    });
+})();
