@@ -315,17 +315,25 @@ def as_zip(files: Mapping[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+# Attributes at their BPMN default mean the same as no attribute: editors differ in writing them.
+_DEFAULTS = {"cancelActivity": "true", "isInterrupting": "true", "parallelMultiple": "false",
+             "isForCompensation": "false", "startQuantity": "1", "completionQuantity": "1", "instantiate": "false"}
+
+
+def _attributes(element: Any, skip: tuple[str, ...] = ()) -> list[str]:
+    return [f"{k}={v}" for k, v in sorted(element.attrib.items()) if k not in skip and _DEFAULTS.get(k) != v]
+
+
 def _signature(element: Any) -> str:
-    """What makes two versions of an element different: its attributes, properties, expressions and flows."""
-    parts = [etree.QName(element).localname]
-    parts += [f"{k}={v}" for k, v in sorted(element.attrib.items())]
+    """What makes two versions of an element different: attributes, properties, expressions and flows (in any order)."""
+    parts = [etree.QName(element).localname, *_attributes(element)]
+    children = []
     for child in element.iter():
         if child is element or not isinstance(child.tag, str):
             continue
         text = (child.text or "").strip()
-        attrs = ",".join(f"{k}={v}" for k, v in sorted(child.attrib.items()) if k != "id")
-        parts.append(f"{etree.QName(child).localname}[{attrs}]{text}")
-    return "\n".join(parts)
+        children.append(f"{etree.QName(child).localname}[{','.join(_attributes(child, ('id',)))}]{text}")
+    return "\n".join(parts + sorted(children))
 
 
 def _elements(files: Mapping[str, bytes]) -> dict[tuple[str, str], tuple[str, str, str]]:
@@ -345,6 +353,15 @@ def _elements(files: Mapping[str, bytes]) -> dict[tuple[str, str], tuple[str, st
                     found[(process.get("id", ""), element.get("id"))] = (
                         etree.QName(element).localname, element.get("name", ""), _signature(element))
     return found
+
+
+def process_ids(content: bytes) -> set[str]:
+    """Ids of the processes a BPMN file defines (changes are reported per process); empty when it does not parse."""
+    try:
+        root = xmlsafe.parse_xml(content, "").getroot()
+    except ModelInvalid:
+        return set()
+    return {p.get("id", "") for p in root.iter(f"{{{BPMN_NS}}}process")}
 
 
 @dataclass(frozen=True)

@@ -57,9 +57,17 @@ def test_edit_validate_fix_and_deploy_in_the_modeler(deployed: EngineContext, pe
     save(page)
     expect(page.locator("[data-testid=modeler-problems] li")).to_have_count(0)
 
-    page.goto(f"/library/drafts/{draft_id}")
+    page.goto(f"/library/drafts/{draft_id}?file=rcjc_acceptance.bpmn")
     expect(page.locator("[data-testid=valid]")).to_be_visible()
-    expect(page.locator("[data-testid=changes]")).to_contain_text("acceptance_review")
+    # Side by side with the deployed version: the edited task is marked changed in both diagrams.
+    expect(page.locator('.diagram[data-rendered="true"]')).to_have_count(2)
+    for side in ("old-diagram", "new-diagram"):
+        changed = page.locator(f'[data-testid={side}] .djs-element.rcjc-changed[data-element-id="acceptance_review"]')
+        expect(changed).to_have_count(1)
+    screenshot(page, "library-diff")
+    rows = page.locator("[data-testid=changes] tbody tr").all_inner_texts()
+    # Only what was edited shows as changed, although the modeler rewrote the whole file.
+    assert len(rows) == 1 and "acceptance_review" in rows[0] and "修改" in rows[0], rows
     page.get_by_role("button", name="部署为新版本").click()
     expect(page.locator("main .flash").first).to_contain_text(re.compile(r"已部署为新版本：.*rcjc_acceptance v2"))
 

@@ -105,3 +105,28 @@ def test_only_process_owners_import_and_deploy(app: Flask, people: dict[str, Act
         assert visitor.post("/library/drafts/1/deploy").status_code in (403, 404), who
     assert browser(app, "intake").get("/library").status_code == 403
     assert browser(app, "supervisor").get("/library").status_code == 200  # supervisors read the library
+
+
+def test_only_process_owners_save_files_of_a_draft(app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
+    from engine import library
+
+    draft_id, _ = library.create_draft(deployed, people["owner"], "草稿",
+                                       {REFERENCE_FILES[0].name: REFERENCE_FILES[0].read_bytes()})
+    for who, status in (("supervisor", 403), ("intake", 403), ("owner", 200)):
+        visitor = browser(app, who)
+        visitor.get("/inbox")
+        response = visitor.client.post(f"/library/drafts/{draft_id}/files/{REFERENCE_FILES[0].name}/save",
+                                       data=REFERENCE_FILES[0].read_bytes(), base_url="https://localhost",
+                                       headers={"Referer": "https://localhost/", "X-CSRFToken": visitor.token,
+                                                "Content-Type": "application/xml", "X-Draft-Revision": "1"})
+        assert response.status_code == status, who
+    stale = browser(app, "owner")
+    stale.get("/inbox")
+    conflict = stale.client.post(f"/library/drafts/{draft_id}/files/{REFERENCE_FILES[0].name}/save",
+                                 data=b"<x/>", base_url="https://localhost",
+                                 headers={"Referer": "https://localhost/", "X-CSRFToken": stale.token,
+                                          "Content-Type": "application/xml", "X-Draft-Revision": "1"})
+    assert conflict.status_code == 409 and "已被他人修改" in conflict.get_json()["error"]
+    for who in ("supervisor", "intake"):
+        visitor = browser(app, who)
+        assert visitor.get(f"/library/drafts/{draft_id}/model/{REFERENCE_FILES[0].name}").status_code == 403

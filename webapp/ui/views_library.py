@@ -109,9 +109,20 @@ def draft(draft_id: int) -> Any:
             changes = library.diff(library.deployment_files(session, newest.deployment_id), files)
     shown = request.args.get("file") or next((n for n in sorted(files) if n.endswith(".bpmn")), None)
     marks = sorted({p.element_id for p in problems if p.file == shown and p.element_id})
+    # Side by side with the newest version of the same file: what was removed or changed there, added or changed here.
+    compared = None
+    if newest is not None and shown:
+        in_file = {c.element_id: c.change for c in changes if c.process_id in library.process_ids(files.get(shown, b""))}
+        compared = {
+            "old": {"rcjc-removed": [e for e, c in in_file.items() if c == "removed"],
+                    "rcjc-changed": [e for e, c in in_file.items() if c == "changed"]},
+            "new": {"rcjc-added": [e for e, c in in_file.items() if c == "added"],
+                    "rcjc-changed": [e for e, c in in_file.items() if c == "changed"]},
+        }
     labels = {"added": _("added"), "removed": _("removed"), "changed": _("changed")}
-    return render_template("draft.html", draft=found, change_labels=labels, files=sorted(files), problems=problems, shown=shown,
-                           marks=marks, changes=changes, newest=newest, owner=library.OWNER in current_actor().groups)
+    return render_template("draft.html", draft=found, change_labels=labels, compared=compared, files=sorted(files),
+                           problems=problems, shown=shown, marks=marks, changes=changes, newest=newest,
+                           owner=library.OWNER in current_actor().groups)
 
 
 @bp.get("/drafts/<int:draft_id>/files/<path:name>")
@@ -333,3 +344,18 @@ def table_editor(draft_id: int, name: str) -> Any:
     """Edit a decision table of a draft in the DMN editor."""
     found, _files = _editable(draft_id, name, ".dmn")
     return render_template("table_editor.html", draft=found, name=name, labels=modeler_labels())
+
+
+@bp.get("/versions/<int:deployment_id>/files/<path:name>")
+@login_required
+def version_file(deployment_id: int, name: str) -> Any:
+    """One file of a deployed version (the side-by-side comparison draws it)."""
+    _reader()
+    try:
+        with engine_context().sessions() as session:
+            files = library.deployment_files(session, deployment_id)
+    except NotFound:
+        abort(404)
+    if name not in files:
+        abort(404)
+    return Response(files[name], mimetype="application/json" if name.endswith(".json") else "application/xml")
