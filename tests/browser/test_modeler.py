@@ -57,6 +57,27 @@ def test_edit_validate_fix_and_deploy_in_the_modeler(deployed: EngineContext, pe
     save(page)
     expect(page.locator("[data-testid=modeler-problems] li")).to_have_count(0)
 
+    # Triage gets a time limit, and with one click its reminder and escalation timers.
+    page.goto(f"/library/drafts/{draft_id}/model/rcjc_triage.bpmn")
+    expect(page.locator('#modeler[data-rendered="true"]')).to_have_count(1)
+    select_element(page, "triage")
+    panel_field(page, "办理时限").select_option("feedback")  # type: ignore[attr-defined]
+    page.locator("#add-notices").click()
+    save(page)
+    expect(page.locator("[data-testid=modeler-problems] li")).to_have_count(0)
+
+    # A form label is changed in the form editor.
+    page.goto(f"/library/drafts/{draft_id}/form/acceptance_review.json")
+    expect(page.locator('#editor[data-rendered="true"]')).to_have_count(1)
+    page.locator(".fjs-form-field", has_text="受理结论").first.click()
+    page.locator(".bio-properties-panel-group-header", has_text="General").click()
+    page.locator("#bio-properties-panel-label").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("受理结论（三选一）")
+    expect(page.locator(".fjs-form-field", has_text="受理结论（三选一）")).to_have_count(1)
+    page.locator("#save").click()
+    expect(page.locator("#save-status")).to_have_text("已保存。")
+
     page.goto(f"/library/drafts/{draft_id}?file=rcjc_acceptance.bpmn")
     expect(page.locator("[data-testid=valid]")).to_be_visible()
     # Side by side with the deployed version: the edited task is marked changed in both diagrams.
@@ -66,10 +87,12 @@ def test_edit_validate_fix_and_deploy_in_the_modeler(deployed: EngineContext, pe
         expect(changed).to_have_count(1)
     screenshot(page, "library-diff")
     rows = page.locator("[data-testid=changes] tbody tr").all_inner_texts()
-    # Only what was edited shows as changed, although the modeler rewrote the whole file.
-    assert len(rows) == 1 and "acceptance_review" in rows[0] and "修改" in rows[0], rows
+    # Only what was edited shows as changed, although the modeler rewrote the whole files.
+    changed = sorted(row.split("\t")[1].split()[-1] for row in rows)
+    assert [c for c in changed if not c.startswith(("Event_", "Flow_"))] == [
+        "acceptance_review", "acceptance_review.json", "triage"], rows
     page.get_by_role("button", name="部署为新版本").click()
-    expect(page.locator("main .flash").first).to_contain_text(re.compile(r"已部署为新版本：.*rcjc_acceptance v2"))
+    expect(page.locator("main .flash").first).to_contain_text(re.compile(r"已部署为新版本：.*rcjc_acceptance v2.*rcjc_triage v2"))
 
     after = services.start_case(deployed, people["applicant"], "rcjc_case", "application", APPLICATION).case_id
     with deployed.sessions() as s:
@@ -78,3 +101,9 @@ def test_edit_validate_fix_and_deploy_in_the_modeler(deployed: EngineContext, pe
         bundle = deployed.bundle_of_version(s, s.get(Case, after).process_version_id)  # type: ignore[union-attr]
     spec = bundle.specs["rcjc_acceptance"].task_specs["acceptance_review"]
     assert spec.extensions["properties"]["limit"] == "pre_check" and spec.extensions["properties"]["form"] == "acceptance_review"
+    assert "受理结论（三选一）" in [f.label for f in bundle.form("acceptance_review").fields]
+    triage = bundle.specs["rcjc_triage"]
+    assert triage.task_specs["triage"].extensions["properties"]["limit"] == "feedback"
+    notices = sorted(t.extensions.get("properties", {}).get("notify", "") for t in triage.task_specs.values()
+                     if type(t).__name__ == "BoundaryEvent")
+    assert notices == ["escalation", "reminder"]

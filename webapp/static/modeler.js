@@ -134,6 +134,12 @@
       field(labels["Only this person (data field)"], input(props.assignee, function (v) { setProperty(element, "assignee", v); }));
       field(labels["Excluded: handlers of (lanes)"], input(props.exclude_handlers_of, function (v) { setProperty(element, "exclude_handlers_of", v); }));
       field(labels["Limit continues across rounds"], select(["resume"], props.clock, function (v) { setProperty(element, "clock", v); }));
+      var notices = document.createElement("button");
+      notices.type = "button";
+      notices.id = "add-notices";
+      notices.textContent = labels["Add reminder and escalation timers"];
+      notices.addEventListener("click", function () { addNotices(element); });
+      panel.appendChild(notices);
     }
     if (type === "bpmn:ScriptTask") {
       field(labels["Script"], area(bo.script, function (v) { modeling.updateProperties(element, { script: v }); }));
@@ -151,6 +157,32 @@
         field(labels["Notify"], select(["reminder", "escalation"], props.notify, function (v) { setProperty(element, "notify", v); }));
       }
     }
+  }
+
+  // The reminder before the due date and the escalation at it: two non-interrupting timers marked `notify`,
+  // whose expressions follow the task's own limit (see docs/modeling.md).
+  function dueExpression(props) {
+    if (props.limit && props.limit_from) { return "deadline_after(\"" + props.limit + "\", " + props.limit_from + ")"; }
+    if (props.limit) { return "deadline(\"" + props.limit + "\")"; }
+    if (props.limit_from) { return "deadline_from(" + props.limit_from + ")"; }
+    return "";
+  }
+
+  function addNotices(task) {
+    var due = dueExpression(properties(task.businessObject));
+    if (!due) { window.alert(labels["Choose a time limit first."]); return; }
+    var factory = modeler.get("elementFactory");
+    [["reminder", "remind_at(" + due + ")", 0.3], ["escalation", due, 0.75]].forEach(function (spec) {
+      var shape = factory.createShape({ type: "bpmn:BoundaryEvent", eventDefinitionType: "bpmn:TimerEventDefinition" });
+      var created = modeling.createShape(shape, { x: task.x + task.width * spec[2], y: task.y + task.height }, task, { attach: true });
+      modeling.updateProperties(created, { cancelActivity: false });
+      var definition = created.businessObject.eventDefinitions[0];
+      modeling.updateModdleProperties(created, definition, { timeDate: moddle.create("bpmn:FormalExpression", { body: spec[1] }) });
+      modeling.updateLabel(created, labels[spec[0] === "reminder" ? "Reminder" : "Escalation"]);
+      setProperty(created, "notify", spec[0]);
+      var end = factory.createShape({ type: "bpmn:EndEvent" });
+      modeling.appendShape(created, end, { x: created.x + 18 + (spec[0] === "reminder" ? -40 : 40), y: created.y + 90 });
+    });
   }
 
   function markProblems() {
