@@ -17,6 +17,8 @@ FILES: dict[str, frozenset[str]] = {
         "dist/assets/diagram-js.css",
         "dist/assets/bpmn-font/css/bpmn-embedded.css",
     }),
+    "bpmn-js-properties-panel": frozenset({"dist/bpmn-js-properties-panel.umd.js"}),
+    "properties-panel": frozenset({"dist/assets/properties-panel.css"}),
     "form-js": frozenset({
         "dist/form-editor.umd.js",
         "dist/assets/form-js.css",
@@ -39,7 +41,7 @@ FILES: dict[str, frozenset[str]] = {
 
 
 # Where a package lives under node_modules when its name has a scope.
-DIRECTORIES = {"form-js": "@bpmn-io/form-js"}
+DIRECTORIES = {"form-js": "@bpmn-io/form-js", "properties-panel": "@bpmn-io/properties-panel"}
 
 
 def node_modules() -> Path:

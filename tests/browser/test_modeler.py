@@ -45,6 +45,8 @@ def test_edit_validate_fix_and_deploy_in_the_modeler(deployed: EngineContext, pe
     assert "创建任务" in labels, labels  # the modeler speaks Chinese
 
     select_element(page, "acceptance_review")
+    page.locator("[data-testid=bpmn-properties] summary").click()  # bpmn-js's own properties panel, beside rcjc's
+    expect(page.locator("#properties .bio-properties-panel-header")).to_contain_text("受理审查")
     panel_field(page, "办理时限").select_option("pre_check")  # type: ignore[attr-defined]
     panel_field(page, "表单").select_option("")  # type: ignore[attr-defined]
     save(page)

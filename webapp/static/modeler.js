@@ -27,10 +27,17 @@
     return text.replace(/{([^}]+)}/g, function (_, key) { return (replacements || {})[key] || "{" + key + "}"; });
   }
 
+  // bpmn-js's own properties panel shows every BPMN property; the rcjc panel beside it the ones the engine reads.
+  var extra = [{ translate: ["value", translate] }];
+  var panelLibrary = window.BpmnJSPropertiesPanel;
+  if (panelLibrary) {
+    extra = [panelLibrary.BpmnPropertiesPanelModule, panelLibrary.BpmnPropertiesProviderModule].concat(extra);
+  }
   var modeler = new window.BpmnJS({
     container: holder, keyboard: { bindTo: document },
+    propertiesPanel: panelLibrary ? { parent: "#properties" } : undefined,
     moddleExtensions: { spiffworkflow: spiff },
-    additionalModules: [{ translate: ["value", translate] }]
+    additionalModules: extra
   });
   var modeling, moddle, canvas, registry;
 
