@@ -12,7 +12,7 @@ from engine.policy import Actor
 
 from .ui import screenshot, sign_in
 
-MIWG = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "bpmn-miwg-reference"
+MIWG = Path(__file__).resolve().parents[1] / "fixtures" / "bpmn-miwg-reference"
 
 
 def test_the_viewer_draws_every_accepted_reference_model(deployed: EngineContext, people: dict[str, Actor],

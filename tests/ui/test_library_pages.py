@@ -13,7 +13,7 @@ from engine.policy import Actor
 
 from .test_pages import Browser, browser
 
-MIWG = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "bpmn-miwg-reference"
+MIWG = Path(__file__).resolve().parents[1] / "fixtures" / "bpmn-miwg-reference"
 REFERENCE_FILES = sorted(MIWG.glob("*.bpmn"))
 
 
