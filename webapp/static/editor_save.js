@@ -1,10 +1,13 @@
 // Saving an edited file into its draft: the revision it was loaded at travels along, so a stale save is refused.
 window.rcjcEditor = (function () {
   "use strict";
-  var holder = document.getElementById("editor");
+  var holder = document.getElementById("editor") || document.getElementById("modeler");
   var status = document.getElementById("save-status");
   var labels = JSON.parse(holder.dataset.labels);
   var revision = holder.dataset.revision;
+
+  // Lists this file's problems; `mark` (optional) is called with each so that an editor can show it in place.
+  var mark = null;
 
   function showProblems() {
     return fetch(holder.dataset.problems, { credentials: "same-origin" })
@@ -12,9 +15,11 @@ window.rcjcEditor = (function () {
       .then(function (problems) {
         var list = document.getElementById("problems");
         list.textContent = "";
-        problems.filter(function (p) { return p.file === holder.dataset.file; }).forEach(function (p) {
+        var mine = problems.filter(function (p) { return p.file === holder.dataset.file || !p.file; });
+        if (mark) { mark(mine); }
+        mine.forEach(function (p) {
           var item = document.createElement("li");
-          item.textContent = (p.line ? p.line + "：" : "") + p.reason;
+          item.textContent = p.element_id ? p.element_id + "：" + p.reason : (p.line ? p.line + "：" : "") + p.reason;
           list.appendChild(item);
         });
       });
@@ -40,5 +45,8 @@ window.rcjcEditor = (function () {
     });
   }
 
-  return { holder: holder, status: status, save: save, showProblems: showProblems };
+  return {
+    holder: holder, status: status, save: save, showProblems: showProblems,
+    onProblems: function (callback) { mark = callback; }
+  };
 })();

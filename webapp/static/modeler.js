@@ -3,11 +3,9 @@
   "use strict";
   var holder = document.getElementById("modeler");
   var panel = document.getElementById("panel");
-  var status = document.getElementById("save-status");
   if (!holder || typeof window.BpmnJS !== "function") { return; }
   var settings = JSON.parse(holder.dataset.settings);
   var labels = JSON.parse(holder.dataset.labels);
-  var revision = settings.revision;
 
   // The spiffworkflow extension elements rcjc reads, so that bpmn-js keeps and edits them.
   var spiff = {
@@ -192,42 +190,16 @@
     });
   }
 
-  function markProblems() {
-    return fetch(holder.dataset.problems, { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
-      .then(function (problems) {
-        registry.getAll().forEach(function (el) { canvas.removeMarker(el.id, "rcjc-problem"); });
-        var list = document.getElementById("problems");
-        list.textContent = "";
-        problems.filter(function (p) { return p.file === holder.dataset.file || !p.file; }).forEach(function (p) {
-          if (p.element_id && registry.get(p.element_id)) { canvas.addMarker(p.element_id, "rcjc-problem"); }
-          var item = document.createElement("li");
-          item.textContent = (p.element_id ? p.element_id + "：" : "") + p.reason;
-          list.appendChild(item);
-        });
-        holder.dataset.problemCount = String(problems.length);
-      });
-  }
+  var ui = window.rcjcEditor;
+  ui.onProblems(function (problems) {
+    registry.getAll().forEach(function (el) { canvas.removeMarker(el.id, "rcjc-problem"); });
+    problems.forEach(function (p) {
+      if (p.element_id && registry.get(p.element_id)) { canvas.addMarker(p.element_id, "rcjc-problem"); }
+    });
+  });
 
   function save() {
-    status.textContent = labels["Saving…"];
-    return modeler.saveXML({ format: true }).then(function (result) {
-      return fetch(holder.dataset.save, {
-        method: "POST", credentials: "same-origin", body: result.xml,
-        headers: { "Content-Type": "application/xml", "X-CSRFToken": holder.dataset.csrf, "X-Draft-Revision": String(revision) }
-      });
-    }).then(function (response) {
-      return response.json().then(function (body) {
-        if (!response.ok) { throw new Error(body.error || String(response.status)); }
-        revision = body.revision;
-        status.textContent = labels["Saved."];
-        holder.dataset.revision = String(revision);
-        return markProblems();
-      });
-    }).catch(function (error) {
-      status.textContent = labels["Not saved: "] + error.message;
-      status.className = "late";
-    });
+    return modeler.saveXML({ format: true }).then(function (result) { return ui.save(result.xml, "application/xml"); });
   }
 
   fetch(holder.dataset.xml, { credentials: "same-origin" })
@@ -243,10 +215,10 @@
       show(null);
       document.getElementById("save").addEventListener("click", save);
       holder.dataset.rendered = "true";
-      return markProblems();
+      return ui.showProblems();
     })
     .catch(function (error) {
       holder.dataset.rendered = "error";
-      status.textContent = error.message;
+      ui.status.textContent = error.message;
     });
 })();

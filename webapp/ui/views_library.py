@@ -210,8 +210,7 @@ def modeler(draft_id: int, name: str) -> Any:
     if name not in files or not name.endswith(".bpmn"):
         abort(404)
     forms = sorted(_form_ids(files))
-    settings = {"forms": forms, "limits": sorted(ctx.config.limits), "groups": sorted(GROUP_LABELS),
-                "revision": found.revision}
+    settings = {"forms": forms, "limits": sorted(ctx.config.limits), "groups": sorted(GROUP_LABELS)}
     return render_template("modeler.html", draft=found, name=name, settings=settings, labels=modeler_labels())
 
 
