@@ -25,8 +25,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, context: EngineCont
         app.config.update(test_config)
     app.extensions["rcjc"] = context or build_context(app.config.get("DATABASE_URL"))
 
-    from . import status
+    from . import guards, status
 
+    guards.install(app)
     app.register_blueprint(status.bp)
     from .api import init_api
 

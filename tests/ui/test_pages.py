@@ -206,3 +206,11 @@ def test_a_supervisor_reassigns_and_reminds(app: Flask, deployed: EngineContext,
     assert 'data-testid="unread">2<' in holder.get("/inbox").get_data(as_text=True)
     assert "请本周内办结" in holder.get("/notifications").get_data(as_text=True)
     assert browser(app, "intake").get("/dashboard").status_code == 403
+
+
+def test_ids_no_row_can_have_are_not_found_on_every_database(app: Flask, people: dict[str, Actor]) -> None:
+    owner = browser(app, "owner")
+    for path in ("/cases/99999999999", "/cases/99999999999/diagram.bpmn", "/library/drafts/99999999999",
+                 "/library/versions/99999999999.zip", "/library/drafts/99999999999/problems"):
+        assert owner.get(path).status_code == 404, path
+    assert owner.client.get("/api/v1/cases/99999999999").status_code == 401  # the API asks for its token first
