@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, true
@@ -68,12 +68,7 @@ def _overdue(now: datetime) -> ColumnElement[bool]:
 
 def _untouched_since(ctx: EngineContext, now: datetime) -> datetime:
     """The moment before which an untouched running case counts as stuck (in working days)."""
-    days = int(ctx.config.settings.get("stuck_after_days", 10))
-    day = now.date()
-    for _ in range(days):
-        day -= timedelta(days=1)
-        while not ctx.calendar.is_working_day(day):
-            day -= timedelta(days=1)
+    day = ctx.calendar.add_working_days(now.date(), -int(ctx.config.settings.get("stuck_after_days", 10)))
     return datetime.combine(day, time(), tzinfo=now.tzinfo)
 
 

@@ -14,6 +14,11 @@ class EngineError(Exception):
         super().__init__(message)
         self.message = message
 
+    @property
+    def summary(self) -> str:
+        """The message to show in one line (a refused form lists its fields' messages)."""
+        return self.message
+
 
 class NotFound(EngineError):
     """The case, task, user or deployment does not exist (or is hidden from the actor)."""
@@ -53,6 +58,11 @@ class FormInvalid(EngineError):
     def __init__(self, fields: dict[str, list[str]], message: str = "表单填写有误") -> None:
         super().__init__(message)
         self.fields = fields
+
+    @property
+    def summary(self) -> str:
+        """Every field's messages in one line."""
+        return "；".join(m for messages in self.fields.values() for m in messages) or self.message
 
 
 @dataclass(frozen=True)

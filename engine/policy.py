@@ -53,6 +53,12 @@ class Actor:
 SYSTEM = Actor("system", frozenset({"process_owner", "admin"}))
 
 
+def ensure_supervisor(actor: Actor, message: str = "只有监督人员可以执行此操作") -> None:
+    """Raise Forbidden unless the actor is a supervisor."""
+    if SUPERVISOR not in actor.groups:
+        raise Forbidden(message)
+
+
 def ensure_may_start(actor: Actor, entry: Entry) -> None:
     """Raise Forbidden unless the actor's groups include one allowed to use this entry."""
     if not actor.in_any(entry.groups):

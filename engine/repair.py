@@ -16,19 +16,14 @@ from . import case_rows, forms, runtime, store
 from .case_rows import CaseRow
 from .context import EngineContext
 from .definitions import TaskInfo, task_info
-from .errors import Conflict, EngineError, Forbidden, FormInvalid, ScriptFailed
+from .errors import Conflict, EngineError, FormInvalid, ScriptFailed
 from .models import CaseHandler, Notification, TaskIndex, table
-from .policy import SUPERVISOR, Actor
+from .policy import Actor, ensure_supervisor
 from .services import StepResult, finish, latest_version, mark_failed, record_event
 from .uow import UnitOfWork
 
 MAX_REASON = 500
 _ADD_HANDLER = insert(table(CaseHandler))
-
-
-def _ensure_supervisor(actor: Actor) -> None:
-    if SUPERVISOR not in actor.groups:
-        raise Forbidden("只有监督人员可以修复案件")
 
 
 def _reason(reason: str | None) -> str:
@@ -58,7 +53,7 @@ def retry(ctx: EngineContext, actor: Actor, case_id: int, data: Mapping[str, Any
 
     Raises: Forbidden, NotFound, Conflict (not in error), FormInvalid, ScriptFailed (the case stays in error).
     """
-    _ensure_supervisor(actor)
+    ensure_supervisor(actor, "只有监督人员可以修复案件")
     failure: tuple[ScriptFailed, str | None, Any] | None = None
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         case = _locked(uow, case_id, ("error",))
@@ -98,7 +93,7 @@ def skip(ctx: EngineContext, actor: Actor, case_id: int, task_id: str, reason: s
 
     Raises: Forbidden, NotFound, Conflict, FormInvalid (no reason), ScriptFailed (the case is marked in error).
     """
-    _ensure_supervisor(actor)
+    ensure_supervisor(actor, "只有监督人员可以修复案件")
     why = _reason(reason)
     failure: ScriptFailed | None = None
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
@@ -127,7 +122,7 @@ def suspend(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> Step
 
     Raises: Forbidden, NotFound, Conflict (not running or in error), FormInvalid (no reason).
     """
-    _ensure_supervisor(actor)
+    ensure_supervisor(actor, "只有监督人员可以修复案件")
     why = _reason(reason)
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         case = _locked(uow, case_id, ("running", "error"))
@@ -142,7 +137,7 @@ def resume(ctx: EngineContext, actor: Actor, case_id: int, reason: str = "") -> 
 
     Raises: Forbidden, NotFound, Conflict (not suspended).
     """
-    _ensure_supervisor(actor)
+    ensure_supervisor(actor, "只有监督人员可以修复案件")
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         case = _locked(uow, case_id, ("suspended",))
         case.status = "error" if case.error else "running"
@@ -155,7 +150,7 @@ def terminate(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> St
 
     Raises: Forbidden, NotFound, Conflict (already ended), FormInvalid (no reason).
     """
-    _ensure_supervisor(actor)
+    ensure_supervisor(actor, "只有监督人员可以修复案件")
     why = _reason(reason)
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         case = _locked(uow, case_id, ("running", "error", "suspended"))
@@ -174,7 +169,7 @@ def migrate(ctx: EngineContext, actor: Actor, case_id: int) -> StepResult:
 
     Raises: Forbidden, NotFound, Conflict (already newest, ended, or incompatible: the missing elements are named).
     """
-    _ensure_supervisor(actor)
+    ensure_supervisor(actor, "只有监督人员可以修复案件")
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         case = _locked(uow, case_id, ("running", "error", "suspended"))
         newest = latest_version(ctx, uow.session, case.process_id)
@@ -236,7 +231,7 @@ def bulk(case_ids: Iterable[int], action: Callable[[int], object]) -> list[BulkO
         try:
             action(case_id)
         except EngineError as exc:
-            outcomes.append(BulkOutcome(case_id, False, exc.message))
+            outcomes.append(BulkOutcome(case_id, False, exc.summary))
         else:
             outcomes.append(BulkOutcome(case_id, True, "已完成"))
     return outcomes

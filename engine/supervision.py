@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from sqlalchemy import func, select, update
@@ -9,16 +11,11 @@ from sqlalchemy import func, select, update
 from . import policy, runtime, store, users
 from .context import EngineContext
 from .definitions import task_info
-from .errors import Forbidden, FormInvalid, NotFound
+from .errors import EngineError, Forbidden, FormInvalid, NotFound
 from .models import Notification, TaskIndex
-from .policy import SUPERVISOR, Actor
+from .policy import Actor, ensure_supervisor
 from .services import StepResult, finish, open_task_locked, record_event
 from .uow import UnitOfWork
-
-
-def _ensure_supervisor(actor: Actor) -> None:
-    if SUPERVISOR not in actor.groups:
-        raise Forbidden("只有监督人员可以执行此操作")
 
 
 def reassign_task(ctx: EngineContext, actor: Actor, task_id: str, to_username: str) -> StepResult:
@@ -26,7 +23,7 @@ def reassign_task(ctx: EngineContext, actor: Actor, task_id: str, to_username: s
 
     Raises: Forbidden (not a supervisor), NotFound, TaskNotReady, FormInvalid (the person cannot take it).
     """
-    _ensure_supervisor(actor)
+    ensure_supervisor(actor)
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         row, case = open_task_locked(uow, task_id)
         if row.candidate:
@@ -51,12 +48,38 @@ def reassign_task(ctx: EngineContext, actor: Actor, task_id: str, to_username: s
         return finish(uow, case)
 
 
+@dataclass(frozen=True)
+class TaskOutcome:
+    """What happened to one task of a selection."""
+
+    task_id: str
+    ok: bool
+    message: str
+
+
+def reassign_many(ctx: EngineContext, actor: Actor, task_ids: Iterable[str], to_username: str) -> list[TaskOutcome]:
+    """Reassign each task of a selection in its own transaction; the outcome per task.
+
+    Raises: Forbidden (not a supervisor).
+    """
+    ensure_supervisor(actor)
+    outcomes = []
+    for task_id in dict.fromkeys(task_ids):
+        try:
+            reassign_task(ctx, actor, task_id, to_username)
+        except EngineError as exc:
+            outcomes.append(TaskOutcome(task_id, False, exc.summary))
+        else:
+            outcomes.append(TaskOutcome(task_id, True, "已改派"))
+    return outcomes
+
+
 def remind(ctx: EngineContext, actor: Actor, task_id: str, note: str = "") -> list[str]:
     """Remind whoever holds a task (or, unclaimed, every member who may take it); the names reminded.
 
     Raises: Forbidden (not a supervisor), NotFound, TaskNotReady.
     """
-    _ensure_supervisor(actor)
+    ensure_supervisor(actor)
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         row, case = open_task_locked(uow, task_id)
         if row.assignee:
@@ -86,3 +109,11 @@ def unread_count(ctx: EngineContext, username: str) -> int:
     with ctx.sessions() as session:
         return session.scalar(select(func.count()).select_from(Notification).where(
             Notification.username == username, Notification.read_at.is_(None))) or 0
+
+
+def mark_all_read(ctx: EngineContext, username: str) -> None:
+    """Mark every notification of a user read."""
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        uow.session.execute(update(Notification).where(Notification.username == username, Notification.read_at.is_(None))
+                            .values(read_at=uow.now))
+        uow.commit()

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from engine import repair, supervision
 from engine.context import EngineContext
-from engine.errors import EngineError, Forbidden, FormInvalid, NotFound
+from engine.errors import FormInvalid, NotFound
 from engine.models import Notification, TaskIndex
-from engine.policy import SUPERVISOR, Actor
-from engine.uow import UnitOfWork
+from engine.policy import Actor, ensure_supervisor
 
 from .access import ApiBlueprint, current_actor, engine_context
 from .errors import ErrorSchema
@@ -29,11 +28,6 @@ from .schemas import (
 from .tasks import task_id_or_404
 
 bp = ApiBlueprint("supervision", __name__, url_prefix="/api/v1", description="监督与通知")
-
-
-def _ensure_supervisor(actor: Actor) -> None:
-    if SUPERVISOR not in actor.groups:
-        raise Forbidden("只有监督人员可以执行此操作")
 
 
 def _open_task_in(ctx: EngineContext, case_id: int, bpmn_id: str) -> str:
@@ -71,7 +65,7 @@ def _action(ctx: EngineContext, actor: Actor, body: dict[str, Any]) -> Callable[
 def repair_cases(body: dict[str, Any]) -> dict[str, Any]:
     """Retry, skip, suspend, resume, terminate or migrate each case of a selection; the outcome per case."""
     actor = current_actor()
-    _ensure_supervisor(actor)
+    ensure_supervisor(actor)  # before the reason check: a caller who may not repair is told so first
     if body["action"] in ("skip", "suspend", "terminate") and not (body.get("reason") or "").strip():
         raise FormInvalid({"reason": ["请说明理由"]})
     outcomes = repair.bulk(body["case_ids"], _action(engine_context(), actor, body))
@@ -85,20 +79,9 @@ def repair_cases(body: dict[str, Any]) -> dict[str, Any]:
 @bp.alt_response(403, schema=ErrorSchema, description="不是监督人员")
 def reassign_tasks(body: dict[str, Any]) -> dict[str, Any]:
     """Give each task of a selection to another member of its group; the outcome per task."""
-    actor = current_actor()
-    _ensure_supervisor(actor)
-    ctx = engine_context()
-    items = []
-    for task_id in dict.fromkeys(str(t) for t in body["task_ids"]):
-        try:
-            supervision.reassign_task(ctx, actor, task_id, body["assignee"])
-        except FormInvalid as exc:
-            items.append({"task_id": task_id, "ok": False, "message": "；".join(m for ms in exc.fields.values() for m in ms)})
-        except EngineError as exc:
-            items.append({"task_id": task_id, "ok": False, "message": exc.message})
-        else:
-            items.append({"task_id": task_id, "ok": True, "message": "已改派"})
-    return {"items": items, "total": len(items), "succeeded": sum(i["ok"] for i in items)}
+    items = supervision.reassign_many(engine_context(), current_actor(), (str(t) for t in body["task_ids"]),
+                                      body["assignee"])
+    return {"items": items, "total": len(items), "succeeded": sum(i.ok for i in items)}
 
 
 @bp.post("/tasks/<string:task_id>/remind")
@@ -137,8 +120,4 @@ def notifications(args: dict[str, Any]) -> dict[str, Any]:
 @bp.alt_response(401, schema=ErrorSchema, description="未登录")
 def mark_read() -> None:
     """Mark all my notifications read."""
-    ctx = engine_context()
-    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        uow.session.execute(update(Notification).where(Notification.username == current_actor().username,
-                                                       Notification.read_at.is_(None)).values(read_at=uow.now))
-        uow.commit()
+    supervision.mark_all_read(engine_context(), current_actor().username)

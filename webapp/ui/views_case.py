@@ -165,8 +165,6 @@ def repair_case(case_id: int) -> Any:
         else:
             abort(400)
         flash(_("Done."))
-    except FormInvalid as exc:
-        flash("；".join(m for ms in exc.fields.values() for m in ms), "error")
     except EngineError as exc:
-        flash(exc.message, "error")
+        flash(exc.summary, "error")
     return redirect(url_for("ui_case.case", case_id=case_id))

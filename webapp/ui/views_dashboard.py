@@ -16,7 +16,7 @@ from .session import current_actor, engine_context, login_required
 bp = Blueprint("ui_dashboard", __name__)
 
 
-@bp.get("/dashboard")
+@bp.get("/dashboard", endpoint="dashboard")
 @login_required
 def dashboard_page() -> Any:
     """Overdue tasks (by working days), stuck cases, open work by stage, department and assignee."""
@@ -31,10 +31,6 @@ def dashboard_page() -> Any:
     return render_template("dashboard.html", view=view, members=members, groups=GROUP_LABELS)
 
 
-# The endpoint name the other views redirect to.
-bp.add_url_rule("/dashboard", endpoint="dashboard", view_func=dashboard_page)
-
-
 @bp.post("/dashboard/tasks/<task_id>/reassign")
 @login_required
 def reassign(task_id: str) -> Any:
@@ -43,7 +39,7 @@ def reassign(task_id: str) -> Any:
         supervision.reassign_task(engine_context(), current_actor(), task_id[:36], request.form.get("assignee", "")[:80])
         flash(_("The task was reassigned."))
     except EngineError as exc:
-        flash("; ".join(m for ms in getattr(exc, "fields", {}).values() for m in ms) or exc.message, "error")
+        flash(exc.summary, "error")
     return redirect(url_for("ui_dashboard.dashboard"))
 
 
@@ -99,19 +95,14 @@ def bulk_repair() -> Any:
 @login_required
 def bulk_reassign() -> Any:
     """Give the selected tasks to one person."""
-    ctx = engine_context()
-    actor = current_actor()
-    assignee = request.form.get("assignee", "")[:80]
-    outcomes = []
-    for task_id in dict.fromkeys(v[:36] for v in request.form.getlist("task_ids")):
-        try:
-            supervision.reassign_task(ctx, actor, task_id, assignee)
-            outcomes.append((task_id[:8], True, ""))
-        except EngineError as exc:
-            detail = "；".join(m for ms in getattr(exc, "fields", {}).values() for m in ms) or exc.message
-            outcomes.append((task_id[:8], False, detail))
-    if not outcomes:
+    task_ids = [v[:36] for v in request.form.getlist("task_ids")]
+    if not task_ids:
         flash(_("Select tasks first."), "error")
-    else:
-        _report(outcomes)
+        return redirect(url_for("ui_dashboard.dashboard"))
+    try:
+        outcomes = supervision.reassign_many(engine_context(), current_actor(), task_ids,
+                                             request.form.get("assignee", "")[:80])
+    except Forbidden:
+        abort(403)
+    _report([(o.task_id[:8], o.ok, o.message) for o in outcomes])
     return redirect(url_for("ui_dashboard.dashboard"))

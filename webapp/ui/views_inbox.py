@@ -8,14 +8,13 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from engine import queries, services
+from engine import queries, services, supervision
 from engine.errors import EngineError
 from engine.groups import GROUP_LABELS
 from engine.models import Notification
 from engine.queries import InboxItem
-from engine.uow import UnitOfWork
 
 from .session import current_actor, engine_context, login_required
 
@@ -98,7 +97,7 @@ def release(task_id: str) -> Any:
         flash(_("The task is back in its group's queue."))
     except EngineError as exc:
         flash(exc.message, "error")
-    return redirect(request.form.get("back") == "dashboard" and url_for("ui_dashboard.dashboard") or url_for("ui_inbox.inbox"))
+    return redirect(url_for("ui_inbox.inbox"))
 
 
 @bp.get("/notifications")
@@ -116,9 +115,5 @@ def notifications() -> Any:
 @login_required
 def mark_read() -> Any:
     """Mark all my notifications read."""
-    ctx = engine_context()
-    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        uow.session.execute(update(Notification).where(Notification.username == current_actor().username,
-                                                       Notification.read_at.is_(None)).values(read_at=uow.now))
-        uow.commit()
+    supervision.mark_all_read(engine_context(), current_actor().username)
     return redirect(url_for("ui_inbox.notifications"))

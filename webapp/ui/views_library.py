@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from engine import library
-from engine.errors import Conflict, EngineError, Forbidden, FormInvalid, ModelInvalid, NotFound
+from engine.errors import Conflict, Forbidden, FormInvalid, ModelInvalid, NotFound
 from engine.groups import GROUP_LABELS
 from engine.models import BundleDraft
 
@@ -38,10 +38,6 @@ def _report(outcomes: list[library.FileOutcome]) -> None:
     for outcome in outcomes:
         if not outcome.accepted:
             flash(_("%(name)s was refused: %(reasons)s", name=outcome.name, reasons="；".join(outcome.reasons)), "error")
-
-
-def _fields_message(exc: EngineError) -> str:
-    return "；".join(m for ms in getattr(exc, "fields", {}).values() for m in ms) or exc.message
 
 
 @bp.get("")
@@ -83,7 +79,7 @@ def create() -> Any:
     except Forbidden:
         abort(403)
     except (FormInvalid, NotFound) as exc:
-        flash(_fields_message(exc), "error")
+        flash(exc.summary, "error")
         return redirect(url_for("ui_library.index"))
     _report(outcomes)
     return redirect(url_for("ui_library.draft", draft_id=draft_id))
@@ -151,7 +147,7 @@ def add(draft_id: int) -> Any:
     except NotFound:
         abort(404)
     except (FormInvalid, Conflict) as exc:
-        flash(_fields_message(exc), "error")
+        flash(exc.summary, "error")
     return redirect(url_for("ui_library.draft", draft_id=draft_id))
 
 
@@ -240,7 +236,7 @@ def save(draft_id: int, name: str) -> Any:
     except Conflict as exc:
         return jsonify({"error": exc.message}), 409
     except FormInvalid as exc:
-        return jsonify({"error": _fields_message(exc)}), 400
+        return jsonify({"error": exc.summary}), 400
     if not outcomes[0].accepted:
         return jsonify({"error": "；".join(outcomes[0].reasons)}), 400
     found, _files = library.draft_files(engine_context(), draft_id)
