@@ -220,16 +220,6 @@ def test_administrators_manage_users_without_reading_cases(deployed: EngineConte
     admin.get(f"/cases/{case['id']}", expect=404)
 
 
-def test_the_interactive_documentation_is_served_without_a_cdn(http: FlaskClient) -> None:
-    page = http.get("/api/v1/docs")
-    assert page.status_code == 200 and b"/api/v1/docs/assets/swagger-ui-bundle.js" in page.data
-    assert b"//cdn" not in page.data and b"unpkg" not in page.data
-    asset = http.get("/api/v1/docs/assets/swagger-ui-bundle.js")
-    asset.close()
-    assert asset.status_code == 200 and asset.mimetype == "text/javascript"
-    assert http.get("/api/v1/docs/assets/package.json").status_code == 404
-
-
 def test_investigation_data_is_written_through_the_api(users: dict[str, ApiUser]) -> None:
     case = start(users)
     act(users["intake"], case["open_tasks"][0]["id"], ACCEPT)

@@ -213,7 +213,7 @@ def test_swagger_ui_renders_with_assets_served_locally(http: FlaskClient) -> Non
     assert not re.search(r"(https?:)?//[\w.-]+\.\w+/", html), "no asset comes from another host (CDN)"
 
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
-    assert sorted(assets) == sorted(f"{PREFIX}/docs/assets/{name}" for name in (
+    assert sorted(assets) == sorted(f"/vendor/swagger-ui-dist/{name}" for name in (
         "swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"))
     for url in assets:
         with http.get(url) as asset:
@@ -224,5 +224,5 @@ def test_swagger_ui_renders_with_assets_served_locally(http: FlaskClient) -> Non
 
 def test_docs_assets_expose_nothing_else_of_the_installed_packages(http: FlaskClient) -> None:
     for name in ("package.json", "index.html", "..%2Fswagger-ui-dist%2Fpackage.json"):
-        with http.get(f"{PREFIX}/docs/assets/{name}") as response:
+        with http.get(f"/vendor/swagger-ui-dist/{name}") as response:
             assert response.status_code == 404, name

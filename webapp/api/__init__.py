@@ -17,7 +17,7 @@ API_CONFIG: dict[str, Any] = {
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_REDOC_PATH": None,
     "OPENAPI_SWAGGER_UI_PATH": "docs",
-    "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
+    "OPENAPI_SWAGGER_UI_URL": "/vendor/swagger-ui-dist/",
     "API_SPEC_OPTIONS": {
         "info": {"description": "容错纠错案件办理接口。除获取令牌外，每个请求都需携带 Authorization: Bearer <token>。"},
         "security": [{"bearerAuth": []}],
@@ -40,9 +40,8 @@ def init_api(app: Flask) -> Api:
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
     api = RcjcApi(app)
-    from . import auth, cases, catalog, docs_assets, supervision, tasks, users
+    from . import auth, cases, catalog, supervision, tasks, users
 
     for blueprint in (auth.bp, users.bp, catalog.bp, cases.bp, tasks.bp, supervision.bp):
         api.register_blueprint(blueprint)
-    app.register_blueprint(docs_assets.bp)
     return api

@@ -45,7 +45,7 @@ def security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     if not request.path.startswith("/api/v1/docs"):
         response.headers.setdefault("Content-Security-Policy", CSP)
-    if request.path.startswith("/api/") is False and response.mimetype == "text/html":
+    if not request.path.startswith("/api/") and response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")  # case data must not linger in shared caches
     return response
 
