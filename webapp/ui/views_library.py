@@ -57,13 +57,7 @@ def index() -> Any:
 @login_required
 def download(deployment_id: int) -> Any:
     """A deployed version's files as a zip archive."""
-    _reader()
-    try:
-        with engine_context().sessions() as session:
-            files = library.deployment_files(session, deployment_id)
-    except NotFound:
-        abort(404)
-    return Response(library.as_zip(files), mimetype="application/zip",
+    return Response(library.as_zip(_version_files(deployment_id)), mimetype="application/zip",
                     headers={"Content-Disposition": f"attachment; filename=rcjc-version-{deployment_id}.zip"})
 
 
@@ -130,10 +124,7 @@ def draft_file(draft_id: int, name: str) -> Any:
         _, files = library.draft_files(engine_context(), draft_id)
     except NotFound:
         abort(404)
-    if name not in files:
-        abort(404)
-    mimetype = "application/json" if name.endswith(".json") else "application/xml"
-    return Response(files[name], mimetype=mimetype, headers={"Content-Disposition": "inline"})
+    return _one_file(files, name)
 
 
 @bp.post("/drafts/<int:draft_id>/files")
@@ -349,12 +340,22 @@ def table_editor(draft_id: int, name: str) -> Any:
 @login_required
 def version_file(deployment_id: int, name: str) -> Any:
     """One file of a deployed version (the side-by-side comparison draws it)."""
+    return _one_file(_version_files(deployment_id), name)
+
+
+def _version_files(deployment_id: int) -> dict[str, bytes]:
+    """The files of a deployed version, for a reader of the library; 404 when there is no such version."""
     _reader()
     try:
         with engine_context().sessions() as session:
-            files = library.deployment_files(session, deployment_id)
+            return library.deployment_files(session, deployment_id)
     except NotFound:
         abort(404)
+
+
+def _one_file(files: dict[str, bytes], name: str) -> Response:
+    """One file of a bundle, shown in the browser rather than downloaded."""
     if name not in files:
         abort(404)
-    return Response(files[name], mimetype="application/json" if name.endswith(".json") else "application/xml")
+    mimetype = "application/json" if name.endswith(".json") else "application/xml"
+    return Response(files[name], mimetype=mimetype, headers={"Content-Disposition": "inline"})

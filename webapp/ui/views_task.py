@@ -6,11 +6,10 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from engine import drafts, queries, services
 from engine.errors import Conflict, EngineError, FormInvalid, NotFound, ScriptFailed, TaskNotReady
-from engine.models import AuditEvent, Case
+from engine.models import Case
 
 from . import formrender
 from .session import current_actor, engine_context, login_required
@@ -70,13 +69,13 @@ def submit(task_id: str) -> Any:
     ctx = engine_context()
     with ctx.sessions() as session:
         try:
-            definition = queries.task_view(ctx, session, actor, task_id, ctx.clock.now())["form"]
+            shown = queries.task_view(ctx, session, actor, task_id, ctx.clock.now())
         except TaskNotReady:
             flash(_("This task has already been completed."), "error")
             return redirect(url_for("ui_inbox.inbox"))
         except NotFound:
             abort(404)
-    data = formrender.parse_submission(definition, request.form)
+    data = formrender.parse_submission(shown["form"], request.form)
     if request.form.get("action") == "save":
         try:
             drafts.save_draft(ctx, actor, task_id, data)
@@ -97,15 +96,10 @@ def submit(task_id: str) -> Any:
     except ScriptFailed as exc:
         flash(_("The step could not be completed and was reported to the supervisors: %(reason)s", reason=exc.message),
               "error")
-        return redirect(url_for("ui_case.case", case_id=_case_of(task_id) or 0))
+        return redirect(url_for("ui_case.case", case_id=shown["case_id"]))
     except EngineError as exc:
         return _page(task_id, data, None, exc.message, 403)
     drafts.discard_drafts(ctx, task_id)
     flash(_("Step completed."))
     return redirect(url_for("ui_case.case", case_id=result.case_id))
 
-
-def _case_of(task_id: str) -> int | None:
-    """The case a (possibly failed) task belongs to, from the audit trail of its claim."""
-    with engine_context().sessions() as session:
-        return session.scalar(select(AuditEvent.case_id).where(AuditEvent.task_id == task_id).limit(1))
