@@ -98,11 +98,16 @@ class CaseSummarySchema(ma.Schema):
     stuck_reason = ma.fields.String(allow_none=True, metadata={"description": "error, suspended, waiting_on_nothing, untouched"})
 
 
-class CaseListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(CaseSummarySchema), required=True)
+class PageSchema(ma.Schema):
+    """What every paginated list says besides its items."""
+
     total = ma.fields.Integer(required=True)
     page = ma.fields.Integer(required=True)
     per_page = ma.fields.Integer(required=True)
+
+
+class CaseListSchema(PageSchema):
+    items = ma.fields.List(ma.fields.Nested(CaseSummarySchema), required=True)
 
 
 class OpenTaskSchema(ma.Schema):
@@ -165,28 +170,21 @@ class TaskFilterArgs(PageArgs):
                              metadata={"description": "unclaimed tasks of this group of mine"})
 
 
-class TaskSummarySchema(ma.Schema):
-    id = ma.fields.String(required=True)
+class DueTaskSchema(OpenTaskSchema):
+    """An open task with its case and how its due date stands."""
+
     case_id = ma.fields.Integer(required=True)
-    bpmn_id = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
-    group = ma.fields.String(required=True)
-    candidate = ma.fields.String(allow_none=True)
-    assignee = ma.fields.String(allow_none=True)
-    created_at = ma.fields.AwareDateTime(required=True)
-    due_at = ma.fields.AwareDateTime(allow_none=True)
-    due_provisional = ma.fields.Boolean(required=True)
     overdue = ma.fields.Boolean(required=True)
     working_days_left = ma.fields.Integer(allow_none=True, metadata={"description": "negative once overdue"})
+
+
+class TaskSummarySchema(DueTaskSchema):
     cadre_name = ma.fields.String(allow_none=True)
     matter = ma.fields.String(allow_none=True)
 
 
-class TaskListSchema(ma.Schema):
+class TaskListSchema(PageSchema):
     items = ma.fields.List(ma.fields.Nested(TaskSummarySchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
 
 
 class TaskCaseSchema(ma.Schema):
@@ -196,19 +194,7 @@ class TaskCaseSchema(ma.Schema):
     lock_version = ma.fields.Integer(required=True)
 
 
-class TaskSchema(ma.Schema):
-    id = ma.fields.String(required=True)
-    case_id = ma.fields.Integer(required=True)
-    bpmn_id = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
-    group = ma.fields.String(required=True)
-    candidate = ma.fields.String(allow_none=True)
-    assignee = ma.fields.String(allow_none=True)
-    created_at = ma.fields.AwareDateTime(required=True)
-    due_at = ma.fields.AwareDateTime(allow_none=True)
-    due_provisional = ma.fields.Boolean(required=True)
-    overdue = ma.fields.Boolean(required=True)
-    working_days_left = ma.fields.Integer(allow_none=True, metadata={"description": "negative once overdue"})
+class TaskSchema(DueTaskSchema):
     form_key = ma.fields.String(required=True)
     form = ma.fields.Dict(required=True, metadata={"description": "form-js definition"})
     values = ma.fields.Dict(required=True, metadata={"description": "current values of the form's fields"})
