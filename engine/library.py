@@ -230,9 +230,13 @@ def _element_at(content: bytes, line: int | None) -> str | None:
     return best[1] if best else None
 
 
-def validate_draft(ctx: EngineContext, draft_id: int) -> list[ElementProblem]:
-    """Every problem that would stop the draft from deploying, located on its diagram elements."""
-    _, files = draft_files(ctx, draft_id)
+def validate_draft(ctx: EngineContext, draft_id: int, files: Mapping[str, bytes] | None = None) -> list[ElementProblem]:
+    """Every problem that would stop the draft from deploying, located on its diagram elements.
+
+    `files` are the draft's files when the caller has read them already.
+    """
+    if files is None:
+        _, files = draft_files(ctx, draft_id)
     if not files:
         return [ElementProblem("", None, None, "草稿中没有文件")]
     problems = validate_files(ctx, files)

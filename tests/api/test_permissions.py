@@ -14,7 +14,8 @@ from flask.testing import FlaskClient
 from engine.bundle_files import SHIPPED, collect
 from engine.context import EngineContext
 from engine.policy import Actor
-from tests.e2e.driver import APPLICATION
+from tests.e2e.driver import ALL_MEMBERS, APPLICATION, LOOKS_EXEMPT, CaseRun, to_ruling_meeting
+from tests.e2e.transports import HttpTransport
 
 from .client import ApiUser, sign_in
 
@@ -150,9 +151,6 @@ def test_one_applicant_organization_cannot_see_another_organizations_case(world:
 
 def test_a_committee_vote_is_claimable_only_by_its_member(deployed: EngineContext, http: FlaskClient,
                                                           users: dict[str, ApiUser]) -> None:
-    from tests.e2e.driver import ALL_MEMBERS, LOOKS_EXEMPT, CaseRun, to_ruling_meeting
-    from tests.e2e.transports import HttpTransport
-
     via = HttpTransport(deployed, {}, http, "password-123")
     run = CaseRun(via, via.start("applicant", "rcjc_case", "application", APPLICATION))
     to_ruling_meeting(run, LOOKS_EXEMPT, "EXEMPT")

@@ -89,7 +89,7 @@ def draft(draft_id: int) -> Any:
         found, files = library.draft_files(ctx, draft_id)
     except NotFound:
         abort(404)
-    problems = library.validate_draft(ctx, draft_id)
+    problems = library.validate_draft(ctx, draft_id, files)
     with ctx.sessions() as session:
         processes = library.library(session, current_actor())
     newest = max((v for p in processes for v in p.versions), key=lambda v: v.deployed_at, default=None)
