@@ -12,7 +12,8 @@ BPMN_FILE = MODELS / "bench_case.bpmn"
 PROCESS_ID = "bench_case"
 ENTRY = "standard"
 START_GROUP = "intake"
-START_DATA: Mapping[str, Any] = {"title": "基准测试案件", "category": "policy"}
+# The case concerns an applicant unit: its rectification report goes to that unit's member.
+START_DATA: Mapping[str, Any] = {"title": "基准测试案件", "cadre_unit": "示例区发展和改革局", "category": "policy"}
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from .timing import CaseTiming, CaseTrace
 
 OWNER = "process_owner"
 GROUPS = sorted({START_GROUP, *(s.group for s in STEPS)})
-APPLICANT_UNIT = "示例区发展和改革局"
+APPLICANT_UNIT = str(START_DATA["cadre_unit"])
 
 
 @contextmanager
@@ -46,7 +46,7 @@ def create_users(ctx: EngineContext) -> dict[str, Actor]:
     with cheap_password_hashing(), UnitOfWork(ctx.sessions, ctx.clock) as uow:
         for group, name in names.items():
             unit = APPLICANT_UNIT if group == "applicant_org" else None
-            users.create_user(uow.session, name, "bench-password", [group], uow.now, unit)
+            users.create_user(uow.session, name, "Quarry-Ledger-Bench-4172", [group], uow.now, unit)
         uow.commit()
     with ctx.sessions() as session:
         return {group: users.actor_for(session, name) for group, name in names.items()}

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from .context import EngineContext
 from .models import Case, CaseGroup, ProcessVersion, TaskIndex
-from .policy import SUPERVISOR, Actor
+from .policy import Actor, visible_cases
 
 STUCK_STATUSES = ("error", "suspended")
 
@@ -49,19 +49,6 @@ class CaseSummary:
     stuck_reason: str | None
 
 
-def visible_to(actor: Actor) -> ColumnElement[bool]:
-    """The SQL condition for cases the actor may read; mirrors policy.may_view_case."""
-    if SUPERVISOR in actor.groups:
-        return true()
-    allowed: list[ColumnElement[bool]] = [Case.started_by == actor.username]
-    if "applicant_org" in actor.groups and actor.unit:
-        allowed.append(Case.started_unit == actor.unit)
-    internal = set(actor.groups) - {"applicant_org"}
-    if internal:
-        allowed.append(exists().where(CaseGroup.case_id == Case.id, CaseGroup.group_key.in_(internal)))
-    return or_(*allowed)
-
-
 def _overdue(now: datetime) -> ColumnElement[bool]:
     return exists().where(TaskIndex.case_id == Case.id, TaskIndex.due_at < now)
 
@@ -90,7 +77,7 @@ def list_cases(
     """One page of the cases the actor may see under the filter, newest first, and how many there are."""
     stuck = _stuck_reason(ctx, now)
     overdue = _overdue(now)
-    conditions: list[ColumnElement[bool]] = [visible_to(actor)]
+    conditions: list[ColumnElement[bool]] = [visible_cases(actor)]
     if flt.status:
         conditions.append(Case.status == flt.status)
     if flt.process_id:

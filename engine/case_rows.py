@@ -39,6 +39,7 @@ class CaseRow:
     next_timer_at: datetime | None
     started_by: str
     started_unit: str | None
+    unit: str | None
     entry: str | None
     cadre_name: str | None
     matter: str | None
@@ -59,7 +60,7 @@ class CaseRow:
 
 COLUMNS = [f.name for f in fields(CaseRow) if f.init]
 MUTABLE = [c for c in COLUMNS if c not in ("id", "process_version_id", "process_id", "started_by", "started_unit",
-                                            "entry", "created_at", "version")]
+                                            "unit", "entry", "created_at", "version")]
 _SELECT = select(*(CASES.c[c] for c in COLUMNS))
 _BY_ID = Prepared(_SELECT.where(CASES.c.id == bindparam("case_id")).with_for_update())
 _BY_ID_SKIP_LOCKED = Prepared(_SELECT.where(CASES.c.id == bindparam("case_id")).with_for_update(skip_locked=True))

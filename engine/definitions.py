@@ -58,6 +58,8 @@ class Bundle:
     forms: dict[str, FormDefinition]
     entries: dict[str, dict[str, Entry]]
     names: dict[str, str]
+    # The lane of every task of every process, by BPMN id: who handled a past step, even one no longer open.
+    lanes: dict[str, str] = field(default_factory=dict, repr=False)
     serializer: StateSerializer = field(repr=False)
 
     def subprocess_specs(self, process_id: str) -> dict[str, BpmnProcessSpec]:
@@ -144,6 +146,8 @@ def load_bundle(files: Mapping[str, bytes], groups: Collection[str], limits: Col
         files=dict(files),
         specs=specs,
         forms=form_defs,
+        lanes={ts.bpmn_id: ts.lane for spec in specs.values() for ts in spec.task_specs.values()
+               if getattr(ts, "bpmn_id", None) and getattr(ts, "lane", None)},
         entries=entries,
         names={pid: spec.description or pid for pid, spec in specs.items()},
         serializer=StateSerializer(specs),

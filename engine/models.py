@@ -101,6 +101,9 @@ class Case(Base):
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_by: Mapped[str] = mapped_column(String(80))
     started_unit: Mapped[str | None] = mapped_column(String(200), index=True)
+    # The unit the case concerns: the applying unit, or on the pre-check path the cadre's unit. Tasks of
+    # unit-scoped lanes (the applicant organization's) go to this unit's members only.
+    unit: Mapped[str | None] = mapped_column(String(200), index=True)
     entry: Mapped[str | None] = mapped_column(String(40))
     cadre_name: Mapped[str | None] = mapped_column(String(100), index=True)
     matter: Mapped[str | None] = mapped_column(String(500))
@@ -133,6 +136,8 @@ class TaskIndex(Base):
     group_key: Mapped[str] = mapped_column(String(40), index=True)
     candidate: Mapped[str | None] = mapped_column(String(80))
     assignee: Mapped[str | None] = mapped_column(String(80), index=True)
+    # Set for tasks of unit-scoped lanes: only members of this unit may see and act on the task.
+    unit: Mapped[str | None] = mapped_column(String(200))
     form_key: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -193,6 +198,33 @@ class AuditEvent(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
+    key_id: Mapped[str | None] = mapped_column(String(16))
+
+
+class AuditAnchor(Base):
+    """The newest event of one audit chain with a MAC under the audit key: removed tails and cases show."""
+
+    __tablename__ = "audit_anchor"
+    # No foreign key to the case: a deleted case leaves its anchor behind as evidence.
+    chain: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    mac: Mapped[str] = mapped_column(String(64))
+
+
+class AccessLog(Base):
+    """A read of a case's confidential data (查阅留痕): who read which kind of it, when and through what."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_case", "case_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # No foreign key: the record of who read a case outlives the case.
+    case_id: Mapped[int] = mapped_column(Integer)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kinds: Mapped[list[str]] = mapped_column(JSON)
+    channel: Mapped[str] = mapped_column(String(40))
 
 class ApiToken(Base):
     """A bearer token of the API, stored only as its SHA-256 digest; expires and can be revoked."""

@@ -85,7 +85,7 @@ def send(uow: UnitOfWork, case: CaseLike, notices: list[Notice], timezone: str) 
         if row is None:
             continue  # the task was done in the same step
         holders = [row.assignee] if row.assignee else [row.candidate] if row.candidate else \
-            users.members_who_may_see(uow.session, row.group_key, case)
+            users.members_who_may_take(uow.session, row)
         due = _local(row.due_at, timezone)
         if notice.kind == "reminder":
             message = f"“{row.name}”（案件 {case_id}）将于 {due} 到期，请及时办理"

@@ -94,7 +94,8 @@ def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, da
         clean = forms.validate_submission(bundle.form(found.form), data)
         case = case_rows.create(uow.session, {
             "process_version_id": pv.id, "process_id": process_id, "status": "running", "state": b"",
-            "next_timer_at": None, "started_by": actor.username, "started_unit": actor.unit, "entry": entry,
+            "next_timer_at": None, "started_by": actor.username, "started_unit": actor.unit,
+            "unit": policy.case_unit(actor, clean), "entry": entry,
             "cadre_name": None, "matter": None, "closure": None, "outcome": None,
             "created_at": uow.now, "updated_at": uow.now,
         })

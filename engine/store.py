@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from . import clocks, runtime, scripting
+from . import clocks, routing, runtime, scripting
 from .calendar_store import pick_up_imported, task_due
 from .case_functions import case_functions, normalize
 from .case_rows import CaseRow
@@ -67,7 +67,7 @@ def save_workflow(
     if case.status != "suspended":
         case.status = "completed" if workflow.completed else "running"
     case.error = None
-    open_ids = sync_task_index(ctx, session, case.id, open_tasks)
+    open_ids = sync_task_index(ctx, session, case, bundle, open_tasks)
     if workflow.completed:
         _register_ruling(session, case, data, now)
     return open_ids
@@ -77,11 +77,14 @@ def _text(value: Any) -> str | None:
     return str(value)[:500] if value not in (None, "") else None
 
 
-def sync_task_index(ctx: EngineContext, session: Session, case_id: int, open_tasks: list[SpiffTask]) -> tuple[str, ...]:
+def sync_task_index(
+    ctx: EngineContext, session: Session, case: CaseRow, bundle: Bundle, open_tasks: list[SpiffTask]
+) -> tuple[str, ...]:
     """Make the task index rows of a case equal its open user tasks, keeping claims and due dates.
 
     Returns the open task ids, oldest first.
     """
+    case_id = case.id
     conn = connection(session)
     existing: dict[str, datetime] = {}
     # Every group that had a task row is already among the case's readers (added with that row).
@@ -104,11 +107,12 @@ def sync_task_index(ctx: EngineContext, session: Session, case_id: int, open_tas
         if provisional and pick_up_imported(ctx, session):
             # Another process may have imported the missing year since this one started.
             due_at, provisional = task_due(ctx, now, task.data, info.limit, info.limit_from, used)
+        to = routing.route(session, bundle, case, info.group)
         new_rows.append({
             "id": str(task.id), "case_id": case_id, "bpmn_id": info.bpmn_id, "name": info.name,
-            "process_id": task.workflow.spec.name, "group_key": info.group,
+            "process_id": task.workflow.spec.name, "group_key": to.group, "unit": to.unit,
             "candidate": _text(task.data.get(info.assignee_var)) if info.assignee_var else None,
-            "assignee": None, "form_key": info.form, "created_at": now, "due_at": due_at,
+            "assignee": to.assignee, "form_key": info.form, "created_at": now, "due_at": due_at,
             "due_provisional": provisional,
         })
     if new_rows:

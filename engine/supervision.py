@@ -37,7 +37,8 @@ def reassign_task(ctx: EngineContext, actor: Actor, task_id: str, to_username: s
         taken_by_other = row.assignee
         try:
             # The current holder does not count: taking the task away from them is the point.
-            unclaimed = SimpleNamespace(case_id=row.case_id, group_key=row.group_key, candidate=None, assignee=None)
+            unclaimed = SimpleNamespace(case_id=row.case_id, group_key=row.group_key, candidate=None, assignee=None,
+                                        unit=row.unit)
             policy.ensure_may_act(uow.session, target, unclaimed, info)
         except Forbidden as exc:
             raise FormInvalid({"assignee": [exc.message]}) from exc
@@ -87,7 +88,7 @@ def remind(ctx: EngineContext, actor: Actor, task_id: str, note: str = "") -> li
         elif row.candidate:
             names = [row.candidate]
         else:
-            names = users.members_who_may_see(uow.session, row.group_key, case)
+            names = users.members_who_may_take(uow.session, row)
         text = f"请尽快办理“{row.name}”（案件 {case.id}）" + (f"：{note[:200]}" if note else "")
         for name in names:
             notify(uow, name, case.id, task_id, "reminder", text, actor)

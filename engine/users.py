@@ -110,11 +110,17 @@ def change_password(session: Session, username: str, old_password: str, new_pass
     return user
 
 
-def members_who_may_see(session: Session, group: str, case: CaseLike) -> list[str]:
-    """Members of a group who may read the case (an applicant organization's task concerns only its own unit)."""
-    found = []
-    for user in session.scalars(select(User).join(Membership, Membership.user_id == User.id)
-                                .where(Membership.group_key == group, User.active.is_(True)).order_by(User.username)):
-        if may_view_case(session, Actor(user.username, user.groups, user.unit), case):
-            found.append(user.username)
-    return found
+def end_sign_ins(session: Session, user_id: int, now: datetime) -> None:
+    """End every web session of a user and revoke their API tokens (their credentials changed). The caller commits."""
+    web_sessions.end_all_of_user(session, user_id)
+    session.execute(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=now))
+
+
+def members_who_may_take(session: Session, row: TaskLike) -> list[str]:
+    """Active members offered an unclaimed task: its group, and its unit for a unit's task (the one rule decides)."""
+    query = (select(User).join(Membership, Membership.user_id == User.id)
+             .where(Membership.group_key == row.group_key, User.active.is_(True)).order_by(User.username))
+    if row.unit is not None:
+        query = query.where(User.unit == row.unit)
+    return [u.username for u in session.scalars(query) if may_take(Actor(u.username, u.groups, u.unit), row)]

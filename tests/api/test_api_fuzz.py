@@ -37,6 +37,7 @@ OPERATIONS: list[tuple[str, str]] = [
     ("POST", "/api/v1/auth/token"),
     ("DELETE", "/api/v1/auth/token"),
     ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/cases/{case_id}/access-log"),
     ("GET", "/api/v1/processes"),
     ("GET", "/api/v1/cases"),
     ("POST", "/api/v1/cases"),

@@ -229,7 +229,8 @@ def test_investigation_data_is_written_through_the_api(users: dict[str, ApiUser]
     assert investigation["bpmn_id"] == "investigation" and investigation["group"] == "investigator"
     done = act(users["investigator"], investigation["id"], {"methods": ["interviews"], "findings": "查明",
                                                             **LOOKS_EXEMPT, "investigation_action": "report"})
-    assert done["data"]["recommended_outcome"] == "EXEMPT"
+    assert done["case_visible"] and done["status"] == "running"
+    assert users["investigator"].get(f"/cases/{case['id']}")["data"]["recommended_outcome"] == "EXEMPT"
 
 
 def test_supervisors_repair_selections_of_cases_and_tasks(users: dict[str, ApiUser]) -> None:

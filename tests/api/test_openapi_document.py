@@ -40,12 +40,13 @@ CONTRACT: dict[tuple[str, str], Operation] = {
     ("POST", "/cases"): Operation({"201": "Case"}, (JSON, "StartCase")),
     ("GET", "/cases/{case_id}"): Operation({"200": "Case"}, path_types=CASE_ID),
     ("GET", "/cases/{case_id}/audit"): Operation({"200": "AuditList"}, path_types=CASE_ID),
+    ("GET", "/cases/{case_id}/access-log"): Operation({"200": "AccessLog"}, path_types=CASE_ID),
     ("GET", "/cases/{case_id}/diagram"): Operation({"200": "application/xml string"}, path_types=CASE_ID, has_query=True),
     ("GET", "/tasks"): Operation({"200": "TaskList"}, has_query=True),
     ("GET", "/tasks/{task_id}"): Operation({"200": "Task"}, path_types=TASK_ID),
     ("POST", "/tasks/{task_id}/claim"): Operation({"200": "Task"}, path_types=TASK_ID),
     ("POST", "/tasks/{task_id}/release"): Operation({"200": "Task"}, path_types=TASK_ID),
-    ("POST", "/tasks/{task_id}/complete"): Operation({"200": "Case"}, (JSON, "CompleteTask"), TASK_ID),
+    ("POST", "/tasks/{task_id}/complete"): Operation({"200": "Completion"}, (JSON, "CompleteTask"), TASK_ID),
     ("POST", "/messages/{name}"): Operation({"200": "Case"}, (JSON, "Message"), {"name": "string"}),
     ("POST", "/deployments"): Operation({"200": "Deployment", "201": "Deployment"}, ("multipart/form-data", "Files")),
     ("GET", "/users"): Operation({"200": "UserList"}, has_query=True),
@@ -194,7 +195,7 @@ def test_bearer_tokens_are_required_everywhere_but_on_signing_in(document: dict[
 
 
 def test_documented_public_operation_really_needs_no_token(http: FlaskClient) -> None:
-    response = http.post(f"{PREFIX}/auth/token", json={"username": "applicant", "password": "password-123"},
+    response = http.post(f"{PREFIX}/auth/token", json={"username": "applicant", "password": "Lantern-Meadow-2718"},
                          headers={"Authorization": "Bearer not-a-token"})
     assert response.status_code == 200
     assert response.get_json()["token"]

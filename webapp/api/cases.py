@@ -8,14 +8,14 @@ import marshmallow as ma
 from flask import Response
 from flask.views import MethodView
 
-from engine import audit, catalog, queries, services
+from engine import audit, catalog, disclosure, queries, services
 from engine.case_list import CaseFilter, list_cases
 from engine.errors import FormInvalid, NotFound
 from engine.policy import Actor
 
 from .access import ApiBlueprint, current_actor, engine_context
 from .errors import ErrorSchema
-from .schemas import AuditListSchema, CaseFilterArgs, CaseListSchema, CaseSchema, StartCaseSchema
+from .schemas import AccessLogSchema, AuditListSchema, CaseFilterArgs, CaseListSchema, CaseSchema, StartCaseSchema
 
 bp = ApiBlueprint("cases", __name__, url_prefix="/api/v1/cases", description="案件")
 
@@ -101,9 +101,23 @@ def get_audit(case_id: int) -> dict[str, Any]:
     """The case's audit events with their hashes, and whether the chain verifies."""
     ctx = engine_context()
     with ctx.sessions() as session:
-        events = queries.audit_events(session, current_actor(), _case_id(case_id))
+        events = queries.audit_events(ctx, session, current_actor(), _case_id(case_id))
         reports = audit.verify(session, case_id)
         return {"items": events, "total": len(events), "chain_ok": all(r.ok for r in reports)}
+
+
+@bp.get("/<int:case_id>/access-log")
+@bp.response(200, AccessLogSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="未登录")
+@bp.alt_response(403, schema=ErrorSchema, description="不是监督人员")
+@bp.alt_response(404, schema=ErrorSchema, description="案件不存在")
+def get_access_log(case_id: int) -> dict[str, Any]:
+    """Who read the case's confidential data (deliberation, informants), when and where (supervisors)."""
+    ctx = engine_context()
+    actor = current_actor()
+    with ctx.sessions() as session:
+        queries.visible_case(session, actor, _case_id(case_id))
+        return {"items": disclosure.access_log(session, actor, case_id)}
 
 
 class DiagramArgs(ma.Schema):

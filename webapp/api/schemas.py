@@ -125,7 +125,8 @@ class OpenTaskSchema(ma.Schema):
 class StepSchema(ma.Schema):
     name = ma.fields.String(required=True)
     group = ma.fields.String(required=True)
-    by = ma.fields.String(required=True)
+    by = ma.fields.String(required=True, allow_none=True,
+                          metadata={"description": "who did it; null where that is confidential to the caller (votes)"})
     at = ma.fields.AwareDateTime(required=True)
 
 
@@ -147,9 +148,11 @@ class CaseSchema(ma.Schema):
 
 
 class AuditEventSchema(ma.Schema):
+    unit = ma.fields.String(allow_none=True, metadata={"description": "the unit the case concerns"})
     seq = ma.fields.Integer(required=True)
     event = ma.fields.String(required=True)
-    actor = ma.fields.String(required=True)
+    actor = ma.fields.String(required=True, allow_none=True,
+                             metadata={"description": "who acted; null where that is confidential to the caller (votes)"})
     at = ma.fields.AwareDateTime(required=True)
     task_id = ma.fields.String(allow_none=True)
     bpmn_id = ma.fields.String(allow_none=True)
@@ -205,6 +208,7 @@ class TaskSchema(DueTaskSchema):
 class CompleteTaskSchema(Strict):
     data = ma.fields.Dict(keys=ma.fields.String(), required=True)
     expected_version = ma.fields.Integer(
+    may_claim = ma.fields.Boolean(required=True, metadata={"description": "whether the caller may claim the task now"})
         validate=validate.Range(min=0), metadata={"description": "the case's lock_version the form was filled against"})
 
 
@@ -222,6 +226,31 @@ class CorrelationSchema(Strict):
 class MessageSchema(Strict):
     correlation = ma.fields.Nested(CorrelationSchema, required=True)
     payload = ma.fields.Raw(load_default=None, metadata={"description": "delivered to the waiting event"})
+
+
+class CompletionSchema(ma.Schema):
+    """Where the case stands after a step, as far as the one who completed it may see."""
+
+    case_id = ma.fields.Integer(required=True)
+    status = ma.fields.String(required=True)
+    case_visible = ma.fields.Boolean(required=True, metadata={"description": "whether the caller may read the case"})
+    lock_version = ma.fields.Integer(required=True)
+    closure = ma.fields.String(allow_none=True)
+    outcome = ma.fields.String(allow_none=True)
+    open_tasks = ma.fields.List(ma.fields.Nested(OpenTaskSchema), required=True,
+                                metadata={"description": "the open tasks the caller may see"})
+
+
+class AccessEntrySchema(ma.Schema):
+    username = ma.fields.String(required=True)
+    at = ma.fields.AwareDateTime(required=True)
+    kinds = ma.fields.List(ma.fields.String(), required=True, metadata={"description": "deliberation, informants"})
+    labels = ma.fields.List(ma.fields.String(), required=True)
+    channel = ma.fields.String(required=True, metadata={"description": "case, task, steps or audit"})
+
+
+class AccessLogSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AccessEntrySchema), required=True)
 
 
 class DeploymentSchema(ma.Schema):

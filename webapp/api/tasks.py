@@ -11,9 +11,8 @@ from engine import queries, services
 from engine.errors import Forbidden, NotFound
 
 from .access import ApiBlueprint, current_actor, engine_context
-from .cases import case_payload
 from .errors import ErrorSchema
-from .schemas import CaseSchema, CompleteTaskSchema, TaskFilterArgs, TaskListSchema, TaskSchema
+from .schemas import CompleteTaskSchema, CompletionSchema, TaskFilterArgs, TaskListSchema, TaskSchema
 
 bp = ApiBlueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="待办任务")
 
@@ -102,14 +101,19 @@ def release(task_id: str) -> dict[str, Any]:
 
 @bp.post("/<string:task_id>/complete")
 @bp.arguments(CompleteTaskSchema)
-@bp.response(200, CaseSchema)
+@bp.response(200, CompletionSchema)
 @bp.alt_response(401, schema=ErrorSchema, description="未登录")
 @bp.alt_response(403, schema=ErrorSchema, description="无权办理")
 @bp.alt_response(404, schema=ErrorSchema, description="任务不存在")
 @bp.alt_response(409, schema=ErrorSchema, description="任务已办理，或案件已被他人更新")
 @bp.alt_response(422, schema=ErrorSchema, description="流程执行失败，案件已标记为出错，输入已保留")
 def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
-    """Submit the task's form; a refused form leaves the task open and answers 400 with per-field messages."""
+    """Submit the task's form; the answer says where the case stands as far as the caller may see it.
+
+    A refused form leaves the task open and answers 400 with per-field messages.
+    """
     actor = current_actor()
-    result = services.complete_task(engine_context(), actor, task_id_or_404(task_id), body["data"], body.get("expected_version"))
-    return case_payload(actor, result.case_id)
+    ctx = engine_context()
+    result = services.complete_task(ctx, actor, task_id_or_404(task_id), body["data"], body.get("expected_version"))
+    with ctx.sessions() as session:
+        return queries.step_view(session, actor, result.case_id)

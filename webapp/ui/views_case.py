@@ -6,8 +6,9 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 
-from engine import audit, catalog, queries, repair, services
+from engine import audit, catalog, disclosure, queries, repair, services
 from engine.case_list import CaseFilter, list_cases
 from engine.errors import EngineError, FormInvalid, NotFound
 from engine.groups import GROUP_LABELS
@@ -21,6 +22,8 @@ bp = Blueprint("ui_case", __name__)
 
 PER_PAGE = 25
 STATUSES = ("running", "completed", "error", "suspended", "terminated")
+READ_CHANNELS = {"case": lazy_gettext("case page"), "task": lazy_gettext("task page"),
+                 "steps": lazy_gettext("earlier steps"), "audit": lazy_gettext("audit trail")}
 
 
 @bp.get("/cases")
@@ -52,9 +55,10 @@ def case(case_id: int) -> Any:
     try:
         with ctx.sessions() as session:
             view = queries.case_view(ctx, session, actor, case_id)
-            events = queries.audit_events(session, actor, case_id)
+            events = queries.audit_events(ctx, session, actor, case_id)
             chain_ok = all(r.ok for r in audit.verify(session, case_id))
     except NotFound:
+            reads = disclosure.access_log(session, actor, case_id) if SUPERVISOR in actor.groups else None
         abort(404)
     retry_html = None
     if SUPERVISOR in actor.groups:
@@ -63,7 +67,7 @@ def case(case_id: int) -> Any:
             retry_html = formrender.render_form(definition, kept, {}, id_prefix="retry")
     return render_template("case.html", case=view, events=events, chain_ok=chain_ok, holders=view["open_tasks"],
                            now=ctx.clock.now(), groups=GROUP_LABELS, supervisor=SUPERVISOR in actor.groups,
-                           retry_html=retry_html)
+                           retry_html=retry_html, reads=reads, channel_labels=READ_CHANNELS)
 
 
 @bp.get("/cases/<int:case_id>/diagram.bpmn")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from engine import drafts, queries, services
 from engine.errors import Conflict, EngineError, FormInvalid, NotFound, ScriptFailed, TaskNotReady
+from engine.groups import GROUP_LABELS
 from engine.models import Case
 
 from . import formrender
@@ -25,7 +26,7 @@ def _page(task_id: str, values: dict[str, Any] | None = None, errors: dict[str, 
     try:
         with ctx.sessions() as session:
             task = queries.task_view(ctx, session, actor, task_id, ctx.clock.now())
-            steps = queries.completed_steps(session, actor, task["case_id"])
+            steps = queries.completed_steps(ctx, session, actor, task["case_id"])
             bundle = ctx.bundle_of_version(session, _version_of(session, task["case_id"]))
     except TaskNotReady:
         flash(_("This task has already been completed."), "error")
@@ -44,7 +45,7 @@ def _page(task_id: str, values: dict[str, Any] | None = None, errors: dict[str, 
     ]
     days_left = ctx.calendar.working_days_left(task["due_at"], ctx.clock.now()) if task["due_at"] else None
     return render_template("task.html", task=task, form_html=form_html, steps=earlier, may_act=may_act,
-                           message=message, days_left=days_left), status
+                           message=message, days_left=days_left, groups=GROUP_LABELS), status
 
 
 def _version_of(session: Any, case_id: int) -> int:
@@ -102,4 +103,8 @@ def submit(task_id: str) -> Any:
     drafts.discard_drafts(ctx, task_id)
     flash(_("Step completed."))
     return redirect(url_for("ui_case.case", case_id=result.case_id))
+    with ctx.sessions() as session:
+        where = queries.step_view(session, actor, result.case_id)
+    if not where["case_visible"]:
+        return redirect(url_for("ui_inbox.inbox"))  # the step was theirs, the rest of the case is not
 

@@ -1,0 +1,148 @@
+"""The unit permission matrix: every route that names a case or task × every group × own unit and other unit.
+
+The case belongs to 示例区发展和改革局 (the applicant's unit) and waits for that unit to supplement materials;
+other_applicant belongs to another unit. Every caller is asked every route; the statuses must be these,
+and no answer to someone who may not read the case carries any of its data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from engine.policy import Actor
+from tests.e2e.driver import APPLICATION
+from tests.ui.test_pages import browser
+
+from .client import ApiUser, sign_in
+
+CALLERS = ["applicant", "other_applicant", "accountability", "intake", "investigator", "committee1", "chair",
+           "supervisor", "orgdept", "owner", "admin"]
+SUPPLEMENT = {"acceptance": "supplement", "acceptance_reason": "缺少会议纪要", "supplement_request": "请补充党组会议纪要"}
+# Who may read the case: its own unit, the intake department that handled it, and supervisors.
+READERS = {"applicant", "intake", "supervisor"}
+
+
+@dataclass
+class World:
+    """The case waiting at its unit's supplement step, and a signed-in API caller per person."""
+
+    callers: dict[str, ApiUser]
+    case_id: int
+    task_id: str
+
+
+@pytest.fixture
+def world(http: FlaskClient, people: dict[str, Actor]) -> World:
+    callers = {name: sign_in(http, name) for name in CALLERS}
+    case = callers["applicant"].post("/cases", {"process_id": "rcjc_case", "data": APPLICATION}, expect=201)
+    review = case["open_tasks"][0]["id"]
+    callers["intake"].post(f"/tasks/{review}/claim")
+    callers["intake"].post(f"/tasks/{review}/complete", {"data": SUPPLEMENT})
+    task = [t for t in callers["supervisor"].get(f"/cases/{case['id']}")["open_tasks"] if t["bpmn_id"] == "supplement"]
+    return World(callers, case["id"], task[0]["id"])
+
+
+def statuses(allowed: dict[str, int], refused: int) -> dict[str, int]:
+    """The expected status per caller."""
+    return {name: allowed.get(name, refused) for name in CALLERS}
+
+
+READ = statuses({name: 200 for name in READERS}, 404)
+Call = Callable[[ApiUser, World], Any]
+
+ROUTES: dict[str, tuple[Call, dict[str, int]]] = {
+    "GET /cases/{id}": (lambda u, w: u.call("GET", f"/cases/{w.case_id}", None), READ),
+    "GET /cases/{id}/audit": (lambda u, w: u.call("GET", f"/cases/{w.case_id}/audit", None), READ),
+    "GET /cases/{id}/diagram": (lambda u, w: u.call("GET", f"/cases/{w.case_id}/diagram", None), READ),
+    "GET /cases/{id}/access-log": (lambda u, w: u.call("GET", f"/cases/{w.case_id}/access-log", None),
+                                   statuses({"supervisor": 200, "applicant": 403, "intake": 403}, 404)),
+    "GET /cases?q=": (lambda u, w: u.call("GET", "/cases", None, query_string={"q": APPLICATION["matter"]}),
+                      statuses({}, 200)),
+    "GET /tasks": (lambda u, w: u.call("GET", "/tasks", None, query_string={"per_page": 100}), statuses({}, 200)),
+    "GET /tasks/{id}": (lambda u, w: u.call("GET", f"/tasks/{w.task_id}", None), READ),
+    "POST /tasks/{id}/remind": (lambda u, w: u.call("POST", f"/tasks/{w.task_id}/remind", None, json={}),
+                                statuses({"supervisor": 200}, 403)),
+    "POST /tasks/{id}/release": (lambda u, w: u.call("POST", f"/tasks/{w.task_id}/release", None),
+                                 statuses({"supervisor": 200}, 403)),
+    "POST /tasks/reassign (to another unit)": (
+        lambda u, w: u.call("POST", "/tasks/reassign", None, json={"task_ids": [w.task_id], "assignee": "other_applicant"}),
+        statuses({"supervisor": 200}, 403)),
+    "POST /tasks/{id}/claim": (lambda u, w: u.call("POST", f"/tasks/{w.task_id}/claim", None),
+                               statuses({"applicant": 200}, 403)),
+    "POST /tasks/{id}/complete": (
+        lambda u, w: u.call("POST", f"/tasks/{w.task_id}/complete", None,
+                            json={"data": {"supplement_materials": "已补充会议纪要"}}),
+        statuses({"applicant": 200}, 403)),
+}
+
+
+def carries_case_data(body: Any) -> bool:
+    """Whether an answer carries any of the case's own data."""
+    text = json.dumps(body, ensure_ascii=False) if not hasattr(body, "get_data") else body.get_data(as_text=True)
+    return any(str(APPLICATION[k]) in text for k in ("cadre_name", "matter", "facts", "evidence_list"))
+
+
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_unit_matrix(world: World, route: str) -> None:
+    call, expected = ROUTES[route]
+    # The one allowed to change state goes last, so that everyone else is refused on the same state.
+    order = sorted(expected, key=lambda name: expected[name] < 400 and route.startswith("POST"))
+    seen = {}
+    for name in order:
+        body = call(world.callers[name], world)
+        seen[name] = world.callers[name].calls[-1][2]
+        if name not in READERS:
+            assert not carries_case_data(body), f"{route} shows the case to {name}"
+    mismatches = {name: (seen[name], expected[name]) for name in expected if seen[name] != expected[name]}
+    assert not mismatches, f"{route}: (got, expected) {mismatches}"
+
+
+def ui_routes(app: Flask) -> list[tuple[str, str]]:
+    """The pages (GET) that name one case or one task, as (rule, the argument they name)."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("ui_") or "GET" not in (rule.methods or ()):
+            continue
+        named = {"case_id", "task_id"} & set(rule.arguments)
+        if named:
+            found.append((rule.rule, named.pop()))
+    return sorted(found)
+
+
+def test_every_page_naming_a_case_or_task_follows_the_same_rule(app: Flask, world: World) -> None:
+    routes = ui_routes(app)
+    assert {"/cases/<int:case_id>", "/cases/<int:case_id>/diagram.bpmn", "/tasks/<task_id>"} <= {r for r, _ in routes}
+    for name in CALLERS:
+        visitor = browser(app, name)
+        for rule, argument in routes:
+            value = world.case_id if argument == "case_id" else world.task_id
+            path = rule.replace(f"<int:{argument}>", str(value)).replace(f"<{argument}>", str(value))
+            page = visitor.get(path)
+            expected = 200 if name in READERS else 404
+            assert page.status_code == expected, f"{name} {path}: {page.status_code}"
+            if name not in READERS:
+                assert not carries_case_data(page), f"{path} shows the case to {name}"
+
+
+def test_pages_that_act_on_a_task_refuse_another_unit(app: Flask, world: World) -> None:
+    other = browser(app, "other_applicant")
+    other.get("/inbox")
+    assert world.task_id not in other.get("/inbox").get_data(as_text=True)
+    other.post(f"/tasks/{world.task_id}/claim")
+    submitted = other.post(f"/tasks/{world.task_id}", {"action": "complete", "supplement_materials": "伪造的材料"})
+    assert submitted.status_code == 404
+    task = world.callers["supervisor"].get(f"/tasks/{world.task_id}")
+    assert task["assignee"] is None  # neither claimed nor completed by the other unit
+    own = browser(app, "applicant")
+    own.get(f"/tasks/{world.task_id}")
+    own.post(f"/tasks/{world.task_id}/claim")
+    own.get(f"/tasks/{world.task_id}")
+    done = own.post(f"/tasks/{world.task_id}", {"action": "complete", "supplement_materials": "已补充会议纪要"})
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/cases/{world.case_id}")
