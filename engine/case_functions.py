@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from . import clocks
 from .calendar import parse_limit
+from .config import SCRIPT_SETTINGS
 from .context import EngineContext
 from .models import CaseHandler, Ruling
 from .users import group_members
@@ -61,6 +62,9 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
         return reminder_time(ctx, datetime.fromisoformat(str(due))).isoformat()
 
     def setting(name: str) -> Any:
+        if name not in SCRIPT_SETTINGS:
+            # A PermissionError, not a KeyError: a script cannot catch it and carry on with a default.
+            raise PermissionError(f"脚本不能读取设置 {name!r}；可读取的设置：{', '.join(sorted(SCRIPT_SETTINGS))}")
         return ctx.config.settings[name]
 
     def eligible_members(group: str, exclude_lanes: str = "") -> list[str]:

@@ -44,6 +44,11 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 class EngineConfig:
     """Everything the engine needs to know about its deployment, fixed at start-up."""
 
+# The settings a model's scripts may read with setting(): procedure values only. `settings` also holds the
+# deployment's own values, among them the mail server's credentials (smtp_*), and deploying a model must not
+# be a way to read those. A new procedure setting that scripts need is added here by name.
+SCRIPT_SETTINGS: frozenset[str] = frozenset({"quorum", "majority", "application_window", "stuck_after_days", "remind_before"})
+
     limits: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
     settings: Mapping[str, Any] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
     extra_holidays: tuple[date, ...] = ()

@@ -1,10 +1,9 @@
-"""Restricted, time-limited Python for scripts, conditions, timer expressions and DMN cells."""
+"""Restricted, time- and size-limited Python for scripts, conditions, timer expressions and DMN cells."""
 
 from __future__ import annotations
 
 import ast
 import builtins
-import operator
 import re
 import sys
 import time
@@ -17,19 +16,25 @@ from typing import Any, Literal
 from RestrictedPython.compile import compile_restricted_eval, compile_restricted_exec
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
 from RestrictedPython.Guards import (
-    full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
     safe_builtins,
     safer_getattr_raise,
 )
-from RestrictedPython.PrintCollector import PrintCollector
 from RestrictedPython.transformer import RestrictingNodeTransformer
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from . import script_builtins
+from . import script_guards as guards
+from .script_guards import ScriptLimitExceeded
+
+__all__ = [
+    "RestrictedEnvironment", "ScriptCompileError", "ScriptLimitExceeded", "ScriptMemoryExceeded", "ScriptTimeout",
+    "check_source", "make_script_engine",
+]  # fmt: skip
+
 Mode = Literal["exec", "eval"]
-MAX_RANGE = 1_000_000
 # Spiff looks for this file name in tracebacks to report the failing script line.
 _FILENAME = "<string>"
 _LINE_RE = re.compile(r"^Line (\d+): ")
@@ -46,17 +51,18 @@ _CATCHABLE = (
     "ValueError", "ZeroDivisionError",
 )  # fmt: skip
 _FORBIDDEN_ATTRIBUTES = frozenset({"mro"})  # reaches BaseException via ValueError.mro()
-
-_INPLACE: dict[str, Callable[[Any, Any], Any]] = {
-    "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
-    "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow, "<<=": operator.ilshift,
-    ">>=": operator.irshift, "|=": operator.ior, "^=": operator.ixor, "&=": operator.iand,
-    "@=": operator.imatmul,
+# The operators that can build a huge object in one C call; the policy turns them into size-checked calls.
+_GUARDED_OPERATORS: dict[type[ast.operator], str] = {
+    ast.Add: "_add_", ast.Mult: "_mul_", ast.Pow: "_pow_", ast.LShift: "_lshift_", ast.Mod: "_mod_",
 }  # fmt: skip
 
 
 class ScriptTimeout(Exception):
     """A script or expression ran past its time limit."""
+
+
+class ScriptMemoryExceeded(Exception):
+    """A script made the process hold more than MAX_SCRIPT_MEMORY additional memory."""
 
 
 class ScriptCompileError(SyntaxError):
@@ -81,7 +87,8 @@ class _Policy(RestrictingNodeTransformer):
 
     # Raising from a trace function uncouples it (CPython behaviour), so a script that catches the
     # timeout, or runs a `finally` block after it, would go on unchecked. Handlers may therefore
-    # only name a few specific exception classes, and ScriptTimeout is a subclass of none of them.
+    # only name a few specific exception classes, and ScriptTimeout (like ScriptMemoryExceeded) is a subclass
+    # of none of them.
     def visit_Try(self, node: ast.Try) -> ast.AST:
         if node.finalbody:
             self.error(node, "不允许使用 finally")
@@ -111,6 +118,45 @@ class _Policy(RestrictingNodeTransformer):
     def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.AST:
         self.error(node, "不允许 import")
         return node
+
+    # The line trace cannot interrupt a single operation running in C, so those that can build a huge result
+    # are routed through helpers (engine/script_guards.py) that check its size before computing it.
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        visited = self.node_contents_visit(node)
+        helper = _GUARDED_OPERATORS.get(type(visited.op))
+        if helper is None:
+            return visited
+        return _helper_call(helper, [visited.left, visited.right], visited)
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        visited = self.node_contents_visit(node)
+        spec = visited.format_spec if visited.format_spec is not None else ast.Constant("")
+        args = [visited.value, ast.Constant(visited.conversion), spec]
+        visited.value = _helper_call("_format_", args, visited)
+        visited.conversion, visited.format_spec = -1, None
+        return visited
+
+    def visit_List(self, node: ast.List) -> ast.AST:
+        return _guard_starred(self.node_contents_visit(node))
+
+    def visit_Tuple(self, node: ast.Tuple) -> ast.AST:
+        return _guard_starred(self.node_contents_visit(node))
+
+
+def _helper_call(helper: str, args: list[ast.expr], where: ast.AST) -> ast.Call:
+    call = ast.Call(func=ast.Name(helper, ast.Load()), args=args, keywords=[])
+    for new in (call, call.func, *(a for a in args if not hasattr(a, "lineno"))):
+        ast.copy_location(new, where)
+    return call
+
+
+def _guard_starred(node: ast.List | ast.Tuple) -> ast.List | ast.Tuple:
+    # `[*a, *a]` concatenates in C; each unpacked operand is checked against its share of the bound.
+    stars = [e for e in node.elts if isinstance(e, ast.Starred)]
+    if isinstance(node.ctx, ast.Load):
+        for star in stars:
+            star.value = _helper_call("_starred_", [star.value, ast.Constant(len(stars))], star)
+    return node
 
 
 @dataclass(frozen=True)
@@ -145,26 +191,18 @@ def check_source(source: str, mode: Mode) -> list[str]:
     return [_LINE_RE.sub(r"第 \1 行：", p) for p in _compile(text, mode).problems]
 
 
-def _bounded_range(*args: int) -> range:
-    r = range(*args)
-    # range() is lazy but sum()/list() over it loop in C, where the line trace cannot stop them.
-    if len(r) > MAX_RANGE:
-        raise ValueError(f"range 过大（上限 {MAX_RANGE} 项）")
-    return r
-
-
 _safer_getattr: Callable[[Any, str], Any] = safer_getattr_raise
 
 
 def _guarded_getattr(obj: Any, name: str) -> Any:
     if name in _FORBIDDEN_ATTRIBUTES:
         raise AttributeError(f'不允许访问属性 "{name}"')
+    obj = script_builtins.real_type(obj)  # `str.join` on the stand-in for str means str's own join
+    if name in ("format", "format_map") and (isinstance(obj, str) or obj is str):
+        # Format fields can reach attributes (`{0.__class__}`) past this guard; f-strings are checked instead.
+        raise AttributeError(f"不允许使用字符串的 {name} 方法，请改用 f 字符串或 % 格式化")
     # safer_getattr would return None for a missing attribute; a typo should fail loudly instead.
-    return _safer_getattr(obj, name)
-
-
-def _inplacevar(op: str, target: Any, value: Any) -> Any:
-    return _INPLACE[op](target, value)
+    return script_builtins.guard_attribute(obj, name, _safer_getattr(obj, name))
 
 
 def _apply(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -177,7 +215,7 @@ def _make_builtins() -> dict[str, Any]:
         table.pop(name, None)
     for name in _EXTRA_BUILTINS:
         table[name] = getattr(builtins, name)
-    table["range"] = _bounded_range
+    table.update(script_builtins.BUILTINS)
     return table
 
 
@@ -188,21 +226,31 @@ _HELPERS: dict[str, Any] = {
     "_getiter_": default_guarded_getiter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_unpack_sequence,
-    "_write_": full_write_guard,
-    "_inplacevar_": _inplacevar,
+    "_write_": guards.guarded_write,
+    "_inplacevar_": guards.guarded_inplace,
     "_apply_": _apply,
-    "_print_": PrintCollector,
+    "_print_": guards.BoundedPrint,
+    "_add_": guards.guarded_add,
+    "_mul_": guards.guarded_mul,
+    "_pow_": guards.guarded_pow,
+    "_lshift_": guards.guarded_lshift,
+    "_mod_": guards.guarded_mod,
+    "_format_": guards.guarded_format,
+    "_starred_": guards.guarded_starred,
 }
 _HELPERS.update({f"_catch_{name}_": getattr(builtins, name) for name in _CATCHABLE})
 
 
 class _Watchdog:
-    """A trace function that raises ScriptTimeout inside script frames once the deadline passes."""
+    """A trace function that raises ScriptTimeout inside script frames once the deadline passes, and
+    ScriptMemoryExceeded once the process has grown by more than MAX_SCRIPT_MEMORY since the script began."""
 
     def __init__(self, codes: frozenset[CodeType], limit: float) -> None:
         self.codes = codes
         self.limit = limit
         self.deadline = time.monotonic() + limit
+        self.lines = 0
+        self.memory_ceiling: int | None = None
 
     def on_call(self, frame: FrameType, event: str, arg: Any) -> Any:
         # Only the script's own frames are traced: engine functions run at full speed.
@@ -212,8 +260,23 @@ class _Watchdog:
         return None
 
     def on_line(self, frame: FrameType, event: str, arg: Any) -> Any:
+        self.lines += 1
+        # Every 16 lines: one line builds at most a few bounded objects, so the overshoot stays small.
+        if not self.lines % 16:
+            self.check_memory()
         self.check()
         return self.on_line
+
+    def check_memory(self) -> None:
+        current = guards.resident_memory()
+        if current is None:
+            return
+        # The baseline is read at the first check, so that expressions and short scripts never pay for it.
+        if self.memory_ceiling is None:
+            self.memory_ceiling = current + guards.MAX_SCRIPT_MEMORY
+        elif current > self.memory_ceiling:
+            limit = guards.MAX_SCRIPT_MEMORY // 2**20
+            raise ScriptMemoryExceeded(f"脚本占用的内存超过限制（{limit} MB），可能是循环中保存了过多数据")
 
     def check(self) -> None:
         if time.monotonic() > self.deadline:
@@ -280,11 +343,18 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
         try:
             # Safe only because `code` went through the restricting policy and `namespace` holds the guards.
             if mode == "eval":
-                return eval(code, namespace)
+                result = eval(code, namespace)
+                # A decision's output lands in task data, which is stored as text.
+                guards.check_rendered(result, "表达式的值")
+                return result
             exec(code, namespace)
             return None
-        except Exception:
-            raise
+        except Exception as exc:
+            # Spiff puts the message into the step's error: one that renders to gigabytes would stall the process.
+            oversized = guards.oversized_exception(exc)
+            if oversized is None:
+                raise
+            raise oversized.with_traceback(exc.__traceback__) from None
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:
@@ -297,12 +367,18 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
         for name, func in self.globals.items():
             if namespace.get(name) is not func:
                 raise ValueError(f"脚本不能给引擎函数 {name} 赋值或删除它")
+        written = {
+            key: value
+            for key, value in namespace.items()
+            if not (key.startswith("_") or key in self.globals or key in external or callable(value))
+        }
+        # Task data is serialized as text after the step: a value that renders huge (one long string held a
+        # million times in a list) would stall the save, and an over-long integer could not be saved at all.
+        for key, value in written.items():
+            guards.check_rendered(value, f"变量 {key} 的值")
         for key in [k for k in context if k not in namespace]:
             del context[key]  # the script ran `del key`
-        for key, value in namespace.items():
-            if key.startswith("_") or key in self.globals or key in external or callable(value):
-                continue
-            context[key] = value
+        context.update(written)
 
 
 def make_script_engine(env: RestrictedEnvironment) -> PythonScriptEngine:
