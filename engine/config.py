@@ -30,6 +30,9 @@ DEFAULT_LIMITS: dict[str, str] = {
     "clarification_execution": "1mo",
 }
 
+# A message is an event with a few facts, not a document store: larger payloads are refused, nothing stored.
+MESSAGE_PAYLOAD_BYTES = 64 * 1024
+
 DEFAULT_SETTINGS: dict[str, Any] = {
     "quorum": "2/3",
     "majority": "1/2",
@@ -37,17 +40,19 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "stuck_after_days": 10,
     # Reminders go out this long before a task's due date; escalation to supervisors when it passes.
     "remind_before": "2wd",
+    # Serialized size (UTF-8 JSON) of the payload one message may bring into a case.
+    "message_payload_bytes": MESSAGE_PAYLOAD_BYTES,
 }
-
-
-@dataclass(frozen=True)
-class EngineConfig:
-    """Everything the engine needs to know about its deployment, fixed at start-up."""
 
 # The settings a model's scripts may read with setting(): procedure values only. `settings` also holds the
 # deployment's own values, among them the mail server's credentials (smtp_*), and deploying a model must not
 # be a way to read those. A new procedure setting that scripts need is added here by name.
 SCRIPT_SETTINGS: frozenset[str] = frozenset({"quorum", "majority", "application_window", "stuck_after_days", "remind_before"})
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Everything the engine needs to know about its deployment, fixed at start-up."""
 
     limits: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
     settings: Mapping[str, Any] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))

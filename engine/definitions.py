@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from . import xmlsafe
 from .errors import ModelInvalid, Problem
-from .forms import FormDefinition, load_form
+from .forms import FormDefinition, form_from_bytes
 from .model_checks import check_bpmn_tree, check_dmn_tree, entries_of
 from .serializer import StateSerializer
 
@@ -58,9 +57,9 @@ class Bundle:
     forms: dict[str, FormDefinition]
     entries: dict[str, dict[str, Entry]]
     names: dict[str, str]
+    serializer: StateSerializer = field(repr=False)
     # The lane of every task of every process, by BPMN id: who handled a past step, even one no longer open.
     lanes: dict[str, str] = field(default_factory=dict, repr=False)
-    serializer: StateSerializer = field(repr=False)
 
     def subprocess_specs(self, process_id: str) -> dict[str, BpmnProcessSpec]:
         """Specs a workflow of `process_id` may call."""
@@ -115,7 +114,7 @@ def load_bundle(files: Mapping[str, bytes], groups: Collection[str], limits: Col
         kind = kind_of(name)
         try:
             if kind == "form":
-                form = load_form(json.loads(content.decode("utf-8")), file_name=name)
+                form = form_from_bytes(content, name)
                 form_defs[form.id] = form
             elif kind in ("bpmn", "dmn"):
                 tree = xmlsafe.parse_xml(content, name)
@@ -124,8 +123,6 @@ def load_bundle(files: Mapping[str, bytes], groups: Collection[str], limits: Col
                 problems.append(Problem(name, None, "不支持的文件类型（只接受 .bpmn、.dmn 和表单 .json）"))
         except ModelInvalid as exc:
             problems.extend(exc.problems)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            problems.append(Problem(name, getattr(exc, "lineno", None), f"表单不是有效的 JSON：{exc}"))
     for name, tree in dmn_trees.items():
         problems.extend(check_dmn_tree(name, tree))
         _add(parser.add_dmn_xml, tree.getroot(), name, problems)
@@ -146,11 +143,11 @@ def load_bundle(files: Mapping[str, bytes], groups: Collection[str], limits: Col
         files=dict(files),
         specs=specs,
         forms=form_defs,
-        lanes={ts.bpmn_id: ts.lane for spec in specs.values() for ts in spec.task_specs.values()
-               if getattr(ts, "bpmn_id", None) and getattr(ts, "lane", None)},
         entries=entries,
         names={pid: spec.description or pid for pid, spec in specs.items()},
         serializer=StateSerializer(specs),
+        lanes={ts.bpmn_id: ts.lane for spec in specs.values() for ts in spec.task_specs.values()
+               if getattr(ts, "bpmn_id", None) and getattr(ts, "lane", None)},
     )
 
 

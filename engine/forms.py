@@ -14,8 +14,9 @@ from functools import lru_cache
 from pathlib import Path, PurePath
 from typing import Any
 
+import re2
 from marshmallow import RAISE, Schema, ValidationError, fields
-from marshmallow.validate import Length, OneOf, Range, Regexp
+from marshmallow.validate import Length, OneOf, Range, Validator
 
 from .errors import FormInvalid, ModelInvalid, Problem
 
@@ -32,6 +33,13 @@ _RULES = {"required": INPUT_TYPES, "minLength": _TEXT_TYPES, "maxLength": _TEXT_
 _RULES.update(min=frozenset({"number"}), max=frozenset({"number"}))
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _DATE_MESSAGES = {"date": "应为日期（YYYY-MM-DD）", "datetime": "应为日期时间（ISO 8601）", "time": "应为时间（HH:MM）"}
+# A text field without a maxLength of its own still has one: a form step records facts, not whole documents.
+DEFAULT_MAX_LENGTH = {"textfield": 500, "textarea": 10_000}
+# Choices a checklist or taglist may hold when its options come from task data (static options bound it themselves).
+MAX_LIST_ITEMS = 200
+# Forms nest groups a few levels deep; far deeper documents would exhaust the recursive checks and rendering.
+MAX_FORM_NESTING = 32
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Options of `valuesKey` fields come from task data, which changes per validation, not per schema.
 _OPTIONS: ContextVar[Mapping[str, Any]] = ContextVar("form_options")
 
@@ -121,12 +129,50 @@ def _rules(comp: Mapping[str, Any], key: str, kind: str, problems: list[str]) ->
             problems.append(f"字段 {key} 的 {name} 应为非负整数")
         elif name in ("min", "max") and not _number(value):
             problems.append(f"字段 {key} 的 {name} 应为数字")
-        elif name == "pattern":
-            try:
-                re.compile(value)
-            except (re.error, TypeError):
-                problems.append(f"字段 {key} 的正则表达式无效：{value!r}")
+        elif name == "pattern" and (problem := _pattern_problem(key, value)) is not None:
+            problems.append(problem)
     return dict(rules)
+
+
+# JavaScript writes a code point as \uXXXX, RE2 as \x{XXXX}; an even run of backslashes before it escapes itself.
+_JS_CODE_POINT = re.compile(r"(?<!\\)((?:\\\\)*)\\u([0-9A-Fa-f]{4})")
+
+
+@lru_cache(maxsize=1024)
+def compile_pattern(pattern: str) -> Any:
+    """A form's `pattern` compiled by RE2, which matches in time linear in the value's length.
+
+    Patterns come from process owners and values from anyone filling in the form: with a backtracking engine
+    (Python's `re`), `^(a+)+$` takes seconds on 28 characters. RE2 refuses what it cannot match in linear
+    time (backreferences, lookaround) with re2.error.
+    """
+    options = re2.Options()
+    options.log_errors = False  # a refused pattern is reported to the process owner; the library need not log it
+    return re2.compile(_JS_CODE_POINT.sub(r"\1\\x{\2}", pattern), options)
+
+
+def _pattern_problem(key: str, value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"字段 {key} 的正则表达式应为文本：{value!r}"
+    try:
+        compile_pattern(value)
+    except (re2.error, UnicodeError) as exc:
+        detail = exc.args[0] if exc.args else ""
+        detail = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
+        try:
+            re.compile(value)
+        except re.error:
+            return f"字段 {key} 的正则表达式无效：{value!r}（{detail}）"
+        return (
+            f"字段 {key} 的正则表达式不受支持：{value!r}（{detail}）；"
+            "为保证校验不会耗时失控，不能使用反向引用（如 \\1）、前后断言（如 (?=…)、(?<=…)）等需要回溯的写法"
+        )
+    return None
+
+
+def max_length(fd: FieldDef) -> int | None:
+    """The most characters a text field takes: its own maxLength, else the default of its type."""
+    return fd.max_length if fd.max_length is not None else DEFAULT_MAX_LENGTH.get(fd.type)
 
 
 def _field_def(comp: Mapping[str, Any], problems: list[str]) -> FieldDef | None:
@@ -197,13 +243,50 @@ def load_form(obj: Mapping[str, Any], file_name: str = "") -> FormDefinition:
 def form_from_file(path: str | Path) -> FormDefinition:
     """Load and check a form definition from a JSON file."""
     path = Path(path)
+    return form_from_bytes(path.read_bytes(), path.name)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"不允许的数值 {name}")
+
+
+def _unreadable(obj: Any) -> str | None:
+    """Why a parsed form document cannot be kept: nesting deeper than any form, or text no database can store."""
+    pending: list[tuple[Any, int]] = [(obj, 0)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return "表单含有无效的 Unicode 字符（孤立的代理项）"
+            continue
+        if isinstance(item, Mapping):
+            children: list[Any] = [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if level >= MAX_FORM_NESTING:
+            return f"表单嵌套层级过深（最多 {MAX_FORM_NESTING} 层）"
+        pending.extend((child, level + 1) for child in children)
+    return None
+
+
+def form_from_bytes(content: bytes, file_name: str) -> FormDefinition:
+    """Load and check a form definition from a file's content (UTF-8 JSON); raise ModelInvalid naming the problem."""
     try:
-        obj = json.loads(path.read_text(encoding="utf-8"))
+        obj = json.loads(content.decode("utf-8"), parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        raise ModelInvalid([Problem(path.name, exc.lineno, f"JSON 格式错误：{exc.msg}")]) from exc
+        raise ModelInvalid([Problem(file_name, exc.lineno, f"表单不是有效的 JSON：{exc.msg}")]) from exc
     except UnicodeDecodeError as exc:
-        raise ModelInvalid([Problem(path.name, None, "文件应为 UTF-8 编码")]) from exc
-    return load_form(obj, file_name=path.name)
+        raise ModelInvalid([Problem(file_name, None, "文件应为 UTF-8 编码")]) from exc
+    except RecursionError as exc:
+        raise ModelInvalid([Problem(file_name, None, f"表单嵌套层级过深（最多 {MAX_FORM_NESTING} 层）")]) from exc
+    except ValueError as exc:  # NaN or Infinity, or an integer longer than Python converts
+        raise ModelInvalid([Problem(file_name, None, f"表单不是有效的 JSON：{exc}")]) from exc
+    reason = _unreadable(obj)
+    if reason:
+        raise ModelInvalid([Problem(file_name, None, reason)])
+    return load_form(obj, file_name=file_name)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -248,12 +331,20 @@ class _Scalar(fields.Field[Any]):
         return value
 
 
-class _Search(Regexp):
+class _Search(Validator):
     """form-js tests patterns with RegExp.test, i.e. anywhere in the value, not only at its start."""
 
+    def __init__(self, pattern: str, error: str) -> None:
+        self.regex = compile_pattern(pattern)
+        self.message = error
+
     def __call__(self, value: Any) -> Any:
-        if self.regex.search(value) is None:
-            raise ValidationError(self._format_error(value))
+        try:
+            found = self.regex.search(value)
+        except UnicodeError:  # a lone surrogate, which RE2 (matching UTF-8) cannot take
+            found = None
+        if found is None:
+            raise ValidationError(self.message)
         return value
 
 
@@ -273,9 +364,10 @@ def _marshmallow_field(fd: FieldDef) -> fields.Field[Any]:
     common: dict[str, Any] = {"data_key": fd.key, "required": fd.required}
     if fd.type in _TEXT_TYPES:
         checks: list[Any] = []
-        if fd.min_length is not None or fd.max_length is not None:
-            error = _bounds_message(fd.min_length, fd.max_length, "长度", " 个字符")
-            checks.append(Length(min=fd.min_length, max=fd.max_length, error=error))
+        longest = max_length(fd)
+        if fd.min_length is not None or longest is not None:
+            error = _bounds_message(fd.min_length, longest, "长度", " 个字符")
+            checks.append(Length(min=fd.min_length, max=longest, error=error))
         if fd.pattern:
             checks.append(_Search(fd.pattern, error="格式不正确"))
         return _Scalar("text", validate=checks, error_messages=_messages("应为文本"), **common)
@@ -298,7 +390,9 @@ def _marshmallow_field(fd: FieldDef) -> fields.Field[Any]:
     one_of = _StrictOneOf(tuple(value for _, value in fd.options), fd.values_key)
     option = _Scalar("option", validate=one_of, error_messages=_messages(BAD_CHOICE))
     if fd.type in ("checklist", "taglist"):
-        return fields.List(option, error_messages=_messages("应为列表"), **common)
+        most = len(fd.options) if fd.values_key is None else MAX_LIST_ITEMS
+        return fields.List(option, validate=Length(max=most, error=f"最多选择 {most} 项"),
+                           error_messages=_messages("应为列表"), **common)
     return _Scalar("option", validate=one_of, error_messages=_messages(BAD_CHOICE), **common)
 
 
@@ -329,6 +423,16 @@ def has_typename(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         return any(has_typename(v) for v in value)
     return False
+
+
+def check_payload_size(payload: Any, limit: int) -> None:
+    """Refuse (FormInvalid on `payload`) a message payload whose UTF-8 JSON form is larger than `limit` bytes."""
+    try:
+        size = len(json.dumps(payload, ensure_ascii=False, allow_nan=False, default=str).encode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # NaN, a lone surrogate, or nesting no JSON document has
+        raise FormInvalid({"payload": ["消息内容不是有效的 JSON 数据"]}) from exc
+    if size > limit:
+        raise FormInvalid({"payload": [f"消息内容过大：序列化后为 {size} 字节，不能超过 {limit} 字节"]})
 
 
 def _blank(fd: FieldDef | None, value: Any) -> bool:

@@ -7,7 +7,6 @@ whether or not rcjc can run it; deploying a draft applies every check of `rcjc v
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from .context import EngineContext
 from .definitions import kind_of
 from .deploy import DeployResult, deploy, validate_files
 from .errors import Conflict, Forbidden, FormInvalid, ModelInvalid, NotFound
-from .forms import load_form
+from .forms import form_from_bytes
 from .models import BundleDraft, Case, Deployment, DeploymentFile, DraftFile, ProcessVersion
 from .policy import SUPERVISOR, Actor
 from .uow import UnitOfWork
@@ -68,9 +67,7 @@ def inspect_file(name: str, content: bytes) -> list[str]:
         return ["不支持的文件类型（只接受 .bpmn、.dmn 和表单 .json）"]
     if kind == "form":
         try:
-            load_form(json.loads(content.decode("utf-8")), file_name=name)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            return [f"表单不是有效的 JSON：{exc}"]
+            form_from_bytes(content, name)
         except ModelInvalid as exc:
             return [f"{_where(p.line)}{p.reason}" for p in exc.problems]
         return []

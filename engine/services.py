@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 
 from . import audit, case_rows, clocks, forms, policy, runtime, store
 from .case_rows import CaseRow
+from .config import MESSAGE_PAYLOAD_BYTES
 from .context import EngineContext
 from .db import connection
 from .definitions import task_info
@@ -212,6 +213,8 @@ def deliver_message(ctx: EngineContext, actor: Actor, case_id: int, name: str, p
     """
     if forms.has_typename(payload):
         raise FormInvalid({"payload": ["不允许的数据（含有 typename）"]})
+    # Kept in the case data and again in the audit trail: a larger payload is refused before anything is stored.
+    forms.check_payload_size(payload, int(ctx.config.settings.get("message_payload_bytes", MESSAGE_PAYLOAD_BYTES)))
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         case = case_rows.lock_existing(uow.session, case_id)
         if not policy.may_view_case(uow.session, actor, case) and actor is not policy.SYSTEM:

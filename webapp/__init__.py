@@ -20,13 +20,14 @@ def create_app(test_config: Mapping[str, Any] | None = None, context: EngineCont
     """Create the Flask app; `test_config` overrides settings, `context` replaces the engine context (tests)."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(DATABASE_URL=None, MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES, **COOKIE_DEFAULTS)
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable in responses
     if test_config:
         app.config.update(test_config)
     app.extensions["rcjc"] = context or build_context(app.config.get("DATABASE_URL"))
 
-    from . import guards, status
+    from . import bodies, guards, proxies, status
 
+    proxies.install(app)
+    bodies.install(app)
     guards.install(app)
     app.register_blueprint(status.bp)
     from .api import init_api

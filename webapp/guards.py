@@ -10,6 +10,16 @@ from flask import Flask, abort, request
 MAX_ID = 2**31 - 1
 
 
+def form_number(text: str | None) -> int | None:
+    """A whole number posted as at most nine ASCII digits (below MAX_ID), else None.
+
+    str.isdigit alone also passes "²" and thousands of digits, which int() refuses with an error.
+    """
+    if text and len(text) <= 9 and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
 def refuse_impossible_ids(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """An id in the URL that no row can have names nothing: 404, before any query.
 

@@ -6,11 +6,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from engine import users as engine_users
 from engine.context import EngineContext
+from engine.groups import GROUP_LABELS
 from engine.policy import Actor
+from engine.uow import UnitOfWork
 from webapp import create_app
 
-from .client import ApiUser, sign_in
+from .client import PASSWORD, ApiUser, sign_in
 
 
 @pytest.fixture
@@ -27,3 +30,12 @@ def http(app: Flask) -> FlaskClient:
 def users(http: FlaskClient, people: dict[str, Actor]) -> dict[str, ApiUser]:
     """Every person of the procedure, signed in with their own token."""
     return {name: sign_in(http, name) for name in people}
+
+
+@pytest.fixture
+def everyone(app: Flask, deployed: EngineContext) -> ApiUser:
+    """A user in every group, signed in, so that no operation stops at 401 or at a group the caller lacks."""
+    with UnitOfWork(deployed.sessions, deployed.clock) as uow:
+        engine_users.create_user(uow.session, "everyone", PASSWORD, list(GROUP_LABELS), uow.now)
+        uow.commit()
+    return sign_in(app.test_client(), "everyone")

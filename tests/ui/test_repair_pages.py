@@ -9,13 +9,14 @@ from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import select
 
-from engine import services, users
+from engine import repair, services, users
 from engine.context import EngineContext
+from engine.deploy import deploy
 from engine.errors import ScriptFailed
 from engine.models import AuditEvent, Case, TaskIndex
-from engine.policy import Actor
+from engine.policy import SYSTEM, Actor
 from engine.uow import UnitOfWork
-from tests.integration.test_engine_basics import start_mini
+from tests.integration.test_engine_basics import mini_files, start_mini
 from webapp.cli import main
 
 from .test_pages import browser
@@ -61,7 +62,7 @@ def test_others_cannot_repair(app: Flask, deployed: EngineContext, people: dict[
 def test_bulk_reassign_and_bulk_suspend_over_fifty_cases(app: Flask, deployed: EngineContext,
                                                          people: dict[str, Actor]) -> None:
     with UnitOfWork(deployed.sessions, deployed.clock) as uow:
-        users.create_user(uow.session, "intake2", "password-123", ["intake"], uow.now)
+        users.create_user(uow.session, "intake2", "Lantern-Meadow-2718", ["intake"], uow.now)
         uow.commit()
     started = [start_mini(deployed, people["intake"]) for _ in range(50)]
     supervisor = browser(app, "supervisor")
@@ -80,3 +81,43 @@ def test_bulk_reassign_and_bulk_suspend_over_fifty_cases(app: Flask, deployed: E
     with deployed.sessions() as s:
         statuses = set(s.scalars(select(Case.status).where(Case.id.in_([c for c, _ in started]))))
     assert statuses == {"suspended"}
+
+
+def _case_in_state(deployed: EngineContext, people: dict[str, Actor], action: str) -> int:
+    """A mini case in the state the repair action applies to (failed, running, suspended, on an older version)."""
+    if action == "retry":
+        case_id, task_id = start_mini(deployed, people["intake"], "ratio = 100 // amount")
+        with pytest.raises(ScriptFailed):
+            services.complete_task(deployed, people["intake"], task_id, {"decision": "yes", "amount": 0})
+        return case_id
+    case_id, _task = start_mini(deployed, people["intake"])
+    if action == "resume":
+        repair.suspend(deployed, people["supervisor"], case_id, "暂停核查")
+    if action == "migrate":
+        deploy(deployed, SYSTEM, mini_files("doubled = 3 * len(title)"))
+    return case_id
+
+
+@pytest.mark.parametrize(("action", "status"), [
+    ("retry", "completed"), ("skip", "completed"), ("suspend", "suspended"), ("resume", "running"),
+    ("terminate", "terminated"), ("migrate", "running"),
+])
+def test_each_repair_from_the_case_page_redirects_to_the_case_with_a_notice(
+    action: str, status: str, app: Flask, deployed: EngineContext, people: dict[str, Actor]
+) -> None:
+    case_id = _case_in_state(deployed, people, action)
+    supervisor = browser(app, "supervisor")
+    page = supervisor.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert f'value="{action}"' in page  # the page offers the action it is about to be used for
+    with deployed.sessions() as s:
+        open_task = s.scalar(select(TaskIndex.id).where(TaskIndex.case_id == case_id))
+        version_before = s.get(Case, case_id).process_version_id  # type: ignore[union-attr]
+    form = {"action": action, "reason": "专项检查", "task_id": open_task or "", "decision": "yes", "amount": "4"}
+    response = supervisor.post(f"/cases/{case_id}/repair", form)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case_id}")
+    shown = supervisor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "已完成。" in shown
+    with deployed.sessions() as s:
+        case = s.get(Case, case_id)
+        assert case is not None and case.status == status
+        assert (case.process_version_id != version_before) == (action == "migrate")

@@ -353,3 +353,15 @@ def test_groups_render_as_fieldsets() -> None:
     assert only(root, '//fieldset[@class="form-group"]/legend').text == "当事人"
     assert only(root, '//fieldset[@class="form-group"]//input[@name="name"]').value == "李四"
     assert only(root, "//img").get("alt") == "印章" and root.xpath("//hr")
+
+
+def test_text_fields_render_the_default_max_length_when_they_have_none() -> None:
+    definition = load_form({"id": "d", "components": [
+        {"type": "textfield", "key": "title", "label": "标题"},
+        {"type": "textarea", "key": "note", "label": "说明"},
+        {"type": "textarea", "key": "long", "label": "全文", "validate": {"maxLength": 20_000}},
+    ]})
+    root = tree(render_form(definition, {}, {}))
+    assert only(root, '//input[@name="title"]').get("maxlength") == "500"
+    assert only(root, '//textarea[@name="note"]').get("maxlength") == "10000"
+    assert only(root, '//textarea[@name="long"]').get("maxlength") == "20000"

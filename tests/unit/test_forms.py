@@ -7,7 +7,14 @@ from typing import Any
 import pytest
 
 from engine.errors import FormInvalid, ModelInvalid
-from engine.forms import FormDefinition, form_from_file, load_form, validate_submission
+from engine.forms import (
+    MAX_LIST_ITEMS,
+    FormDefinition,
+    check_payload_size,
+    form_from_file,
+    load_form,
+    validate_submission,
+)
 
 
 def form(*components: dict[str, Any], form_id: str = "f") -> FormDefinition:
@@ -144,6 +151,35 @@ def test_pattern_like_form_js() -> None:
     assert validate_submission(unanchored, {"code": "ab1"}) == {"code": "ab1"}
 
 
+def test_a_pattern_that_backtracks_exponentially_elsewhere_is_answered_correctly() -> None:
+    # A backtracking engine takes seconds (doubling per character) to refuse this value.
+    f = form({"type": "textfield", "key": "code", "validate": {"pattern": "^(a+)+$"}})
+    assert errors_of(f, {"code": "a" * 28 + "!"}) == {"code": ["格式不正确"]}
+    assert validate_submission(f, {"code": "a" * 28}) == {"code": "a" * 28}
+
+
+def test_javascript_code_point_escapes_in_patterns() -> None:
+    f = form({"type": "textfield", "key": "name", "validate": {"pattern": "^[\\u4e00-\\u9fa5]{2,4}$"}})
+    assert validate_submission(f, {"name": "张三"}) == {"name": "张三"}
+    assert errors_of(f, {"name": "zhang"}) == {"name": ["格式不正确"]}
+    literal = form({"type": "textfield", "key": "path", "validate": {"pattern": "^\\\\u0041$"}})
+    assert validate_submission(literal, {"path": "\\u0041"}) == {"path": "\\u0041"}
+
+
+def test_a_lone_surrogate_does_not_match_a_pattern() -> None:
+    f = form({"type": "textfield", "key": "code", "validate": {"pattern": "a"}})
+    assert errors_of(f, {"code": "a\ud800"}) == {"code": ["格式不正确"]}
+
+
+@pytest.mark.parametrize("pattern", ["^(a)\\1$", "^(?=a)a", "(?<!b)a", "(?P<x>a)(?P=x)"])
+def test_patterns_that_need_backtracking_are_refused_at_load_with_file_and_reason(pattern: str) -> None:
+    with pytest.raises(ModelInvalid) as caught:
+        form({"type": "textfield", "key": "code", "validate": {"pattern": pattern}})
+    (problem,) = caught.value.problems
+    assert problem.file == "f.json"
+    assert "字段 code 的正则表达式不受支持" in problem.reason and "反向引用" in problem.reason
+
+
 def test_checklist_values() -> None:
     component = {
         "type": "checklist",
@@ -237,3 +273,30 @@ def test_form_from_file(tmp_path: Path) -> None:
     with pytest.raises(ModelInvalid) as caught:
         form_from_file(path)
     assert caught.value.problems[0].line == 2
+
+
+def test_text_fields_without_a_max_length_of_their_own_get_the_default() -> None:
+    f = form({"type": "textfield", "key": "title"}, {"type": "textarea", "key": "note"},
+             {"type": "textarea", "key": "long", "validate": {"maxLength": 20_000}})
+    assert errors_of(f, {"title": "字" * 501, "note": "字" * 10_001}) == {
+        "title": ["长度不能超过 500 个字符"], "note": ["长度不能超过 10000 个字符"]}
+    accepted = {"title": "字" * 500, "note": "字" * 10_000, "long": "字" * 20_000}
+    assert validate_submission(f, accepted) == accepted
+
+
+def test_checklists_hold_no_more_choices_than_they_offer() -> None:
+    f = form({"type": "checklist", "key": "grounds",
+              "values": [{"label": "一", "value": "one"}, {"label": "二", "value": "two"}]},
+             {"type": "taglist", "key": "members", "valuesKey": "committee"})
+    assert errors_of(f, {"grounds": ["one", "two", "one"]}) == {"grounds": ["最多选择 2 项"]}
+    members = [f"m{i}" for i in range(MAX_LIST_ITEMS + 1)]
+    assert errors_of(f, {"members": members}, committee=members) == {"members": [f"最多选择 {MAX_LIST_ITEMS} 项"]}
+
+
+def test_message_payloads_are_bounded_by_their_serialized_size() -> None:
+    check_payload_size({"materials": "字" * 100}, 1024)  # 300 bytes of UTF-8 and a little JSON
+    with pytest.raises(FormInvalid) as caught:
+        check_payload_size({"materials": "字" * 400}, 1024)
+    assert caught.value.fields["payload"][0].startswith("消息内容过大")
+    with pytest.raises(FormInvalid):
+        check_payload_size({"ratio": float("nan")}, 1024)

@@ -9,7 +9,8 @@ from typing import Any, TypeVar, cast
 import marshmallow as ma
 from flask import Request, current_app, g, request
 from flask_smorest import Blueprint
-from webargs.flaskparser import FlaskParser
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, abort, is_json_request
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import FileStorage, MultiDict
 
@@ -17,6 +18,8 @@ from engine import tokens
 from engine.context import EngineContext
 from engine.errors import Unauthenticated
 from engine.policy import Actor
+
+from .. import bodies
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,19 +79,32 @@ class Parser(FlaskParser):
     def pre_load(self, location_data: Mapping[str, Any], *, schema: ma.Schema, req: Request,
                  location: str) -> Mapping[str, Any]:
         # PostgreSQL cannot store NUL characters (the request would fail with a 500) and no name, filter or form
-        # value legitimately holds one: refuse them as invalid input on every backend.
-        found = _fields_with_nul(location_data, "")
+        # value legitimately holds one: refuse them as invalid input on every backend. Lone surrogates (a JSON
+        # "\ud800") cannot be encoded as UTF-8 at all, neither for the database nor for a response naming them.
+        found = _unstorable_texts(location_data, "")
         if found:
             raise ma.ValidationError({field: ["不能包含空字符（NUL）"] for field in found})
         return location_data
 
+    def _raw_load_json(self, req: Request) -> Any:
+        # webargs parses bodies itself, bypassing request.get_json: the same bounds on depth and numbers apply.
+        if not is_json_request(req):
+            return missing
+        try:
+            return bodies.loads(req.get_data(cache=True))
+        except bodies.RefusedJson as exc:
+            abort(400, messages={"json": [exc.reason]})
 
-def _fields_with_nul(value: Any, path: str) -> list[str]:
-    """Paths (dotted) of the keys and texts holding a NUL character, file names included."""
+
+def _unstorable_texts(value: Any, path: str) -> list[tuple[str, str]]:
+    """(dotted path, message) of the keys and texts holding a NUL character or a lone surrogate, file names included."""
     if isinstance(value, str):
-        return [path or "_schema"] if "\x00" in value else []
+        where = bodies.printable_key(path) or "_schema"
+        if "\x00" in value:
+            return [(where, "不能包含空字符（NUL）")]
+        return [(where, bodies.LONE_SURROGATE)] if bodies.has_lone_surrogate(value) else []
     if isinstance(value, FileStorage):
-        return _fields_with_nul(value.filename or "", path)
+        return _unstorable_texts(value.filename or "", path)
     if isinstance(value, MultiDictProxy):
         value = value.data
     if isinstance(value, MultiDict):
@@ -96,13 +112,13 @@ def _fields_with_nul(value: Any, path: str) -> list[str]:
     elif isinstance(value, Mapping):
         pairs = list(value.items())
     elif isinstance(value, (list, tuple)):
-        return [found for inner in value for found in _fields_with_nul(inner, path)]
+        return [found for inner in value for found in _unstorable_texts(inner, path)]
     else:
         return []
     found: list[str] = []
     for key, inner in pairs:
         inner_path = f"{path}.{key}" if path else str(key)
-        found += _fields_with_nul(str(key), inner_path) + _fields_with_nul(inner, inner_path)
+        found += _unstorable_texts(str(key), inner_path) + _unstorable_texts(inner, inner_path)
     return found
 
 

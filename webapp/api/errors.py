@@ -42,7 +42,7 @@ _HTTP_MESSAGES: dict[int, tuple[str, str]] = {
     405: ("method_not_allowed", "不支持该请求方法"),
     406: ("not_acceptable", "无法提供所请求的格式"),
     409: ("conflict", "数据已被他人更新，请刷新后重试"),
-    413: ("too_large", "上传内容过大"),
+    413: ("too_large", "请求内容过大"),
     415: ("unsupported_media_type", "不支持的内容类型"),
     422: ("model_invalid", "模型无效"),
     429: ("too_many_requests", "请求过于频繁，请稍后再试"),

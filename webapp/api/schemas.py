@@ -9,6 +9,15 @@ from engine.groups import GROUP_LABELS
 
 CASE_STATUSES = ("running", "completed", "error", "suspended", "terminated")
 ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]*$"
+# Form data holds one entry per field of a form, keyed by identifiers; no form comes near these bounds.
+MAX_DATA_KEYS = 200
+
+
+def form_data(description: str, required: bool = False) -> ma.fields.Dict:
+    """A `data` object of form values: its keys are bounded here, its values by the form that checks them."""
+    return ma.fields.Dict(keys=ma.fields.String(validate=validate.Length(min=1, max=100)), required=required,
+                          validate=validate.Length(max=MAX_DATA_KEYS, error=f"最多 {MAX_DATA_KEYS} 个字段"),
+                          metadata={"description": description})
 
 
 class Strict(ma.Schema):
@@ -69,7 +78,7 @@ class StartCaseSchema(Strict):
     process_id = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
     entry = ma.fields.String(validate=validate.Length(min=1, max=40),
                              metadata={"description": "entry to start through; optional when the caller may use only one"})
-    data = ma.fields.Dict(keys=ma.fields.String(), required=True, metadata={"description": "validated by the start form"})
+    data = form_data("validated by the start form", required=True)
 
 
 class CaseFilterArgs(PageArgs):
@@ -139,7 +148,7 @@ class CaseSchema(ma.Schema):
     closure = ma.fields.String(allow_none=True)
     outcome = ma.fields.String(allow_none=True)
     error = ma.fields.Dict(allow_none=True)
-    data = ma.fields.Dict(required=True)
+    data = ma.fields.Dict(required=True, metadata={"description": "the case data the caller may see"})
     open_tasks = ma.fields.List(ma.fields.Nested(OpenTaskSchema), required=True)
     history = ma.fields.List(ma.fields.Nested(StepSchema), required=True)
     completed_elements = ma.fields.List(ma.fields.String(), required=True)
@@ -206,7 +215,7 @@ class TaskSchema(DueTaskSchema):
 
 
 class CompleteTaskSchema(Strict):
-    data = ma.fields.Dict(keys=ma.fields.String(), required=True)
+    data = form_data("validated by the task's form", required=True)
     expected_version = ma.fields.Integer(
     may_claim = ma.fields.Boolean(required=True, metadata={"description": "whether the caller may claim the task now"})
         validate=validate.Range(min=0), metadata={"description": "the case's lock_version the form was filled against"})
@@ -293,7 +302,7 @@ class RepairSchema(Strict):
                               metadata={"description": "required for skip, suspend and terminate"})
     bpmn_id = ma.fields.String(validate=validate.Length(min=1, max=100),
                                metadata={"description": "skip: the open step to skip in each case"})
-    data = ma.fields.Dict(keys=ma.fields.String(), metadata={"description": "retry: the corrected input of the failed step"})
+    data = form_data("retry: the corrected input of the failed step")
 
 
 class OutcomeSchema(ma.Schema):

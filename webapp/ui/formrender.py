@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from engine.forms import DISPLAY_TYPES, FieldDef, FormDefinition, Scalar, load_form
+from engine.forms import DISPLAY_TYPES, FieldDef, FormDefinition, Scalar, load_form, max_length
 
 FORM_ERRORS = "_schema"
 MULTI_TYPES = frozenset({"checklist", "taglist"})
@@ -159,7 +159,7 @@ def _widget(fd: FieldDef, comp: Mapping[str, Any], ctx: _Ctx, attrs: dict[str, A
         ]
         return Markup("<select{}>{}</select>").format(_attrs({**attrs, "multiple": multi, **checks}), _EMPTY.join(options))
     if editable and fd.type in ("textfield", "textarea"):
-        checks.update(minlength=fd.min_length, maxlength=fd.max_length)
+        checks.update(minlength=fd.min_length, maxlength=max_length(fd))
     if fd.type == "textarea":
         # HTML parsers drop one newline right after the tag, so a value's own leading newline survives.
         return Markup('<textarea{} rows="5">\n{}</textarea>').format(_attrs({**attrs, **checks}), text)

@@ -12,6 +12,7 @@ from engine import calendar_store
 from engine.calendar import load_schedule_json, package_years
 from engine.errors import EngineError
 
+from .. import bodies
 from .session import current_actor, engine_context, login_required
 
 bp = Blueprint("ui_admin", __name__)
@@ -47,7 +48,8 @@ def calendar_page() -> Any:
     if len(content) > MAX_SCHEDULE_BYTES:
         return _page(_("The file is too large for a holiday schedule."), name), 400
     try:
-        schedule = load_schedule_json(json.loads(content.decode("utf-8")))
+        # The same bounds as request bodies: a deeply nested file is refused as a bad file.
+        schedule = load_schedule_json(bodies.loads(content))
     except UnicodeDecodeError:
         return _page(_("The file is not UTF-8 text."), name), 400
     except json.JSONDecodeError as exc:

@@ -15,15 +15,16 @@ from engine.groups import GROUP_LABELS
 from engine.models import Case, TaskIndex
 from engine.policy import SUPERVISOR
 
+from ..guards import form_number
 from . import formrender
 from .session import current_actor, engine_context, login_required
 
 bp = Blueprint("ui_case", __name__)
 
 PER_PAGE = 25
-STATUSES = ("running", "completed", "error", "suspended", "terminated")
 READ_CHANNELS = {"case": lazy_gettext("case page"), "task": lazy_gettext("task page"),
                  "steps": lazy_gettext("earlier steps"), "audit": lazy_gettext("audit trail")}
+STATUSES = ("running", "completed", "error", "suspended", "terminated")
 
 
 @bp.get("/cases")
@@ -39,7 +40,7 @@ def cases() -> Any:
         stuck=True if args.get("stuck") == "1" else None,
         q=(args.get("q") or "").strip()[:100] or None,
     )
-    page = max(1, min(int(args["page"]) if args.get("page", "").isdigit() else 1, 100_000))
+    page = max(1, min(form_number(args.get("page")) or 1, 100_000))
     with ctx.sessions() as session:
         items, total = list_cases(ctx, session, current_actor(), flt, ctx.clock.now(), page, PER_PAGE)
     return render_template("cases.html", items=items, total=total, page=page, pages=max(1, -(-total // PER_PAGE)),
@@ -57,8 +58,8 @@ def case(case_id: int) -> Any:
             view = queries.case_view(ctx, session, actor, case_id)
             events = queries.audit_events(ctx, session, actor, case_id)
             chain_ok = all(r.ok for r in audit.verify(session, case_id))
-    except NotFound:
             reads = disclosure.access_log(session, actor, case_id) if SUPERVISOR in actor.groups else None
+    except NotFound:
         abort(404)
     retry_html = None
     if SUPERVISOR in actor.groups:
@@ -153,7 +154,7 @@ def repair_case(case_id: int) -> Any:
     reason = request.form.get("reason", "")[:500]
     try:
         if action == "retry":
-            definition, _ = _failed_form(case_id)
+            definition, _kept = _failed_form(case_id)  # `_` is the translation function here
             data = formrender.parse_submission(definition, request.form) if definition else None
             repair.retry(ctx, actor, case_id, data)
         elif action == "skip":

@@ -11,6 +11,7 @@ from engine import dashboard, repair, supervision, users
 from engine.errors import EngineError, Forbidden
 from engine.groups import GROUP_LABELS
 
+from ..guards import form_number
 from .session import current_actor, engine_context, login_required
 
 bp = Blueprint("ui_dashboard", __name__)
@@ -74,7 +75,7 @@ def bulk_repair() -> Any:
     ctx = engine_context()
     actor = current_actor()
     action = request.form.get("action", "")
-    ids = [int(v) for v in request.form.getlist("case_ids") if v.isdigit() and len(v) < 10]
+    ids = [n for n in map(form_number, request.form.getlist("case_ids")) if n is not None]
     if action not in BULK_REPAIRS or not ids:
         flash(_("Select cases and an action."), "error")
         return redirect(url_for("ui_dashboard.dashboard"))

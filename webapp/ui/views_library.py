@@ -15,6 +15,7 @@ from engine.errors import Conflict, Forbidden, FormInvalid, ModelInvalid, NotFou
 from engine.groups import GROUP_LABELS
 from engine.models import BundleDraft
 
+from ..guards import form_number
 from .session import current_actor, engine_context, login_required
 
 bp = Blueprint("ui_library", __name__, url_prefix="/library")
@@ -69,7 +70,7 @@ def create() -> Any:
     try:
         draft_id, outcomes = library.create_draft(
             engine_context(), current_actor(), request.form.get("name", ""), _uploads(),
-            int(source) if source.isdigit() and len(source) < 10 else None)
+            form_number(source))
     except Forbidden:
         abort(403)
     except (FormInvalid, NotFound) as exc:
@@ -162,7 +163,7 @@ def deploy(draft_id: int) -> Any:
     revision = request.form.get("revision", "")
     try:
         result = library.deploy_draft(engine_context(), current_actor(), draft_id,
-                                      int(revision) if revision.isdigit() else None)
+                                      form_number(revision))
     except Forbidden:
         abort(403)
     except NotFound:
@@ -219,7 +220,7 @@ def save(draft_id: int, name: str) -> Any:
     revision = request.headers.get("X-Draft-Revision", "")
     try:
         outcomes = library.add_files(engine_context(), current_actor(), draft_id, {name: request.get_data()},
-                                     int(revision) if revision.isdigit() else None)
+                                     form_number(revision))
     except Forbidden:
         abort(403)
     except NotFound:

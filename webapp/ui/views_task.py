@@ -12,6 +12,7 @@ from engine.errors import Conflict, EngineError, FormInvalid, NotFound, ScriptFa
 from engine.groups import GROUP_LABELS
 from engine.models import Case
 
+from ..guards import form_number
 from . import formrender
 from .session import current_actor, engine_context, login_required
 
@@ -86,7 +87,7 @@ def submit(task_id: str) -> Any:
         return redirect(url_for("ui_task.task", task_id=task_id))
     expected = request.form.get("expected_version", "")
     try:
-        result = services.complete_task(ctx, actor, task_id, data, int(expected) if expected.isdigit() else None)
+        result = services.complete_task(ctx, actor, task_id, data, form_number(expected))
     except FormInvalid as exc:
         return _page(task_id, data, exc.fields, _("Please correct the marked fields."), 400)
     except TaskNotReady:
@@ -102,9 +103,9 @@ def submit(task_id: str) -> Any:
         return _page(task_id, data, None, exc.message, 403)
     drafts.discard_drafts(ctx, task_id)
     flash(_("Step completed."))
-    return redirect(url_for("ui_case.case", case_id=result.case_id))
     with ctx.sessions() as session:
         where = queries.step_view(session, actor, result.case_id)
     if not where["case_visible"]:
         return redirect(url_for("ui_inbox.inbox"))  # the step was theirs, the rest of the case is not
+    return redirect(url_for("ui_case.case", case_id=result.case_id))
 
