@@ -251,6 +251,19 @@ class LoginFailure(Base):
 
 
 class TaskDraft(Base):
+class WebSession(Base):
+    """A browser's session of the web UI: the cookie holds a random id, the table only its SHA-256 digest."""
+
+    __tablename__ = "web_session"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # None until the visitor signs in (the sign-in form's CSRF token already lives in the session).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
     """A handler's unfinished input for an open task, saved so that nothing typed is lost."""
 
     __tablename__ = "task_draft"

@@ -7,13 +7,14 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from . import passwords, web_sessions
 from .errors import EngineError, FormInvalid, NotFound
 from .groups import GROUP_LABELS
-from .models import Group, Membership, User
-from .policy import Actor, CaseLike, may_view_case
+from .models import ApiToken, Group, Membership, User
+from .policy import Actor, TaskLike, may_take
 
 _hasher = PasswordHasher()
 
@@ -37,15 +38,42 @@ def create_user(
     display_name: str | None = None,
     email: str | None = None,
 ) -> User:
-    """Add a user with an argon2 password hash; unknown groups or a taken name are refused."""
+    """Add a user with an argon2 password hash; unknown groups, a taken name or a weak password are refused.
+
+    Raises: EngineError (unknown group, empty or taken name), FormInvalid (the password breaks the policy).
+    """
+    groups = _new_user_groups(session, username, groups)
+    passwords.check(password, "password", [username, display_name or ""])
+    return _add_user(session, username, password, groups, now, unit, display_name, email)
+
+
+def create_demo_user_with_published_password(
+    session: Session, username: str, password: str, groups: Iterable[str], now: datetime,
+    unit: str | None = None, display_name: str | None = None,
+) -> User:
+    """Add a demo account whose password is published (too weak for the policy, which is skipped on purpose).
+
+    Only for `rcjc init --demo`: serving beyond the loopback interface is refused while such accounts keep it.
+    """
+    groups = _new_user_groups(session, username, groups)
+    return _add_user(session, username, password, groups, now, unit, display_name, None)
+
+
+def _new_user_groups(session: Session, username: str, groups: Iterable[str]) -> list[str]:
+    """The new user's groups without repeats; unknown groups, an empty or a taken name are refused."""
     groups = list(dict.fromkeys(groups))
     unknown = [g for g in groups if g not in GROUP_LABELS]
     if unknown:
         raise EngineError(f"未知的用户组：{', '.join(unknown)}")
-    if not username or len(password) < 8:
-        raise EngineError("用户名不能为空，密码至少 8 位")
+    if not username:
+        raise EngineError("用户名不能为空")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise EngineError(f"用户 {username} 已存在")
+    return groups
+
+
+def _add_user(session: Session, username: str, password: str, groups: list[str], now: datetime,
+              unit: str | None, display_name: str | None, email: str | None) -> User:
     ensure_groups(session)
     user = User(
         username=username,
@@ -94,19 +122,52 @@ def group_members(session: Session, group: str) -> list[str]:
     return list(rows)
 
 
-def change_password(session: Session, username: str, old_password: str, new_password: str) -> User:
-    """Replace a user's password after checking the current one; the caller commits.
+def change_password(session: Session, username: str, old_password: str, new_password: str, now: datetime) -> User:
+    """Replace a user's password after checking the current one; every session and API token of theirs ends.
 
-    Raises: FormInvalid (wrong current password, new one too short or unchanged).
+    The caller commits (and signs the current browser in again). Raises: FormInvalid (wrong current password,
+    new one breaking the policy or unchanged).
     """
     user = authenticate(session, username, old_password)
+    errors: dict[str, list[str]] = {}
     if user is None:
-        raise FormInvalid({"old_password": ["当前密码不正确"]})
-    if len(new_password) < 8:
-        raise FormInvalid({"new_password": ["新密码至少 8 位"]})
-    if new_password == old_password:
-        raise FormInvalid({"new_password": ["新密码不能与当前密码相同"]})
+        errors["old_password"] = ["当前密码不正确"]
+    weak = passwords.problems(new_password, [username, user.display_name if user is not None else ""])
+    if weak:
+        errors["new_password"] = weak
+    elif new_password == old_password:
+        errors["new_password"] = ["新密码不能与当前密码相同"]
+    if errors or user is None:
+        raise FormInvalid(errors)
     user.password_hash = _hasher.hash(new_password)
+    end_sign_ins(session, user.id, now)
+    return user
+
+
+def reset_password(session: Session, username: str, new_password: str, now: datetime) -> User:
+    """An administrator sets a user's password; every session and API token of theirs ends. The caller commits.
+
+    Raises: NotFound, FormInvalid (the password breaks the policy).
+    """
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"用户 {username} 不存在")
+    passwords.check(new_password, "password", [username, user.display_name])
+    user.password_hash = _hasher.hash(new_password)
+    end_sign_ins(session, user.id, now)
+    return user
+
+
+def deactivate(session: Session, username: str, now: datetime) -> User:
+    """Stop a user from signing in; every session and API token of theirs ends. The caller commits.
+
+    Raises: NotFound.
+    """
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"用户 {username} 不存在")
+    user.active = False
+    end_sign_ins(session, user.id, now)
     return user
 
 

@@ -118,7 +118,7 @@ def people(ctx: EngineContext) -> dict[str, Actor]:
     """One user per role (three committee members), as actors."""
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         for name, (groups, unit) in PEOPLE.items():
-            users.create_user(uow.session, name, "password-123", groups, uow.now, unit)
+            users.create_user(uow.session, name, "Lantern-Meadow-2718", groups, uow.now, unit)
         uow.commit()
     with ctx.sessions() as session:
         return {name: users.actor_for(session, name) for name in PEOPLE}

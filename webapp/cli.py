@@ -89,8 +89,38 @@ def users_add(name: str, groups: tuple[str, ...], unit: str | None, display_name
         with UnitOfWork(ctx.sessions, ctx.clock) as uow:
             users.create_user(uow.session, name, password, groups, uow.now, unit, display_name)
             uow.commit()
+@users_group.command("password")
+@click.argument("name")
+def users_password(name: str) -> None:
+    """Set a user's password, read from standard input; their sessions and API tokens end."""
+    password = sys.stdin.readline().rstrip("\n")
+    ctx = _context()
+    try:
+        with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+            users.reset_password(uow.session, name, password, uow.now)
+            uow.commit()
     except EngineError as exc:
-        raise click.ClickException(exc.message) from exc
+        raise click.ClickException(exc.summary) from exc
+    click.echo(f"password of {name} changed; its sessions and API tokens were ended")
+
+
+@users_group.command("deactivate")
+@click.argument("names", nargs=-1, required=True)
+def users_deactivate(names: tuple[str, ...]) -> None:
+    """Stop users from signing in; their sessions and API tokens end."""
+    ctx = _context()
+    try:
+        with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+            for name in names:
+                users.deactivate(uow.session, name, uow.now)
+            uow.commit()
+    except EngineError as exc:
+        raise click.ClickException(exc.summary) from exc
+    click.echo(f"deactivated: {', '.join(names)}")
+
+
+    except EngineError as exc:
+        raise click.ClickException(exc.summary) from exc
     click.echo(f"user {name} added to {', '.join(groups)}")
 
 

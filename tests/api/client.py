@@ -7,7 +7,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-PASSWORD = "password-123"
+PASSWORD = "Lantern-Meadow-2718"
 
 
 @dataclass

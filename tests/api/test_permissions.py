@@ -96,7 +96,7 @@ MATRIX: dict[str, tuple[Call, dict[str, int]]] = {
     "POST /deployments": (lambda u, w: u.call("POST", "/deployments", None, data=files()), expect({"owner": 200}, 403)),
     "GET /users": (lambda u, w: u.call("GET", "/users", None), expect({"admin": 200}, 403)),
     "POST /users": (
-        lambda u, w: u.call("POST", "/users", None, json={"username": f"new_{u.username}", "password": "password-456",
+        lambda u, w: u.call("POST", "/users", None, json={"username": f"new_{u.username}", "password": "Orchid-Compass-4471",
                                                           "groups": ["intake"]}),
         expect({"admin": 201}, 403)),
     "POST /cases/repair": (
@@ -151,7 +151,7 @@ def test_one_applicant_organization_cannot_see_another_organizations_case(world:
 
 def test_a_committee_vote_is_claimable_only_by_its_member(deployed: EngineContext, http: FlaskClient,
                                                           users: dict[str, ApiUser]) -> None:
-    via = HttpTransport(deployed, {}, http, "password-123")
+    via = HttpTransport(deployed, {}, http, "Lantern-Meadow-2718")
     run = CaseRun(via, via.start("applicant", "rcjc_case", "application", APPLICATION))
     to_ruling_meeting(run, LOOKS_EXEMPT, "EXEMPT")
     run.convene(ALL_MEMBERS)

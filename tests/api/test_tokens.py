@@ -24,7 +24,7 @@ def token_request(http: FlaskClient, username: str, password: str, address: str 
 def test_a_token_is_issued_for_eight_hours_and_only_its_digest_is_stored(
     http: FlaskClient, deployed: EngineContext, people: dict[str, Actor]
 ) -> None:
-    response = token_request(http, "intake", "password-123")
+    response = token_request(http, "intake", "Lantern-Meadow-2718")
     assert response.status_code == 200
     body = response.get_json()
     issued_until = datetime.fromisoformat(body["expires_at"])
@@ -63,28 +63,28 @@ def test_a_deactivated_users_tokens_stop_working(http: FlaskClient, deployed: En
         s.execute(update(User).where(User.username == "intake").values(active=False))
         s.commit()
     intake.get("/me", expect=401)
-    assert token_request(http, "intake", "password-123").status_code == 401
+    assert token_request(http, "intake", "Lantern-Meadow-2718").status_code == 401
 
 
 def test_failed_sign_ins_are_throttled_per_user_and_address(http: FlaskClient, people: dict[str, Actor],
                                                             clock: Any) -> None:
     for _ in range(5):
         assert token_request(http, "intake", "guess").status_code == 401
-    throttled = token_request(http, "intake", "password-123")
+    throttled = token_request(http, "intake", "Lantern-Meadow-2718")
     assert throttled.status_code == 429
     assert throttled.get_json()["error"]["code"] == "too_many_attempts" and throttled.headers["Retry-After"] == "900"
     # The same person from another address, and another person from this one, are not held up.
-    assert token_request(http, "intake", "password-123", address="10.0.0.2").status_code == 200
-    assert token_request(http, "investigator", "password-123").status_code == 200
+    assert token_request(http, "intake", "Lantern-Meadow-2718", address="10.0.0.2").status_code == 200
+    assert token_request(http, "investigator", "Lantern-Meadow-2718").status_code == 200
     clock.advance(timedelta(minutes=16))
-    assert token_request(http, "intake", "password-123").status_code == 200
+    assert token_request(http, "intake", "Lantern-Meadow-2718").status_code == 200
 
 
 def test_guessing_across_many_names_from_one_address_is_throttled(http: FlaskClient, people: dict[str, Actor]) -> None:
     for i in range(20):
         assert token_request(http, f"user{i}", "guess", address="10.9.9.9").status_code == 401
-    assert token_request(http, "intake", "password-123", address="10.9.9.9").status_code == 429
-    assert token_request(http, "intake", "password-123", address="10.0.0.3").status_code == 200
+    assert token_request(http, "intake", "Lantern-Meadow-2718", address="10.9.9.9").status_code == 429
+    assert token_request(http, "intake", "Lantern-Meadow-2718", address="10.0.0.3").status_code == 200
 
 
 def test_requests_without_a_bearer_token_are_told_how_to_authenticate(http: FlaskClient) -> None:

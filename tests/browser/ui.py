@@ -18,7 +18,7 @@ from engine.policy import Actor
 
 from ..e2e.transports import OpenTask, ServiceTransport
 
-PASSWORD = "password-123"
+PASSWORD = "Lantern-Meadow-2718"
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 DOCS = ROOT / "docs" / "screenshots"

@@ -10,7 +10,7 @@ from webapp import create_app
 
 from .transports import HttpTransport, ServiceTransport, Transport
 
-PASSWORD = "password-123"
+PASSWORD = "Lantern-Meadow-2718"
 
 
 @pytest.fixture(params=["services", "http"])

@@ -56,7 +56,7 @@ def test_no_quorum_then_no_majority_then_a_ruling(via: Transport) -> None:
 
 def test_the_investigator_may_not_vote_on_the_case(via: Transport) -> None:
     with UnitOfWork(via.ctx.sessions, via.ctx.clock) as uow:
-        users.create_user(uow.session, "dual", "password-123", ["investigator", "committee"], uow.now)
+        users.create_user(uow.session, "dual", "Lantern-Meadow-2718", ["investigator", "committee"], uow.now)
         uow.commit()
     via.people["dual"] = Actor("dual", frozenset({"investigator", "committee"}))
     run = apply(via)

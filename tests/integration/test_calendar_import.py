@@ -170,7 +170,7 @@ def test_the_command_line_imports_and_shows_a_year(
     ctx = make_context(db_url, clock)
     try:
         with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-            users.create_user(uow.session, "intake", "password-123", ["intake"], uow.now)
+            users.create_user(uow.session, "intake", "Lantern-Meadow-2718", ["intake"], uow.now)
             uow.commit()
         with ctx.sessions() as session:
             task_id = start_mini(ctx, users.actor_for(session, "intake"))

@@ -45,11 +45,11 @@ def test_init_creates_the_schema_deploys_once_and_adds_demo_users(cli: CliRunner
 
 def test_users_add_reads_the_password_from_stdin(cli: CliRunner) -> None:
     assert cli.invoke(main, ["init"]).exit_code == 0
-    added = cli.invoke(main, ["users", "add", "wang", "--group", "intake", "--unit", "区纪委"], input="s3cret-pass\n")
+    added = cli.invoke(main, ["users", "add", "wang", "--group", "intake", "--unit", "区纪委"], input="Quiet-Harbor-Lamp-93\n")
     assert added.exit_code == 0, added.output
-    dup = cli.invoke(main, ["users", "add", "wang", "--group", "intake"], input="s3cret-pass\n")
+    dup = cli.invoke(main, ["users", "add", "wang", "--group", "intake"], input="Quiet-Harbor-Lamp-93\n")
     assert dup.exit_code != 0 and "已存在" in dup.output
-    bad = cli.invoke(main, ["users", "add", "li", "--group", "nobody"], input="s3cret-pass\n")
+    bad = cli.invoke(main, ["users", "add", "li", "--group", "nobody"], input="Quiet-Harbor-Lamp-93\n")
     assert bad.exit_code != 0 and "nobody" in bad.output
 
 

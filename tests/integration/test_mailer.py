@@ -60,7 +60,7 @@ def test_reminders_are_mailed_once_to_users_with_an_address(
 ) -> None:
     controller, inbox = smtp_server
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        users.create_user(uow.session, "wang", "password-123", ["intake"], uow.now, display_name="王受理",
+        users.create_user(uow.session, "wang", "Lantern-Meadow-2718", ["intake"], uow.now, display_name="王受理",
                           email="wang@district.example")
         uow.commit()
     case_id, task_id = start_mini(ctx, people["intake"])
@@ -79,7 +79,7 @@ def test_reminders_are_mailed_once_to_users_with_an_address(
 
 def test_an_unreachable_server_leaves_the_mail_pending(ctx: EngineContext, people: dict[str, Actor]) -> None:
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        users.create_user(uow.session, "li", "password-123", ["intake"], uow.now, email="li@district.example")
+        users.create_user(uow.session, "li", "Lantern-Meadow-2718", ["intake"], uow.now, email="li@district.example")
         uow.commit()
     _, task_id = start_mini(ctx, people["intake"])
     supervision.remind(ctx, people["supervisor"], task_id)
@@ -107,7 +107,7 @@ def test_the_worker_mails_the_reminders_its_timers_raise(
 
     controller, inbox = smtp_server
     with UnitOfWork(deployed.sessions, deployed.clock) as uow:
-        users.create_user(uow.session, "zhao", "password-123", ["intake"], uow.now, email="zhao@district.example")
+        users.create_user(uow.session, "zhao", "Lantern-Meadow-2718", ["intake"], uow.now, email="zhao@district.example")
         uow.commit()
     zhao = users_actor(deployed, "zhao")
     started = services.start_case(deployed, people["applicant"], "rcjc_case", "application", APPLICATION)

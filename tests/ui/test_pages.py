@@ -42,7 +42,7 @@ class Browser:
         # Browsers send the page as referrer on same-site posts; over HTTPS the CSRF check requires it.
         return self.client.post(path, data=body, base_url="https://localhost", headers={"Referer": "https://localhost/"})
 
-    def sign_in(self, username: str, password: str = "password-123") -> Any:
+    def sign_in(self, username: str, password: str = "Lantern-Meadow-2718") -> Any:
         """Sign in through the login form."""
         self.get("/login")
         return self.post("/login", {"username": username, "password": password})
@@ -171,13 +171,13 @@ def test_changing_the_password_ends_other_sessions(app: Flask, people: dict[str,
     laptop = browser(app, "intake")
     tablet = browser(app, "intake")
     laptop.get("/password")
-    mismatch = laptop.post("/password", {"old_password": "password-123", "new_password": "new-password-1",
+    mismatch = laptop.post("/password", {"old_password": "Lantern-Meadow-2718", "new_password": "new-password-1",
                                          "confirm_password": "other"})
     assert mismatch.status_code == 400 and "两次输入的新密码不一致" in mismatch.get_data(as_text=True)
     wrong = laptop.post("/password", {"old_password": "nope", "new_password": "new-password-1",
                                       "confirm_password": "new-password-1"})
     assert wrong.status_code == 400 and "当前密码不正确" in wrong.get_data(as_text=True)
-    assert laptop.post("/password", {"old_password": "password-123", "new_password": "new-password-1",
+    assert laptop.post("/password", {"old_password": "Lantern-Meadow-2718", "new_password": "new-password-1",
                                      "confirm_password": "new-password-1"}).status_code == 302
     assert laptop.get("/inbox").status_code == 200
     assert tablet.get("/inbox").status_code == 302  # signed out by the change
@@ -189,8 +189,8 @@ def test_a_supervisor_reassigns_and_reminds(app: Flask, deployed: EngineContext,
     from engine.uow import UnitOfWork
 
     with UnitOfWork(deployed.sessions, deployed.clock) as uow:
-        users.create_user(uow.session, "intake2", "password-123", ["intake"], uow.now)
-        users.create_user(uow.session, "stranger", "password-123", ["investigator"], uow.now)
+        users.create_user(uow.session, "intake2", "Lantern-Meadow-2718", ["intake"], uow.now)
+        users.create_user(uow.session, "stranger", "Lantern-Meadow-2718", ["investigator"], uow.now)
         uow.commit()
     start_case(app)
     task_id = first_task(app, "intake")

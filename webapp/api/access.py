@@ -30,7 +30,7 @@ def engine_context() -> EngineContext:
 
 
 def client_address() -> str:
-    """The caller's address, as the server sees it (a proxy in front must set REMOTE_ADDR faithfully)."""
+    """The caller's address: the peer's, or behind RCJC_TRUSTED_PROXIES proxies the client they forwarded for."""
     return (request.remote_addr or "unknown")[:64]
 
 
@@ -83,7 +83,7 @@ class Parser(FlaskParser):
         # "\ud800") cannot be encoded as UTF-8 at all, neither for the database nor for a response naming them.
         found = _unstorable_texts(location_data, "")
         if found:
-            raise ma.ValidationError({field: ["不能包含空字符（NUL）"] for field in found})
+            raise ma.ValidationError({field: [message] for field, message in found})
         return location_data
 
     def _raw_load_json(self, req: Request) -> Any:
@@ -115,7 +115,7 @@ def _unstorable_texts(value: Any, path: str) -> list[tuple[str, str]]:
         return [found for inner in value for found in _unstorable_texts(inner, path)]
     else:
         return []
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     for key, inner in pairs:
         inner_path = f"{path}.{key}" if path else str(key)
         found += _unstorable_texts(str(key), inner_path) + _unstorable_texts(inner, inner_path)

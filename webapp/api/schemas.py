@@ -124,7 +124,8 @@ class OpenTaskSchema(ma.Schema):
     bpmn_id = ma.fields.String(required=True)
     name = ma.fields.String(required=True)
     group = ma.fields.String(required=True)
-    candidate = ma.fields.String(allow_none=True, metadata={"description": "the one person who may do a per-person task"})
+    candidate = ma.fields.String(allow_none=True, metadata={
+        "description": "the one person who may do a per-person task (null where who it is stays with the committee)"})
     assignee = ma.fields.String(allow_none=True)
     created_at = ma.fields.AwareDateTime(required=True)
     due_at = ma.fields.AwareDateTime(allow_none=True)
@@ -147,6 +148,7 @@ class CaseSchema(ma.Schema):
     status = ma.fields.String(required=True)
     closure = ma.fields.String(allow_none=True)
     outcome = ma.fields.String(allow_none=True)
+    unit = ma.fields.String(allow_none=True, metadata={"description": "the unit the case concerns"})
     error = ma.fields.Dict(allow_none=True)
     data = ma.fields.Dict(required=True, metadata={"description": "the case data the caller may see"})
     open_tasks = ma.fields.List(ma.fields.Nested(OpenTaskSchema), required=True)
@@ -157,7 +159,6 @@ class CaseSchema(ma.Schema):
 
 
 class AuditEventSchema(ma.Schema):
-    unit = ma.fields.String(allow_none=True, metadata={"description": "the unit the case concerns"})
     seq = ma.fields.Integer(required=True)
     event = ma.fields.String(required=True)
     actor = ma.fields.String(required=True, allow_none=True,
@@ -207,6 +208,7 @@ class TaskCaseSchema(ma.Schema):
 
 
 class TaskSchema(DueTaskSchema):
+    may_claim = ma.fields.Boolean(required=True, metadata={"description": "whether the caller may claim the task now"})
     form_key = ma.fields.String(required=True)
     form = ma.fields.Dict(required=True, metadata={"description": "form-js definition"})
     values = ma.fields.Dict(required=True, metadata={"description": "current values of the form's fields"})
@@ -217,7 +219,6 @@ class TaskSchema(DueTaskSchema):
 class CompleteTaskSchema(Strict):
     data = form_data("validated by the task's form", required=True)
     expected_version = ma.fields.Integer(
-    may_claim = ma.fields.Boolean(required=True, metadata={"description": "whether the caller may claim the task now"})
         validate=validate.Range(min=0), metadata={"description": "the case's lock_version the form was filled against"})
 
 
@@ -225,16 +226,6 @@ class StepResultSchema(ma.Schema):
     case_id = ma.fields.Integer(required=True)
     status = ma.fields.String(required=True)
     open_task_ids = ma.fields.List(ma.fields.String(), required=True)
-
-
-class CorrelationSchema(Strict):
-    # Ids beyond the column's range cannot exist; bounding them keeps the database from failing on them (500).
-    case_id = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-
-
-class MessageSchema(Strict):
-    correlation = ma.fields.Nested(CorrelationSchema, required=True)
-    payload = ma.fields.Raw(load_default=None, metadata={"description": "delivered to the waiting event"})
 
 
 class CompletionSchema(ma.Schema):
@@ -262,6 +253,16 @@ class AccessLogSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(AccessEntrySchema), required=True)
 
 
+class CorrelationSchema(Strict):
+    # Ids beyond the column's range cannot exist; bounding them keeps the database from failing on them (500).
+    case_id = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class MessageSchema(Strict):
+    correlation = ma.fields.Nested(CorrelationSchema, required=True)
+    payload = ma.fields.Raw(load_default=None, metadata={"description": "delivered to the waiting event"})
+
+
 class DeploymentSchema(ma.Schema):
     deployment_id = ma.fields.Integer(required=True)
     bundle_hash = ma.fields.String(required=True)
@@ -284,7 +285,7 @@ class UserListSchema(ma.Schema):
 
 class NewUserSchema(Strict):
     username = ma.fields.String(required=True, validate=[validate.Length(min=1, max=80), validate.Regexp(ID_PATTERN)])
-    password = ma.fields.String(required=True, validate=validate.Length(min=8, max=256))
+    password = ma.fields.String(required=True, validate=validate.Length(min=12, max=256))
     display_name = ma.fields.String(validate=validate.Length(min=1, max=100))
     unit = ma.fields.String(validate=validate.Length(min=1, max=200))
     groups = ma.fields.List(ma.fields.String(validate=validate.OneOf(sorted(GROUP_LABELS))), required=True,

@@ -8,7 +8,7 @@ from flask.views import MethodView
 from sqlalchemy import func, select
 
 from engine import audit, users
-from engine.errors import Conflict, EngineError, Forbidden
+from engine.errors import Conflict, EngineError, Forbidden, FormInvalid
 from engine.groups import GROUP_LABELS
 from engine.models import User
 from engine.uow import UnitOfWork
@@ -68,13 +68,15 @@ class Users(MethodView):
     @bp.alt_response(403, schema=ErrorSchema, description="不是系统管理员")
     @bp.alt_response(409, schema=ErrorSchema, description="用户名已存在")
     def post(self, new: dict[str, Any]) -> dict[str, Any]:
-        """Add a user to groups (and an organization unit)."""
+        """Add a user to groups (and an organization unit); the password needs 12 characters and must not be a common one."""
         _ensure_admin()
         ctx = engine_context()
         with UnitOfWork(ctx.sessions, ctx.clock) as uow:
             try:
                 user = users.create_user(uow.session, new["username"], new["password"], new["groups"], uow.now,
                                          new.get("unit"), new.get("display_name"))
+            except FormInvalid:
+                raise  # a weak password: 400 with the field's messages
             except EngineError as exc:
                 raise Conflict(exc.message) from exc
             created = _user_dict(user)

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
+import unicodedata
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
-from sqlalchemy import select
 
 from engine.context import EngineContext
 from engine.models import User
 from engine.policy import Actor
+
+from .server_session import DatabaseSessionInterface, ServerSession
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,9 +47,10 @@ COOKIE_DEFAULTS = {
 
 
 def configure(app: Flask) -> None:
-    """Give the app its secret key (from the environment or the instance folder)."""
+    """Give the app its secret key (it signs CSRF tokens) and its server-side sessions."""
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
+    app.session_interface = DatabaseSessionInterface()
 
 
 def engine_context() -> EngineContext:
@@ -55,29 +58,32 @@ def engine_context() -> EngineContext:
     return cast(EngineContext, current_app.extensions["rcjc"])
 
 
-def password_stamp(password_hash: str) -> str:
-    """A short fingerprint of the password hash: changing the password ends every other session."""
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+def _session() -> ServerSession:
+    return cast(ServerSession, session)  # the proxy hands attribute access to the request's ServerSession
 
 
 def sign_in(user: User) -> None:
-    """Start a fresh session for the user (a new session id guards against fixation)."""
-    session.clear()
-    session.permanent = True
-    session["user"] = user.username
-    session["stamp"] = password_stamp(user.password_hash)
+    """Start a fresh session for the user under a new id (guards against session fixation)."""
+    _session().start_for(user.id)
+    g.pop("ui_user", None)
+
+
+def sign_out() -> None:
+    """End the session: deleted on the server, so a copied cookie is worth nothing afterwards."""
+    _session().end()
+    g.pop("ui_user", None)
 
 
 def current_user() -> User | None:
-    """The signed-in, active user whose password has not changed since signing in, else None."""
+    """The active user the session belongs to, else None (a password change or deactivation deletes their sessions)."""
     if "ui_user" in g:
         return cast(User | None, g.ui_user)
     user = None
-    username = session.get("user")
-    if username:
+    user_id = _session().user_id
+    if user_id is not None:
         with engine_context().sessions() as s:
-            found = s.scalar(select(User).where(User.username == username))
-            if found is not None and found.active and password_stamp(found.password_hash) == session.get("stamp"):
+            found = s.get(User, user_id)
+            if found is not None and found.active:
                 found.groups  # noqa: B018 - load memberships before the session closes
                 s.expunge(found)
                 user = found
@@ -105,7 +111,21 @@ def login_required(view: F) -> F:
 
 
 def safe_next(target: str | None) -> str:
-    """A local path to go to after signing in; anything pointing elsewhere goes to the inbox."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """A plain local path to go to after signing in; anything else goes to the inbox.
+
+    Browsers drop tabs and line breaks from URLs and read a backslash as a slash, so a slash, a tab and
+    `/evil.example` would leave the site: any whitespace, control character or backslash is refused outright, as
+    is a scheme, a host, or a start other than a single slash.
+    """
+    if target and _plain_local_path(target):
         return target
     return url_for("ui_inbox.inbox")
+
+
+def _plain_local_path(target: str) -> bool:
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine import tokens, users
 from engine.errors import FormInvalid
 from engine.uow import UnitOfWork
 
-from .session import current_user, engine_context, login_required, safe_next, sign_in
+from .session import current_user, engine_context, login_required, safe_next, sign_in, sign_out
 from .setup import LANGUAGES
 
 bp = Blueprint("ui_auth", __name__)
@@ -40,15 +40,15 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
-    """End the session."""
-    session.clear()
+    """End the session (deleted on the server, not merely forgotten by this browser)."""
+    sign_out()
     return redirect(url_for("ui_auth.login"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def password() -> Any:
-    """Change one's own password; other sessions of the user end."""
+    """Change one's own password; the user's other sessions and API tokens end, this browser stays signed in."""
     if request.method == "GET":
         return render_template("password.html", errors={})
     user = current_user()
@@ -59,7 +59,7 @@ def password() -> Any:
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         try:
             changed = users.change_password(uow.session, user.username, request.form.get("old_password", ""),
-                                            request.form.get("new_password", ""))
+                                            request.form.get("new_password", ""), uow.now)
         except FormInvalid as exc:
             return render_template("password.html", errors=exc.fields), 400
         uow.commit()

@@ -1,0 +1,171 @@
+"""Server-side sessions of the web UI: the cookie carries only a random id; the data and the user stay in the database."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, cast
+
+from flask import Flask, Request, Response
+from flask.json.tag import TaggedJSONSerializer
+from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.datastructures import CallbackDict
+
+from engine import web_sessions
+from engine.context import EngineContext
+from engine.errors import EngineError
+from engine.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+# Static files and the API (bearer tokens, never cookies) do not use the session: no lookup, nothing saved.
+SESSIONLESS_PREFIXES = ("/static/", "/vendor/", "/api/")
+
+# Flask's own tagging keeps tuples (flashed messages), Markup and dates intact through JSON.
+_serializer = TaggedJSONSerializer()
+
+
+class ServerSession(CallbackDict[str, Any], SessionMixin):
+    """One request's session: its data, the user it belongs to, and what has to be written back."""
+
+    def __init__(self, data: Mapping[str, Any] | None = None, session_id: str | None = None,
+                 stored: web_sessions.StoredSession | None = None, detached: bool = False,
+                 stale_cookie: bool = False) -> None:
+        def on_update(self: ServerSession) -> None:
+            self.modified = True
+
+        super().__init__(data, on_update)
+        self.session_id = session_id
+        self.stored = stored
+        self.user_id: int | None = stored.user_id if stored is not None else None
+        self.detached = detached
+        self.stale_cookie = stale_cookie
+        self.modified = False
+        self.renew = False
+        self.ended = False
+
+    @property
+    def permanent(self) -> bool:
+        """Every session lasts PERMANENT_SESSION_LIFETIME from its last use."""
+        return True
+
+    @permanent.setter
+    def permanent(self, value: bool) -> None:
+        pass
+
+    def start_for(self, user_id: int) -> None:
+        """Begin a signed-in session under a new id (the old one is deleted: no session fixation)."""
+        self.clear()
+        self.user_id = user_id
+        self.renew = True
+
+    def end(self) -> None:
+        """Sign out: the stored session is deleted and the cookie removed."""
+        self.clear()
+        self.user_id = None
+        self.ended = True
+
+
+def _encode(session: ServerSession) -> dict[str, Any]:
+    return cast(dict[str, Any], json.loads(_serializer.dumps(dict(session))))
+
+
+def _decode(data: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return cast(dict[str, Any], _serializer.loads(json.dumps(data)))
+    except (TypeError, ValueError, KeyError):
+        log.warning("unreadable session data; starting afresh")
+        return {}
+
+
+class DatabaseSessionInterface(SessionInterface):
+    """Reads a session with one primary-key lookup; writes only when it changed, or at most once a minute to keep it alive."""
+
+    def open_session(self, app: Flask, request: Request) -> ServerSession:
+        """The session named by the request's cookie, or a new empty one."""
+        if request.path.startswith(SESSIONLESS_PREFIXES):
+            return ServerSession(detached=True)
+        session_id = request.cookies.get(self.get_cookie_name(app))
+        if session_id is None:
+            return ServerSession()
+        ctx = _context(app)
+        stored = None
+        if web_sessions.well_formed(session_id):
+            with ctx.sessions() as s:
+                stored = web_sessions.read(s, session_id, ctx.clock.now())
+        if stored is None:
+            return ServerSession(stale_cookie=True)  # signed out, expired, or never issued
+        return ServerSession(_decode(stored.data), session_id, stored)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Write back what changed and set or remove the cookie."""
+        state = cast(ServerSession, session)
+        if state.detached:
+            return
+        if state.accessed:
+            response.vary.add("Cookie")
+        ctx = _context(app)
+        lifetime = app.permanent_session_lifetime
+        if state.ended:
+            if state.session_id is not None:
+                with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+                    web_sessions.end(uow.session, state.session_id)
+                    uow.commit()
+            self._remove_cookie(app, response)
+            return
+        if state.renew or state.session_id is None:
+            if not state.renew and not state:
+                if state.stale_cookie:
+                    self._remove_cookie(app, response)
+                return  # nothing worth storing yet
+            with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+                if state.session_id is not None:
+                    web_sessions.end(uow.session, state.session_id)
+                new_id = web_sessions.create(uow.session, _encode(state), state.user_id, uow.now, lifetime)
+                uow.commit()
+            self._set_cookie(app, response, new_id, uow.now + lifetime)
+            return
+        assert state.stored is not None and state.session_id is not None
+        if state.modified:
+            with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+                kept = web_sessions.save(uow.session, state.session_id, _encode(state), uow.now, lifetime)
+                uow.commit()
+            if kept:
+                self._set_cookie(app, response, state.session_id, uow.now + lifetime)
+            else:
+                self._remove_cookie(app, response)  # ended meanwhile (signed out elsewhere): never revived
+            return
+        now = ctx.clock.now()
+        if state.stored.due_for_touch(now):
+            try:
+                with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+                    web_sessions.touch(uow.session, state.session_id, uow.now, lifetime)
+                    uow.commit()
+            except (EngineError, SQLAlchemyError) as exc:
+                # Only the sliding expiry is lost; the page itself has been served.
+                log.warning("could not record a session's visit: %s", exc)
+                return
+            self._set_cookie(app, response, state.session_id, uow.now + lifetime)
+
+    def _set_cookie(self, app: Flask, response: Response, session_id: str, expires: datetime) -> None:
+        response.set_cookie(
+            self.get_cookie_name(app), session_id, expires=expires, httponly=self.get_cookie_httponly(app),
+            domain=self.get_cookie_domain(app), path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
+            partitioned=self.get_cookie_partitioned(app), samesite=self.get_cookie_samesite(app),
+        )
+        response.vary.add("Cookie")
+
+    def _remove_cookie(self, app: Flask, response: Response) -> None:
+        response.delete_cookie(
+            self.get_cookie_name(app), domain=self.get_cookie_domain(app), path=self.get_cookie_path(app),
+            secure=self.get_cookie_secure(app), partitioned=self.get_cookie_partitioned(app),
+            samesite=self.get_cookie_samesite(app), httponly=self.get_cookie_httponly(app),
+        )
+        response.vary.add("Cookie")
+
+
+def _context(app: Flask) -> EngineContext:
+    return cast(EngineContext, app.extensions["rcjc"])
