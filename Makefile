@@ -14,8 +14,12 @@ $(STAMP): pyproject.toml
 
 NPM_STAMP := node_modules/.installed
 
-$(NPM_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+# The libraries ship built files: no install script of any dependency runs (some only report telemetry),
+# and the telemetry switches are off for anything that still looks at them.
+NPM_ENV := SCARF_ANALYTICS=false DO_NOT_TRACK=1 IBM_TELEMETRY_DISABLED=true
+
+$(NPM_STAMP): package.json package-lock.json .npmrc
+	$(NPM_ENV) npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(NPM_STAMP)
 
 CATALOG := webapp/translations/zh/LC_MESSAGES/messages

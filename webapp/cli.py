@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import signal
 import sys
@@ -11,7 +12,6 @@ from pathlib import Path
 from types import FrameType
 
 import click
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from engine import audit, schema, users
@@ -21,12 +21,11 @@ from engine.calendar_store import import_schedule, year_status
 from engine.context import EngineContext
 from engine.deploy import DeployResult, deploy, validate_files
 from engine.errors import EngineError, ModelInvalid
-from engine.models import User
 from engine.policy import SYSTEM
 from engine.timers import DEFAULT_BATCH, DEFAULT_INTERVAL, DEFAULT_LEASE, FireReport, run_worker, worker_id
 from engine.uow import UnitOfWork
 
-from .demo import DEMO_PASSWORD, DEMO_USERS
+from .demo import accounts_with_published_password, add_demo_users
 from .settings import build_context
 
 
@@ -57,18 +56,10 @@ def init(demo: bool) -> None:
     click.echo(f"processes {state}: bundle {result.bundle_hash[:12]} " +
                ", ".join(f"{p} v{v}" for p, v in sorted(result.versions.items())))
     if demo:
-        added = []
         with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-            for name, groups, unit, display in DEMO_USERS:
-                if _user_missing(uow, name):
-                    users.create_user(uow.session, name, DEMO_PASSWORD, groups, uow.now, unit, display)
-                    added.append(name)
+            added = add_demo_users(uow.session, uow.now)
             uow.commit()
         click.echo(f"demo users added: {', '.join(added) or 'none (already present)'}")
-
-
-def _user_missing(uow: UnitOfWork, name: str) -> bool:
-    return uow.session.scalar(select(User.id).where(User.username == name)) is None
 
 
 @main.group("users")
@@ -93,6 +84,11 @@ def users_add(name: str, groups: tuple[str, ...], unit: str | None, display_name
 @click.argument("name")
 def users_password(name: str) -> None:
     """Set a user's password, read from standard input; their sessions and API tokens end."""
+    except EngineError as exc:
+        raise click.ClickException(exc.summary) from exc
+    click.echo(f"user {name} added to {', '.join(groups)}")
+
+
     password = sys.stdin.readline().rstrip("\n")
     ctx = _context()
     try:
@@ -117,11 +113,6 @@ def users_deactivate(names: tuple[str, ...]) -> None:
     except EngineError as exc:
         raise click.ClickException(exc.summary) from exc
     click.echo(f"deactivated: {', '.join(names)}")
-
-
-    except EngineError as exc:
-        raise click.ClickException(exc.summary) from exc
-    click.echo(f"user {name} added to {', '.join(groups)}")
 
 
 @main.command()
@@ -277,7 +268,7 @@ def serve(host: str, port: int) -> None:
     from . import create_app
 
     # Secure cookies need HTTPS; on the loopback interface the traffic never leaves the machine.
-    loopback = host in ("127.0.0.1", "localhost", "::1")
+    loopback = is_loopback(host)
     app = create_app({"SESSION_COOKIE_SECURE": False} if loopback else None)
     ctx = app.extensions["rcjc"]
 
@@ -285,4 +276,31 @@ def serve(host: str, port: int) -> None:
     threading.Thread(target=run_worker, args=(ctx, worker_id(), threading.Event()), kwargs={"interval": 30},
                      name="rcjc-timers", daemon=True).start()
     click.echo(f"rcjc serving on http://{host}:{port}/")
+    _refuse_published_demo_passwords(ctx, host, loopback)
     waitress_serve(app, host=host, port=port, threads=8)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether serving on `host` keeps the traffic on this machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
+
+
+def _refuse_published_demo_passwords(ctx: EngineContext, host: str, loopback: bool) -> None:
+    """Demo accounts with the README's password let anyone in: refuse to serve them beyond this machine."""
+    with ctx.sessions() as session:
+        exposed = accounts_with_published_password(session)
+    if not exposed:
+        return
+    names = ", ".join(exposed)
+    fix = ("change their passwords (echo 'a-long-password' | rcjc users password NAME) "
+           f"or deactivate them (rcjc users deactivate {' '.join(exposed)})")
+    if not loopback:
+        raise click.ClickException(
+            f"refusing to serve on {host}: demo accounts still have the published password: {names}; {fix}")
+    click.echo(f"warning: demo accounts have the published password: {names}; anyone on this machine can sign in "
+               f"as them. Before serving beyond the loopback interface, {fix}.", err=True)

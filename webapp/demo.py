@@ -1,6 +1,19 @@
 """Demo users added by `rcjc init --demo`: one per group, and a committee large enough to vote."""
 
+from __future__ import annotations
+
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import users
+from engine.models import User
+
 # Demo accounts only; a real deployment adds its users with `rcjc users add`.
+# Published in the README: whoever reads it can sign in as these accounts until their passwords change.
 DEMO_PASSWORD = "rcjc-demo"
 
 DEMO_USERS: list[tuple[str, list[str], str | None, str]] = [
@@ -18,3 +31,29 @@ DEMO_USERS: list[tuple[str, list[str], str | None, str]] = [
     ("owner", ["process_owner"], None, "流程管理员（演示）"),
     ("admin", ["admin"], None, "系统管理员（演示）"),
 ]
+
+
+def add_demo_users(session: Session, now: datetime) -> list[str]:
+    """Add the demo users that are missing, with the published password; their names. The caller commits."""
+    existing = set(session.scalars(select(User.username).where(User.username.in_([d[0] for d in DEMO_USERS]))))
+    added = []
+    for name, groups, unit, display in DEMO_USERS:
+        if name not in existing:
+            users.create_demo_user_with_published_password(session, name, DEMO_PASSWORD, groups, now, unit, display)
+            added.append(name)
+    return added
+
+
+def accounts_with_published_password(session: Session) -> list[str]:
+    """Active demo accounts whose password is still the published one (checked against each argon2 hash)."""
+    names = [d[0] for d in DEMO_USERS]
+    hasher = PasswordHasher()  # verification reads the cost parameters from each hash
+    found = []
+    for user in session.scalars(select(User).where(User.username.in_(names), User.active.is_(True))
+                                .order_by(User.username)):
+        try:
+            hasher.verify(user.password_hash, DEMO_PASSWORD)
+        except (VerificationError, InvalidHashError):
+            continue
+        found.append(user.username)
+    return found
