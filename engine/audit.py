@@ -1,38 +1,50 @@
-"""The hash-chained audit trail: append events and verify that no row was edited or removed."""
+"""The keyed audit trail: append events, moving each chain's anchor, and verify the whole.
+
+Every chain (one per case, plus the system chain) links each event to the one before it by an HMAC under
+the audit key, which is kept outside the database: recomputing the chain after an edit needs the key.
+A table of anchors holds each chain's newest event with a MAC, so removing the newest events shows; it
+has no foreign key to the case, so a deleted case leaves its anchor behind. Each new chain is registered
+in the system chain, so a case removed together with its anchor shows too. Hashing lives in
+engine.audit_key, verification in engine.audit_verify; callers reach both through this module.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, func, insert, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from .audit_key import ADOPTED, ANCHOR_MISSING, GENESIS, OPENED, REUSED, SYSTEM_CHAIN, AuditKey, anchor_mac, hashed_text, key_of
+from .audit_key import HASHED as HASHED
+from .audit_key import KEY_INFO as KEY_INFO
+from .audit_key import case_chain as case_chain
+from .audit_key import plain_digest as plain_digest
+from .audit_verify import ChainReport as ChainReport
+from .audit_verify import all_chains as all_chains
+from .audit_verify import verify as verify
+from .audit_verify import verify_chain as verify_chain
 from .db import connection
-from .models import AuditEvent, Case, table
+from .models import AuditAnchor, AuditEvent, table
 from .prepared import Prepared
 
-GENESIS = "0" * 64
+ANCHORS = table(AuditAnchor)
 _INSERT = Prepared(insert(table(AuditEvent)))
-SYSTEM_CHAIN = "system"
-
-
-def case_chain(case_id: int) -> str:
-    """Name of the audit chain of one case."""
-    return f"case:{case_id}"
-
-
-HASHED = ("chain", "seq", "case_id", "event", "actor", "at", "task_id", "bpmn_id", "details", "prev_hash")
-
-
-def _digest(fields: dict[str, Any]) -> str:
-    body = {name: fields[name] for name in HASHED}
-    body["at"] = body["at"].isoformat()
-    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+_UPDATE_ANCHOR = Prepared(update(ANCHORS).where(ANCHORS.c.chain == bindparam("anchor_chain")).values(
+    {c: bindparam(c, type_=ANCHORS.c[c].type) for c in ("seq", "hash", "key_id", "mac")}))
+# A chain's first event inserts its anchor; an anchor already there is the trace of a removed case.
+# RETURNING tells whether the row went in (drivers need not report an INSERT's row count).
+_INSERT_ANCHOR = {
+    "postgresql": Prepared(postgresql.insert(ANCHORS).on_conflict_do_nothing().returning(ANCHORS.c.chain)),
+    "sqlite": Prepared(sqlite.insert(ANCHORS).on_conflict_do_nothing().returning(ANCHORS.c.chain)),
+}
+# The system chain has no case row to lock: its anchor row serializes its writers instead.
+_LOCK_ANCHOR = Prepared(select(ANCHORS.c.seq, ANCHORS.c.hash).where(ANCHORS.c.chain == bindparam("anchor_chain"))
+                        .with_for_update())
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,12 @@ def last_link(session: Session, chain: str) -> Link:
     return Link(last.seq, last.hash) if last else START
 
 
+def _locked_head(session: Session, chain: str) -> Link:
+    """The newest link of a chain from its anchor, locked until the transaction ends (else from its events)."""
+    row = _LOCK_ANCHOR.run(connection(session), {"anchor_chain": chain}).first()
+    return Link(row.seq, row.hash) if row is not None else last_link(session, chain)
+
+
 def append(
     session: Session,
     *,
@@ -67,8 +85,12 @@ def append(
     bpmn_id: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> Link:
-    """Append one event after `prev` (read from the chain when not given); the caller holds the chain's lock."""
-    prev = prev or last_link(session, chain)
+    """Append one event after `prev` and move the chain's anchor to it; the caller holds the chain's lock.
+
+    Without `prev` the head is read from the chain's anchor, which is locked for the rest of the transaction.
+    """
+    key = key_of(session)
+    prev = prev or _locked_head(session, chain)
     fields: dict[str, Any] = {
         "chain": chain,
         "seq": prev.seq + 1,
@@ -81,57 +103,64 @@ def append(
         # A JSON round trip now makes the hashed form equal to what the database hands back later.
         "details": json.loads(json.dumps(details or {}, ensure_ascii=False, default=str)),
         "prev_hash": prev.hash,
+        "key_id": key.id,
     }
-    fields["hash"] = _digest(fields)
+    fields["hash"] = key.mac(hashed_text(fields, key.id))
     _INSERT.run(connection(session), fields)
-    return Link(fields["seq"], fields["hash"])
+    link = Link(fields["seq"], fields["hash"])
+    _move_anchor(session, key, chain, prev, link, actor, at)
+    return link
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    """The result of verifying one chain."""
-
-    chain: str
-    events: int
-    problems: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        """True when the chain is intact."""
-        return not self.problems
+def _anchor_values(key: AuditKey, chain: str, link: Link) -> dict[str, Any]:
+    return {"seq": link.seq, "hash": link.hash, "key_id": key.id, "mac": anchor_mac(key, chain, link.seq, link.hash)}
 
 
-def verify_chain(session: Session, chain: str) -> ChainReport:
-    """Recompute every hash of a chain and report edited, removed or reordered events."""
-    rows = session.scalars(select(AuditEvent).where(AuditEvent.chain == chain).order_by(AuditEvent.seq)).all()
-    problems: list[str] = []
-    prev = GENESIS
-    for expected_seq, row in enumerate(rows, start=1):
-        if row.seq != expected_seq:
-            problems.append(f"{chain}: event {expected_seq} is missing (found {row.seq})")
-        if row.prev_hash != prev:
-            problems.append(f"{chain}#{row.seq}: previous-hash link broken")
-        if _digest({name: getattr(row, name) for name in HASHED}) != row.hash:
-            problems.append(f"{chain}#{row.seq}: content does not match its hash")
-        prev = row.hash
-    return ChainReport(chain, len(rows), tuple(problems))
+def _move_anchor(session: Session, key: AuditKey, chain: str, prev: Link, link: Link, actor: str, at: datetime) -> None:
+    """One UPDATE per event; a chain's first event inserts its anchor and registers the chain."""
+    conn = connection(session)
+    values = _anchor_values(key, chain, link)
+    if prev.seq > 0:
+        if _UPDATE_ANCHOR.run(conn, {"anchor_chain": chain, **values}).rowcount == 1:
+            return
+        # Someone deleted the anchor. Writing a new one keeps the case working; the system chain keeps
+        # the evidence, so verification goes on reporting it.
+        _INSERT_ANCHOR[conn.dialect.name].run(conn, {"chain": chain, **values})
+        append(session, chain=SYSTEM_CHAIN, event=ANCHOR_MISSING, actor=actor, at=at,
+               details={"chain": chain, "seq": link.seq})
+        return
+    if _INSERT_ANCHOR[conn.dialect.name].run(conn, {"chain": chain, **values}).first() is None:
+        # The anchor of a removed case whose number is now reused (SQLite hands out the highest id again).
+        old = session.execute(select(AuditAnchor.seq, AuditAnchor.hash).where(AuditAnchor.chain == chain)).one()
+        _UPDATE_ANCHOR.run(conn, {"anchor_chain": chain, **values})
+        append(session, chain=SYSTEM_CHAIN, event=REUSED, actor=actor, at=at,
+               details={"chain": chain, "seq": old.seq, "hash": old.hash})
+    if chain != SYSTEM_CHAIN:
+        append(session, chain=SYSTEM_CHAIN, event=OPENED, actor=actor, at=at, details={"chain": chain})
 
 
-def all_chains(session: Session) -> list[str]:
-    """Every chain that has events."""
-    return list(session.scalars(select(AuditEvent.chain).distinct().order_by(AuditEvent.chain)))
+def anchor_legacy_chains(session: Session, actor: str, at: datetime) -> int:
+    """Anchor and register the chains written before the trail was keyed; returns how many (0 once done).
 
-
-def verify(session: Session, case_id: int | None = None) -> list[ChainReport]:
-    """Verify one case's chain, or every chain; a case whose newest events were removed fails too."""
-    chains = [case_chain(case_id)] if case_id is not None else all_chains(session)
-    reports = []
-    for chain in chains:
-        report = verify_chain(session, chain)
-        if chain.startswith("case:"):
-            case = session.get(Case, int(chain.removeprefix("case:")))
-            last = session.scalar(select(AuditEvent.hash).where(AuditEvent.chain == chain).order_by(AuditEvent.seq.desc()))
-            if case is None or case.audit_head != last:
-                report = ChainReport(chain, report.events, report.problems + (f"{chain}: newest events missing",))
-        reports.append(report)
-    return reports
+    Run by `rcjc init`, not by the migration: migrations need only the database, never the key. Not on
+    first verify either (verification only reads), nor on each chain's first append (a chain nobody
+    touches again would stay unprotected). It does nothing once any anchor or keyed event exists, so a
+    deleted anchor is never silently re-created.
+    """
+    if session.scalar(select(AuditAnchor.chain).limit(1)) is not None:
+        return 0
+    if session.scalar(select(AuditEvent.id).where(AuditEvent.key_id.is_not(None)).limit(1)) is not None:
+        return 0
+    newest = select(AuditEvent.chain, func.max(AuditEvent.seq)).group_by(AuditEvent.chain)
+    heads = {row.chain: Link(row.seq, row.hash) for row in session.execute(
+        select(AuditEvent.chain, AuditEvent.seq, AuditEvent.hash).where(tuple_(AuditEvent.chain, AuditEvent.seq).in_(newest)))}
+    if not heads:
+        return 0
+    key = key_of(session)
+    conn = connection(session)
+    for chain, head in sorted(heads.items()):
+        _INSERT_ANCHOR[conn.dialect.name].run(conn, {"chain": chain, **_anchor_values(key, chain, head)})
+    append(session, chain=SYSTEM_CHAIN, event=ADOPTED, actor=actor, at=at, details={
+        "key_id": key.id, "chains": {chain: head.seq for chain, head in sorted(heads.items()) if chain != SYSTEM_CHAIN},
+    })
+    return len(heads)

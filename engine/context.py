@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from .audit_key import KEY_INFO, AuditKey
 from .calendar import WorkingCalendar, parse_limit
 from .clock import Clock, SystemClock
 from .config import EngineConfig
@@ -30,10 +31,18 @@ class EngineContext:
     # Both maps only grow: deployments and process versions are immutable.
     bundle_hashes: dict[int, str] = field(default_factory=dict)
     version_deployments: dict[int, int] = field(default_factory=dict)
+    # Kept apart from `config`, whose settings scripts may read; a random key suits only throwaway databases.
+    audit_key: AuditKey = field(default_factory=AuditKey.generate, repr=False)
+
+    def __post_init__(self) -> None:
+        # Every session carries the key: the audit write path gets only a unit of work, never the context.
+        self.sessions.configure(info={KEY_INFO: self.audit_key})
 
     @classmethod
-    def create(cls, url: str, config: EngineConfig, clock: Clock | None = None) -> EngineContext:
-        """Connect to the database at `url` and check the configured limits."""
+    def create(
+        cls, url: str, config: EngineConfig, clock: Clock | None = None, audit_key: AuditKey | None = None
+    ) -> EngineContext:
+        """Connect to the database at `url` and check the configured limits; `audit_key` keys the audit trail."""
         for name, text in config.limits.items():
             try:
                 parse_limit(text)
@@ -41,7 +50,8 @@ class EngineContext:
                 raise ValueError(f"time limit {name}: {exc}") from exc
         engine = make_engine(url)
         calendar = WorkingCalendar(extra_holidays=config.extra_holidays, extra_workdays=config.extra_workdays)
-        return cls(engine, make_session_factory(engine), config, clock or SystemClock(), calendar)
+        key = audit_key or AuditKey.generate()
+        return cls(engine, make_session_factory(engine), config, clock or SystemClock(), calendar, audit_key=key)
 
     def bundle_of_version(self, session: Session, process_version_id: int) -> Bundle:
         """The parsed bundle a process version belongs to."""

@@ -196,8 +196,8 @@ class AuditEvent(Base):
     bpmn_id: Mapped[str | None] = mapped_column(String(100))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
+    # HMAC-SHA256 under the audit key named by key_id; plain SHA-256 where key_id is NULL (written before keying).
     hash: Mapped[str] = mapped_column(String(64))
-
     key_id: Mapped[str | None] = mapped_column(String(16))
 
 
@@ -226,6 +226,7 @@ class AccessLog(Base):
     kinds: Mapped[list[str]] = mapped_column(JSON)
     channel: Mapped[str] = mapped_column(String(40))
 
+
 class ApiToken(Base):
     """A bearer token of the API, stored only as its SHA-256 digest; expires and can be revoked."""
 
@@ -250,7 +251,6 @@ class LoginFailure(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class TaskDraft(Base):
 class WebSession(Base):
     """A browser's session of the web UI: the cookie holds a random id, the table only its SHA-256 digest."""
 
@@ -264,6 +264,7 @@ class WebSession(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class TaskDraft(Base):
     """A handler's unfinished input for an open task, saved so that nothing typed is lost."""
 
     __tablename__ = "task_draft"

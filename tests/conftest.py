@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import text
 
 from engine import users
+from engine.audit_key import AuditKey
 from engine.bundle_files import SHIPPED, collect
 from engine.clock import SystemClock
 from engine.config import EngineConfig
@@ -28,6 +29,9 @@ PG_URL = os.environ.get("DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL.startswith("postgresql") else [])
 SHARED_BUNDLES = BundleCache()
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, clear of holidays
+# One fixed audit key for every context and, through RCJC_AUDIT_KEY, every command a test runs.
+TEST_AUDIT_KEY_TEXT = "test-audit-key-0123456789abcdef"
+TEST_AUDIT_KEY = AuditKey.from_text(TEST_AUDIT_KEY_TEXT)
 
 
 class FrozenClock(SystemClock):
@@ -69,9 +73,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     admin.dispose()
 
 
-def make_context(url: str, clock: SystemClock, config: EngineConfig | None = None) -> EngineContext:
+@pytest.fixture(autouse=True)
+def audit_key_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Commands and worker processes read the key from the environment, never from the checkout's instance folder.
+    monkeypatch.setenv("RCJC_AUDIT_KEY", TEST_AUDIT_KEY_TEXT)
+
+
+def make_context(
+    url: str, clock: SystemClock, config: EngineConfig | None = None, audit_key: AuditKey = TEST_AUDIT_KEY
+) -> EngineContext:
     """A context on a fresh database with the tables created."""
-    ctx = EngineContext.create(url, config or EngineConfig(), clock)
+    ctx = EngineContext.create(url, config or EngineConfig(), clock, audit_key)
     ctx.bundles = SHARED_BUNDLES
     Base.metadata.create_all(ctx.db)
     return ctx

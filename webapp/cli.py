@@ -49,7 +49,11 @@ def init(demo: bool) -> None:
     schema.upgrade(ctx.db)
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         users.ensure_groups(uow.session)
+        # A database written before the audit trail was keyed gets its chains anchored, once.
+        anchored = audit.anchor_legacy_chains(uow.session, SYSTEM.username, uow.now)
         uow.commit()
+    if anchored:
+        click.echo(f"audit: anchored {anchored} existing chain(s) with audit key {ctx.audit_key.id}")
     files, _ = collect(SHIPPED)
     result = _deploy_or_exit(ctx, files, {})
     state = "deployed" if result.created else "unchanged"
@@ -80,15 +84,15 @@ def users_add(name: str, groups: tuple[str, ...], unit: str | None, display_name
         with UnitOfWork(ctx.sessions, ctx.clock) as uow:
             users.create_user(uow.session, name, password, groups, uow.now, unit, display_name)
             uow.commit()
-@users_group.command("password")
-@click.argument("name")
-def users_password(name: str) -> None:
-    """Set a user's password, read from standard input; their sessions and API tokens end."""
     except EngineError as exc:
         raise click.ClickException(exc.summary) from exc
     click.echo(f"user {name} added to {', '.join(groups)}")
 
 
+@users_group.command("password")
+@click.argument("name")
+def users_password(name: str) -> None:
+    """Set a user's password, read from standard input; their sessions and API tokens end."""
     password = sys.stdin.readline().rstrip("\n")
     ctx = _context()
     try:
@@ -192,7 +196,7 @@ def audit_group() -> None:
 @audit_group.command("verify")
 @click.argument("case", required=False, type=int)
 def audit_verify(case: int | None) -> None:
-    """Verify the hash chains (of one case, or all); exit 1 when any event was edited or removed."""
+    """Verify the keyed hash chains and their anchors (of one case, or all); exit 1 on any edit or removal."""
     ctx = _context()
     with ctx.sessions() as session:
         reports = audit.verify(session, case)
@@ -202,7 +206,8 @@ def audit_verify(case: int | None) -> None:
             click.echo(problem)
     if bad or (case is not None and not reports[0].events):
         sys.exit(1)
-    click.echo(f"audit OK: {len(reports)} chain(s), {sum(r.events for r in reports)} event(s)")
+    click.echo(f"audit OK: {len(reports)} chain(s), {sum(r.events for r in reports)} event(s), "
+               f"audit key {ctx.audit_key.id}")
 
 
 @main.group("calendar")
@@ -271,12 +276,12 @@ def serve(host: str, port: int) -> None:
     loopback = is_loopback(host)
     app = create_app({"SESSION_COOKIE_SECURE": False} if loopback else None)
     ctx = app.extensions["rcjc"]
+    _refuse_published_demo_passwords(ctx, host, loopback)
 
     # The single-machine default: the server runs its own leased worker, so `make run` needs nothing else.
     threading.Thread(target=run_worker, args=(ctx, worker_id(), threading.Event()), kwargs={"interval": 30},
                      name="rcjc-timers", daemon=True).start()
     click.echo(f"rcjc serving on http://{host}:{port}/")
-    _refuse_published_demo_passwords(ctx, host, loopback)
     waitress_serve(app, host=host, port=port, threads=8)
 
 
