@@ -4,9 +4,8 @@ The chinese_calendar package only knows the years it was released for. For a lat
 imports the State Council's published schedule; until then due dates counted over that year use
 Monday–Friday and are flagged provisional, and importing the year recomputes them.
 
-Timer events already armed in running workflows (their dates were fixed by `deadline()` when the timer
-was reached) are not recomputed here: the workflow state holds them, and changing them means changing
-the process's course, which only a step of the case may do.
+Importing a year and changing the configured closures are use cases of engine.calendar_changes, which
+also moves the timers running cases have armed.
 """
 
 from __future__ import annotations
@@ -17,31 +16,21 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, inspect, select, update
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from . import audit, case_rows, clocks, runtime
+from . import clocks
 from .calendar import YearSchedule, load_schedule_json, package_knows, package_schedule, parse_limit
 from .case_functions import end_of_day
 from .context import EngineContext
-from .definitions import task_info
-from .errors import Forbidden, FormInvalid, TaskNotReady
-from .models import CalendarYear, TaskIndex, table
-from .policy import Actor
-from .uow import UnitOfWork
+from .models import CalendarYear, Case, TaskIndex, table
 
 log = logging.getLogger(__name__)
 
 YEARS = table(CalendarYear)
 TASKS = table(TaskIndex)
-IMPORTERS = frozenset({"admin", "process_owner"})
 _STORED = select(YEARS.c.year, YEARS.c.holidays, YEARS.c.workdays)
-_SET_DUE = (
-    update(TASKS)
-    .where(TASKS.c.id == bindparam("task_id"))
-    .values(due_at=bindparam("due_at", type_=TASKS.c.due_at.type), due_provisional=bindparam("due_provisional"))
-)
 
 
 @dataclass(frozen=True)
@@ -54,15 +43,6 @@ class YearStatus:
     workdays: tuple[date, ...]
     imported_at: datetime | None = None
     imported_by: str | None = None
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What importing a year's schedule did."""
-
-    year: int
-    replaced: bool
-    recomputed: int
 
 
 def task_due(
@@ -155,74 +135,14 @@ def provisional_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(TASKS).where(TASKS.c.due_provisional.is_(True))) or 0
 
 
-def import_schedule(ctx: EngineContext, actor: Actor, schedule: YearSchedule) -> ImportResult:
-    """Store (or replace) the schedule of a year the calendar package does not know, install it and
-    recompute the provisional due dates it affects.
-
-    Raises: Forbidden (not an administrator or process owner), FormInvalid (a year the package knows).
-    """
-    if not actor.in_any(IMPORTERS):
-        raise Forbidden("只有系统管理员或流程管理员可以导入节假日安排")
-    if package_knows(schedule.year):
-        message = (f"{schedule.year} 年的节假日安排已内置于日历组件（chinese-calendar），不能导入覆盖；"
-                   "个别日期的调整请写入配置的 extra_holidays / extra_workdays")
-        raise FormInvalid({"year": [message]}, message)
-    holidays = sorted(d.isoformat() for d in schedule.holidays)
-    workdays = sorted(d.isoformat() for d in schedule.workdays)
-    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        session = uow.session
-        row = session.get(CalendarYear, schedule.year)
-        replaced = row is not None
-        if row is None:
-            row = CalendarYear(year=schedule.year)
-            session.add(row)
-        row.holidays, row.workdays = holidays, workdays
-        row.imported_at, row.imported_by = uow.now, actor.username
-        session.flush()
-        # Installed before the recomputation, which counts with it; taken back if the import does not commit.
-        previous = ctx.calendar.install(schedule)
-        try:
-            recomputed = recompute_due_dates(ctx, session, schedule.year)
-            audit.append(session, chain=audit.SYSTEM_CHAIN, event="calendar_imported", actor=actor.username,
-                         at=uow.now, details={"year": schedule.year, "holidays": holidays, "workdays": workdays,
-                                              "replaced": replaced, "recomputed": recomputed})
-            uow.commit()
-        except BaseException:
-            ctx.calendar.uninstall(schedule.year, previous)
-            raise
-    return ImportResult(schedule.year, replaced, recomputed)
-
-
-def recompute_due_dates(ctx: EngineContext, session: Session, year: int) -> int:
-    """Recompute the provisional due dates that may reach into `year`; returns how many changed."""
-    # A due period that ends before the year cannot have counted any of its days.
-    year_start = datetime(year, 1, 1, tzinfo=ctx.calendar.tz).astimezone(UTC)
-    conn = session.connection()
-    provisional = (TASKS.c.due_provisional.is_(True)) & (TASKS.c.due_at >= year_start)
-    case_ids = sorted(set(conn.scalars(select(TASKS.c.case_id).where(provisional))))
-    changed = 0
-    for case_id in case_ids:
-        # The case row's lock keeps a step of the case from rewriting its task rows meanwhile.
-        case = case_rows.lock(session, case_id)
-        if case is None:
-            continue
-        rows = conn.execute(
-            select(TASKS.c.id, TASKS.c.created_at, TASKS.c.due_at, TASKS.c.due_provisional)
-            .where(provisional, TASKS.c.case_id == case_id)
-        ).all()
-        if not rows:
-            continue
-        # Only task data is read: no script runs, so the workflow needs no script engine.
-        workflow = ctx.bundle_of_version(session, case.process_version_id).serializer.loads(case.state)
-        for row in rows:
-            try:
-                task = runtime.open_task(workflow, row.id)
-            except TaskNotReady:
-                continue
-            info = task_info(task.task_spec)
-            used = clocks.used_days(session, case_id, info.limit) if info.resumes_clock and info.limit else 0
-            due_at, due_provisional = task_due(ctx, row.created_at, task.data, info.limit, info.limit_from, used)
-            if (due_at, due_provisional) != (row.due_at, row.due_provisional):
-                conn.execute(_SET_DUE, {"task_id": row.id, "due_at": due_at, "due_provisional": due_provisional})
-                changed += 1
-    return changed
+def provisional_cases(ctx: EngineContext, session: Session, year: int) -> int:
+    """How many open cases have a provisional date in `year`: a task's due date, or, while the year is still
+    counted Monday–Friday, an armed timer."""
+    start = datetime(year, 1, 1, tzinfo=ctx.calendar.tz).astimezone(UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=ctx.calendar.tz).astimezone(UTC)
+    found = set(session.scalars(select(TASKS.c.case_id).where(
+        TASKS.c.due_provisional.is_(True), TASKS.c.due_at >= start, TASKS.c.due_at < end)))
+    if ctx.calendar.source(year) == "fallback":
+        found |= set(session.scalars(select(Case.id).where(
+            Case.status.in_(("running", "suspended", "error")), Case.next_timer_at >= start, Case.next_timer_at < end)))
+    return len(found)

@@ -17,7 +17,8 @@ from sqlalchemy.exc import DBAPIError
 from engine import audit, schema, users
 from engine.bundle_files import SHIPPED, collect
 from engine.calendar import load_schedule_json
-from engine.calendar_store import import_schedule, year_status
+from engine.calendar_changes import follow_configured_overrides, import_schedule
+from engine.calendar_store import provisional_cases, year_status
 from engine.context import EngineContext
 from engine.deploy import DeployResult, deploy, validate_files
 from engine.errors import EngineError, ModelInvalid
@@ -27,6 +28,14 @@ from engine.uow import UnitOfWork
 
 from .demo import accounts_with_published_password, add_demo_users
 from .settings import build_context
+
+
+def _follow_calendar_overrides(ctx: EngineContext) -> None:
+    """Apply a change of the configured closures or extra working days to open tasks and armed timers."""
+    result = follow_configured_overrides(ctx)
+    if result is not None:
+        click.echo(f"configured closures changed: {result.recomputed} due date(s) recomputed; "
+                   f"{result.timers_moved} armed timer(s) of {result.cases_moved} case(s) moved", err=True)
 
 
 def _context() -> EngineContext:
@@ -59,6 +68,7 @@ def init(demo: bool) -> None:
     state = "deployed" if result.created else "unchanged"
     click.echo(f"processes {state}: bundle {result.bundle_hash[:12]} " +
                ", ".join(f"{p} v{v}" for p, v in sorted(result.versions.items())))
+    _follow_calendar_overrides(ctx)
     if demo:
         with UnitOfWork(ctx.sessions, ctx.clock) as uow:
             added = add_demo_users(uow.session, uow.now)
@@ -162,6 +172,7 @@ def _deploy_or_exit(ctx: EngineContext, files: dict[str, bytes], origin: dict[st
 def worker(interval: float, once: bool, batch: int, lease: float) -> None:
     """Fire due timers until stopped; SIGTERM or SIGINT lets the current case finish, then exits."""
     ctx = _context()
+    _follow_calendar_overrides(ctx)
     owner = worker_id()
     stop = threading.Event()
 
@@ -237,7 +248,8 @@ def calendar_import(file: Path) -> None:
         raise click.ClickException(f"数据库不可用或尚未初始化（请先运行 rcjc init）：{exc.orig}") from exc
     click.echo(f"calendar {result.year} {'replaced' if result.replaced else 'imported'}: "
                f"{len(schedule.holidays)} holiday(s), {len(schedule.workdays)} make-up workday(s); "
-               f"{result.recomputed} due date(s) recomputed")
+               f"{result.recomputed} due date(s) recomputed; "
+               f"{result.timers_moved} armed timer(s) of {result.cases_moved} case(s) moved")
 
 
 @calendar_group.command("show")
@@ -248,11 +260,13 @@ def calendar_show(year: int) -> None:
     try:
         with ctx.sessions() as session:
             status = year_status(ctx, session, year)
+            waiting = provisional_cases(ctx, session, year)
     except DBAPIError as exc:
         raise click.ClickException(f"数据库不可用或尚未初始化（请先运行 rcjc init）：{exc.orig}") from exc
     if status.source == "fallback":
         click.echo(f"{year}: not known (Monday to Friday are working days; due dates counted over {year} "
                    "are provisional until its schedule is imported)")
+        click.echo(f"open cases with provisional dates in {year}: {waiting}")
         return
     origin = "built into chinese-calendar" if status.source == "package" else "imported"
     if status.imported_at is not None:
@@ -261,6 +275,7 @@ def calendar_show(year: int) -> None:
     click.echo(f"holidays ({len(status.holidays)}): " + (", ".join(d.isoformat() for d in status.holidays) or "-"))
     click.echo(f"make-up workdays ({len(status.workdays)}): " +
                (", ".join(d.isoformat() for d in status.workdays) or "-"))
+    click.echo(f"open cases with provisional dates in {year}: {waiting}")
 
 
 @main.command()
@@ -277,6 +292,7 @@ def serve(host: str, port: int) -> None:
     app = create_app({"SESSION_COOKIE_SECURE": False} if loopback else None)
     ctx = app.extensions["rcjc"]
     _refuse_published_demo_passwords(ctx, host, loopback)
+    _follow_calendar_overrides(ctx)
 
     # The single-machine default: the server runs its own leased worker, so `make run` needs nothing else.
     threading.Thread(target=run_worker, args=(ctx, worker_id(), threading.Event()), kwargs={"interval": 30},

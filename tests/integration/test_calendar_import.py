@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import func, select
 
-from engine import audit, calendar_store, services, users
+from engine import audit, calendar_changes, calendar_store, services, users
 from engine.calendar import load_schedule_json
 from engine.context import EngineContext
 from engine.deploy import deploy
@@ -77,7 +77,7 @@ def test_a_provisional_due_date_is_recomputed_when_its_year_is_imported(
     task_id = start_mini(ctx, people["intake"])  # the plain process, now the newest version
     assert due_of(ctx, task_id) == (FALLBACK_DUE, True)
 
-    result = calendar_store.import_schedule(ctx, people["admin"], load_schedule_json(SCHEDULE_2027))
+    result = calendar_changes.import_schedule(ctx, people["admin"], load_schedule_json(SCHEDULE_2027))
 
     assert (result.year, result.replaced, result.recomputed) == (2027, False, 2)
     assert due_of(ctx, task_id) == (OFFICIAL_DUE, False)
@@ -93,7 +93,7 @@ def test_a_provisional_due_date_is_recomputed_when_its_year_is_imported(
         assert all(report.ok for report in audit.verify(session))
 
     # Importing the year again (a correction) replaces it; nothing is provisional any more.
-    again = calendar_store.import_schedule(ctx, people["owner"], load_schedule_json(SCHEDULE_2027))
+    again = calendar_changes.import_schedule(ctx, people["owner"], load_schedule_json(SCHEDULE_2027))
     assert (again.replaced, again.recomputed) == (True, 0)
 
 
@@ -101,9 +101,9 @@ def test_who_may_import_and_which_years(ctx: EngineContext, people: dict[str, Ac
     clock.move_to(LATE_DECEMBER)
     task_id = start_mini(ctx, people["intake"])
     with pytest.raises(Forbidden):
-        calendar_store.import_schedule(ctx, people["supervisor"], load_schedule_json(SCHEDULE_2027))
+        calendar_changes.import_schedule(ctx, people["supervisor"], load_schedule_json(SCHEDULE_2027))
     with pytest.raises(FormInvalid, match="已内置"):
-        calendar_store.import_schedule(ctx, people["admin"], load_schedule_json({"year": 2026, "holidays": []}))
+        calendar_changes.import_schedule(ctx, people["admin"], load_schedule_json({"year": 2026, "holidays": []}))
     assert due_of(ctx, task_id) == (FALLBACK_DUE, True)
     assert ctx.calendar.source(2027) == "fallback"
     with ctx.sessions() as session:
@@ -121,7 +121,7 @@ def test_a_failed_import_changes_nothing(
 
     monkeypatch.setattr(audit, "append", broken)
     with pytest.raises(RuntimeError):
-        calendar_store.import_schedule(ctx, people["admin"], load_schedule_json(SCHEDULE_2027))
+        calendar_changes.import_schedule(ctx, people["admin"], load_schedule_json(SCHEDULE_2027))
     assert ctx.calendar.source(2027) == "fallback"
     assert due_of(ctx, task_id) == (FALLBACK_DUE, True)
     with ctx.sessions() as session:
@@ -134,7 +134,7 @@ def test_another_process_picks_up_an_imported_year(
     clock.move_to(LATE_DECEMBER)
     server = make_context(db_url, clock)  # a process started before the import, e.g. the web server
     try:
-        calendar_store.import_schedule(ctx, people["admin"], load_schedule_json(SCHEDULE_2027))
+        calendar_changes.import_schedule(ctx, people["admin"], load_schedule_json(SCHEDULE_2027))
         assert server.calendar.source(2027) == "fallback"
         assert due_of(server, start_mini(server, people["intake"])) == (OFFICIAL_DUE, False)
         assert server.calendar.source(2027) == "imported"
@@ -151,7 +151,7 @@ def test_the_api_flags_a_provisional_due_date(deployed: EngineContext, people: d
     intake = sign_in(create_app({"TESTING": True}, context=deployed).test_client(), "intake")
     task = intake.get(f"/tasks/{task_id}")
     assert task["due_provisional"] is True and task["due_at"].startswith("2027-01-01T15:59:59")
-    calendar_store.import_schedule(deployed, people["admin"], load_schedule_json(SCHEDULE_2027))
+    calendar_changes.import_schedule(deployed, people["admin"], load_schedule_json(SCHEDULE_2027))
     task = intake.get(f"/tasks/{task_id}")
     assert task["due_provisional"] is False and task["due_at"].startswith("2027-01-04T15:59:59")
 

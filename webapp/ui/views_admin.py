@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import calendar_store
+from engine import calendar_changes, calendar_store
 from engine.calendar import load_schedule_json, package_years
 from engine.errors import EngineError
 
@@ -58,9 +58,10 @@ def calendar_page() -> Any:
     except ValueError as exc:
         return _page(str(exc), name), 400
     try:
-        result = calendar_store.import_schedule(engine_context(), actor, schedule)
+        result = calendar_changes.import_schedule(engine_context(), actor, schedule)
     except EngineError as exc:
         return _page(exc.message, name), 400
-    flash(_("The holiday schedule of %(year)s was imported; %(n)s due dates were recomputed.",
-            year=result.year, n=result.recomputed))
+    flash(_("The holiday schedule of %(year)s was imported; %(n)s due dates were recomputed and %(timers)s timers "
+            "of %(cases)s cases moved.", year=result.year, n=result.recomputed, timers=result.timers_moved,
+            cases=result.cases_moved))
     return redirect(url_for("ui_admin.calendar_page"))
