@@ -12,14 +12,16 @@ from time import perf_counter
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from engine import audit, services, users
+from engine.access import users
+from engine.access.policy import Actor
 from engine.config import EngineConfig
 from engine.context import EngineContext
-from engine.db import Base
-from engine.deploy import deploy
-from engine.models import Case, CaseHandler
-from engine.policy import Actor
-from engine.uow import UnitOfWork
+from engine.library.deploy import deploy
+from engine.persistence import audit
+from engine.persistence.db import Base
+from engine.persistence.models import Case, CaseHandler
+from engine.persistence.uow import UnitOfWork
+from engine.procedure import services
 
 from .case import ENTRY, PROCESS_ID, START_DATA, START_GROUP, STEPS, model_files
 from .timing import CaseTiming, CaseTrace
@@ -53,7 +55,7 @@ def create_users(ctx: EngineContext) -> dict[str, Actor]:
 
 
 class ServiceVariant:
-    """engine.services.start_case and complete_task: restricted scripts, task index, audit chain, commits."""
+    """engine.procedure.services.start_case and complete_task: restricted scripts, task index, audit chain, commits."""
 
     label = "rcjc services"
 

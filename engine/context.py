@@ -8,14 +8,14 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from .audit_key import KEY_INFO, AuditKey
-from .calendar import WorkingCalendar, parse_limit
-from .clock import Clock, SystemClock
-from .config import EngineConfig
-from .db import make_engine, make_session_factory
-from .definitions import Bundle, BundleCache, load_bundle
-from .groups import GROUP_LABELS
-from .models import Deployment, DeploymentFile, ProcessVersion
+from engine.bundles.definitions import Bundle, BundleCache, load_bundle
+from engine.calendar import WorkingCalendar, parse_limit
+from engine.clock import Clock, SystemClock
+from engine.config import EngineConfig
+from engine.groups import GROUP_LABELS
+from engine.persistence.audit_key import KEY_INFO, AuditKey
+from engine.persistence.db import make_engine, make_session_factory
+from engine.persistence.models import Deployment, DeploymentFile, ProcessVersion
 
 
 @dataclass

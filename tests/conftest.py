@@ -13,17 +13,17 @@ import time_machine
 from argon2 import PasswordHasher
 from sqlalchemy import text
 
-from engine import users
-from engine.audit_key import AuditKey
-from engine.bundle_files import SHIPPED, collect
+from engine.access import users
+from engine.access.policy import SYSTEM, Actor
+from engine.bundles.definitions import BundleCache
+from engine.bundles.shipped import SHIPPED, collect
 from engine.clock import SystemClock
 from engine.config import EngineConfig
 from engine.context import EngineContext
-from engine.db import Base
-from engine.definitions import BundleCache
-from engine.deploy import deploy
-from engine.policy import SYSTEM, Actor
-from engine.uow import UnitOfWork
+from engine.library.deploy import deploy
+from engine.persistence.audit_key import AuditKey
+from engine.persistence.db import Base
+from engine.persistence.uow import UnitOfWork
 
 PG_URL = os.environ.get("DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL.startswith("postgresql") else [])

@@ -14,17 +14,18 @@ from types import FrameType
 import click
 from sqlalchemy.exc import DBAPIError
 
-from engine import audit, schema, users
-from engine.bundle_files import SHIPPED, collect
+from engine.access import users
+from engine.access.policy import SYSTEM
+from engine.bundles.shipped import SHIPPED, collect
 from engine.calendar import load_schedule_json
-from engine.calendar_changes import follow_configured_overrides, import_schedule
-from engine.calendar_store import provisional_cases, year_status
 from engine.context import EngineContext
-from engine.deploy import DeployResult, deploy, validate_files
 from engine.errors import EngineError, ModelInvalid
-from engine.policy import SYSTEM
-from engine.timers import DEFAULT_BATCH, DEFAULT_INTERVAL, DEFAULT_LEASE, FireReport, run_worker, worker_id
-from engine.uow import UnitOfWork
+from engine.library.deploy import DeployResult, deploy, validate_files
+from engine.persistence import audit, schema
+from engine.persistence.uow import UnitOfWork
+from engine.procedure.calendar_changes import follow_configured_overrides, import_schedule
+from engine.procedure.holiday_schedules import provisional_cases, year_status
+from engine.procedure.timers import DEFAULT_BATCH, DEFAULT_INTERVAL, DEFAULT_LEASE, FireReport, run_worker, worker_id
 
 from .demo import accounts_with_published_password, add_demo_users
 from .settings import build_context

@@ -9,8 +9,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import users
-from engine.models import User
+from engine.access import users
+from engine.persistence.models import User
 
 # Demo accounts only; a real deployment adds its users with `rcjc users add`.
 # Published in the README: whoever reads it can sign in as these accounts until their passwords change.

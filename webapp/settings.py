@@ -8,12 +8,12 @@ from pathlib import Path
 
 from flask import Flask
 
-from engine.audit_key import AuditKey
-from engine.calendar_store import load_schedules
 from engine.clock import Clock
 from engine.config import load_config
 from engine.context import EngineContext
-from engine.db import DEFAULT_URL
+from engine.persistence.audit_key import AuditKey
+from engine.persistence.db import DEFAULT_URL
+from engine.procedure.holiday_schedules import load_schedules
 
 
 def database_url(explicit: str | None = None) -> str:

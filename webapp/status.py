@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import func, select
 
-from engine.models import Case, ProcessVersion
+from engine.persistence.models import Case, ProcessVersion
 
 bp = Blueprint("status", __name__)
 

@@ -6,11 +6,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine import users as engine_users
+from engine.access import users as engine_users
+from engine.access.policy import Actor
 from engine.context import EngineContext
 from engine.groups import GROUP_LABELS
-from engine.policy import Actor
-from engine.uow import UnitOfWork
+from engine.persistence.uow import UnitOfWork
 from webapp import create_app
 
 from .client import PASSWORD, ApiUser, sign_in

@@ -13,10 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from engine import services
+from engine.access.policy import SYSTEM, Actor
 from engine.context import EngineContext
-from engine.deploy import deploy
-from engine.policy import SYSTEM, Actor
+from engine.library.deploy import deploy
+from engine.procedure import services
 from tests.integration.test_engine_basics import FIXTURES, mini_files, snapshot
 
 from .client import ApiUser

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.context import EngineContext
-from engine.models import AuditEvent
+from engine.persistence.models import AuditEvent
 from tests.e2e.driver import APPLICATION, LOOKS_EXEMPT
 
 from .client import ApiUser, sign_in

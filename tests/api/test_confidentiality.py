@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from engine.access.disclosure import DELIBERATION, INFORMANTS
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.disclosure import DELIBERATION, INFORMANTS
-from engine.policy import Actor
 from tests.e2e.driver import ALL_MEMBERS, LOOKS_EXEMPT, CaseRun, apply, to_ruling_meeting
 from tests.e2e.transports import HttpTransport
 

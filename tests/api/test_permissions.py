@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from engine.bundle_files import SHIPPED, collect
+from engine.access.policy import Actor
+from engine.bundles.shipped import SHIPPED, collect
 from engine.context import EngineContext
-from engine.policy import Actor
 from tests.e2e.driver import ALL_MEMBERS, APPLICATION, LOOKS_EXEMPT, CaseRun, to_ruling_meeting
 from tests.e2e.transports import HttpTransport
 

@@ -8,8 +8,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.policy import Actor
 from webapp import create_app
 from webapp.proxies import trusted_proxies
 

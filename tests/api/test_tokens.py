@@ -8,9 +8,9 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.models import ApiToken, User
-from engine.policy import Actor
+from engine.persistence.models import ApiToken, User
 
 from .client import ApiUser, sign_in
 

@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine.policy import Actor
+from engine.access.policy import Actor
 from tests.e2e.driver import APPLICATION
 from tests.ui.test_pages import browser
 

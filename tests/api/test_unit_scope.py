@@ -9,11 +9,11 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine import queries
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.models import AuditEvent, Notification
-from engine.policy import Actor
-from engine.timers import fire_due_timers
+from engine.persistence.models import AuditEvent, Notification
+from engine.procedure.timers import fire_due_timers
+from engine.reading import queries
 from tests.e2e.driver import APPLICATION, CaseRun
 from tests.e2e.transports import HttpTransport
 

@@ -7,8 +7,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.policy import Actor
 
 from ..e2e.driver import apply
 from ..e2e.transports import ServiceTransport

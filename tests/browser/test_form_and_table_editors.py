@@ -6,9 +6,9 @@ import json
 
 from playwright.sync_api import Page, expect
 
-from engine import library
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.policy import Actor
+from engine.library import process_library
 
 from .ui import sign_in
 
@@ -16,8 +16,8 @@ from .ui import sign_in
 def draft_of_shipped(deployed: EngineContext, people: dict[str, Actor]) -> int:
     """A draft copied from the shipped procedure."""
     with deployed.sessions() as s:
-        newest = library.library(s, people["owner"])[0].versions[0].deployment_id
-    return library.create_draft(deployed, people["owner"], "改表单", from_deployment=newest)[0]
+        newest = process_library.library(s, people["owner"])[0].versions[0].deployment_id
+    return process_library.create_draft(deployed, people["owner"], "改表单", from_deployment=newest)[0]
 
 
 def test_a_form_label_is_changed_in_the_form_editor(deployed: EngineContext, people: dict[str, Actor], page: Page) -> None:
@@ -36,7 +36,7 @@ def test_a_form_label_is_changed_in_the_form_editor(deployed: EngineContext, peo
     page.locator("#save").click()
     expect(page.locator("#save-status")).to_have_text("已保存。")
     expect(page.locator("[data-testid=editor-problems] li")).to_have_count(0)
-    _, files = library.draft_files(deployed, draft_id)
+    _, files = process_library.draft_files(deployed, draft_id)
     labels = [c.get("label") for c in json.loads(files["acceptance_review.json"])["components"]]
     assert "受理结论（三选一）" in labels and "受理结论" not in labels
 
@@ -51,4 +51,4 @@ def test_a_decision_table_opens_in_the_dmn_editor_and_saves(deployed: EngineCont
     assert page.locator(".tjs-table tbody tr").count() >= 3  # the six-looks rules, catch-all last
     page.locator("#save").click()
     expect(page.locator("#save-status")).to_have_text("已保存。")
-    assert library.validate_draft(deployed, draft_id) == []  # what the editor writes back still deploys
+    assert process_library.validate_draft(deployed, draft_id) == []  # what the editor writes back still deploys

@@ -6,8 +6,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.policy import Actor
 
 from ..e2e.driver import ALL_MEMBERS, LOOKS_EXEMPT, apply, to_ruling_meeting
 from ..e2e.transports import ServiceTransport

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from engine import library
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.policy import Actor
+from engine.library import process_library
 
 from .ui import screenshot, sign_in
 
@@ -19,7 +19,7 @@ def test_the_viewer_draws_every_accepted_reference_model(deployed: EngineContext
                                                          page: Page) -> None:
     drafts = []
     for path in sorted(MIWG.glob("*.bpmn")):
-        draft_id, outcomes = library.create_draft(deployed, people["owner"], path.name, {path.name: path.read_bytes()})
+        draft_id, outcomes = process_library.create_draft(deployed, people["owner"], path.name, {path.name: path.read_bytes()})
         if outcomes[0].accepted:
             drafts.append((draft_id, path.name))
     assert len(drafts) >= 20

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.policy import Actor
 from webapp.ui.setup import STATUS_LABELS
 
 from ..e2e.driver import ALL_MEMBERS, APPLICATION, LOOKS_EXEMPT, CaseRun

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
-from engine import users
+from engine.access import users
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.policy import Actor
-from engine.uow import UnitOfWork
+from engine.persistence.uow import UnitOfWork
 
 from ..conftest import FrozenClock
 from ..e2e.driver import apply

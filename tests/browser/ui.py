@@ -12,9 +12,9 @@ from typing import Any
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.models import TaskIndex
-from engine.policy import Actor
+from engine.persistence.models import TaskIndex
 
 from ..e2e.transports import OpenTask, ServiceTransport
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.policy import Actor
 from webapp import create_app
 
 from .transports import HttpTransport, ServiceTransport, Transport

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from engine.errors import Conflict, Forbidden
-from engine.models import Notification
-from engine.timers import fire_due_timers
+from engine.persistence.models import Notification
+from engine.procedure.timers import fire_due_timers
 
 from .driver import (
     APPLICATION,

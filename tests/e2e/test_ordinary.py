@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from engine import audit, users
+from engine.access import users
+from engine.access.policy import Actor
 from engine.errors import Forbidden, FormInvalid
-from engine.policy import Actor
-from engine.uow import UnitOfWork
+from engine.persistence import audit
+from engine.persistence.uow import UnitOfWork
 
 from .driver import ALL_MEMBERS, LOOKS_EXEMPT, LOOKS_MITIGATE, LOOKS_NOT_TOLERATED, apply, to_ruling_meeting
 from .transports import Transport

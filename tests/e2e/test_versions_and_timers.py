@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from engine import audit
-from engine.bundle_files import SHIPPED, collect
+from engine.bundles.shipped import SHIPPED, collect
 from engine.errors import FormInvalid
-from engine.timers import fire_due_timers
+from engine.persistence import audit
+from engine.procedure.timers import fire_due_timers
 
 from .driver import ALL_MEMBERS, LOOKS_MITIGATE, CaseRun, apply, to_ruling_meeting
 from .transports import Transport

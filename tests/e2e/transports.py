@@ -14,12 +14,13 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine import queries, services
+from engine.access.policy import SYSTEM, Actor
 from engine.context import EngineContext
-from engine.deploy import deploy
 from engine.errors import Conflict, EngineError, Forbidden, FormInvalid, ModelInvalid, NotFound, ScriptFailed, TaskNotReady
-from engine.models import Case, TaskIndex
-from engine.policy import SYSTEM, Actor
+from engine.library.deploy import deploy
+from engine.persistence.models import Case, TaskIndex
+from engine.procedure import services
+from engine.reading import queries
 
 
 @dataclass(frozen=True)

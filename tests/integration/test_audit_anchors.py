@@ -11,14 +11,16 @@ from alembic import command
 from click.testing import CliRunner
 from sqlalchemy import Connection, delete, select, update
 
-from engine import audit, services, users
-from engine.audit_key import AuditKey
+from engine.access import users
+from engine.access.policy import Actor
 from engine.clock import SystemClock
 from engine.context import EngineContext
-from engine.db import Base
-from engine.models import AuditAnchor, AuditEvent, Case, TaskIndex, table
-from engine.policy import Actor
-from engine.schema import alembic_config
+from engine.persistence import audit
+from engine.persistence.audit_key import AuditKey
+from engine.persistence.db import Base
+from engine.persistence.models import AuditAnchor, AuditEvent, Case, TaskIndex, table
+from engine.persistence.schema import alembic_config
+from engine.procedure import services
 from webapp.cli import main
 
 from ..conftest import TEST_AUDIT_KEY, TEST_AUDIT_KEY_TEXT, make_context

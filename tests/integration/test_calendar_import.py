@@ -12,14 +12,16 @@ from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import func, select
 
-from engine import audit, calendar_changes, calendar_store, services, users
+from engine.access import users
+from engine.access.policy import SYSTEM, Actor
 from engine.calendar import load_schedule_json
 from engine.context import EngineContext
-from engine.deploy import deploy
 from engine.errors import Forbidden, FormInvalid
-from engine.models import AuditEvent, CalendarYear, TaskIndex
-from engine.policy import SYSTEM, Actor
-from engine.uow import UnitOfWork
+from engine.library.deploy import deploy
+from engine.persistence import audit
+from engine.persistence.models import AuditEvent, CalendarYear, TaskIndex
+from engine.persistence.uow import UnitOfWork
+from engine.procedure import calendar_changes, holiday_schedules, services
 from tests.api.client import sign_in
 from tests.conftest import FrozenClock, make_context
 from tests.integration.test_engine_basics import mini_files
@@ -139,7 +141,7 @@ def test_another_process_picks_up_an_imported_year(
         assert due_of(server, start_mini(server, people["intake"])) == (OFFICIAL_DUE, False)
         assert server.calendar.source(2027) == "imported"
         fresh = make_context(db_url, clock)
-        assert calendar_store.load_schedules(fresh) == 1 and fresh.calendar.source(2027) == "imported"
+        assert holiday_schedules.load_schedules(fresh) == 1 and fresh.calendar.source(2027) == "imported"
         fresh.db.dispose()
     finally:
         server.db.dispose()

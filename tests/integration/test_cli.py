@@ -10,8 +10,8 @@ from alembic.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import create_engine, select, text
 
-from engine.db import Base
-from engine.models import AuditEvent, User
+from engine.persistence.db import Base
+from engine.persistence.models import AuditEvent, User
 from webapp.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

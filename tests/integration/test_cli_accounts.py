@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from engine.access.users import authenticate
 from engine.clock import SystemClock
-from engine.users import authenticate
 from tests.conftest import make_context
 from webapp import cli as cli_module
 from webapp.cli import main

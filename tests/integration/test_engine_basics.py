@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, func, select
 
-from engine import audit, case_rows, services
+from engine.access.policy import SYSTEM, Actor
 from engine.context import EngineContext
-from engine.deploy import deploy
 from engine.errors import Conflict, Forbidden, FormInvalid, ModelInvalid, ScriptFailed, TaskNotReady
-from engine.models import AuditEvent, Case, CaseHandler, TaskIndex
-from engine.policy import SYSTEM, Actor
-from engine.uow import UnitOfWork
+from engine.library.deploy import deploy
+from engine.persistence import audit, case_rows
+from engine.persistence.models import AuditEvent, Case, CaseHandler, TaskIndex
+from engine.persistence.uow import UnitOfWork
+from engine.procedure import services
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -7,11 +7,11 @@ import zipfile
 
 import pytest
 
-from engine import library
-from engine.bundle_files import SHIPPED, collect
+from engine.access.policy import Actor
+from engine.bundles.shipped import SHIPPED, collect
 from engine.context import EngineContext
 from engine.errors import Conflict, Forbidden, ModelInvalid
-from engine.policy import Actor
+from engine.library import process_library
 
 from .test_engine_basics import FIXTURES
 
@@ -35,8 +35,8 @@ def test_a_draft_takes_what_can_be_shown_and_refuses_the_rest_with_reasons(
         "table.dmn": b"<definitions xmlns='urn:x'/>",
     }
     with pytest.raises(Forbidden):
-        library.create_draft(ctx, people["intake"], "试改", files)
-    draft_id, outcomes = library.create_draft(ctx, people["owner"], "试改", files)
+        process_library.create_draft(ctx, people["intake"], "试改", files)
+    draft_id, outcomes = process_library.create_draft(ctx, people["owner"], "试改", files)
     verdicts = {o.name: o.accepted for o in outcomes}
     assert verdicts == {"rcjc_triage.bpmn": True, "triage.json": True, "notes.txt": False, "no_diagram.bpmn": False,
                         "broken.bpmn": False, "xxe.bpmn": False, "table.dmn": False}
@@ -44,45 +44,45 @@ def test_a_draft_takes_what_can_be_shown_and_refuses_the_rest_with_reasons(
     assert "不支持的文件类型" in reasons["notes.txt"][0] and "DOCTYPE" in "".join(reasons["xxe.bpmn"])
     assert "XML 格式错误" in reasons["broken.bpmn"][0] and "DMN" in reasons["table.dmn"][0]
     assert "BPMNDiagram" in reasons["no_diagram.bpmn"][0]
-    assert library.validate_draft(ctx, draft_id) == []
+    assert process_library.validate_draft(ctx, draft_id) == []
 
 
 def test_problems_point_at_their_diagram_elements_and_block_deployment(ctx: EngineContext, people: dict[str, Actor]) -> None:
     files = triage_files()
     files["rcjc_triage.bpmn"] = files["rcjc_triage.bpmn"].replace(b'<spiffworkflow:property name="form" value="triage"/>',
                                                                   b"")
-    draft_id, _ = library.create_draft(ctx, people["owner"], "缺表单", files)
-    problems = library.validate_draft(ctx, draft_id)
+    draft_id, _ = process_library.create_draft(ctx, people["owner"], "缺表单", files)
+    problems = process_library.validate_draft(ctx, draft_id)
     assert [(p.file, p.element_id) for p in problems] == [("rcjc_triage.bpmn", "triage")]
     assert "没有指定表单" in problems[0].reason
     with pytest.raises(ModelInvalid):
-        library.deploy_draft(ctx, people["owner"], draft_id)
-    outcomes = library.add_files(ctx, people["owner"], draft_id, {"rcjc_triage.bpmn": triage_files()["rcjc_triage.bpmn"]},
+        process_library.deploy_draft(ctx, people["owner"], draft_id)
+    outcomes = process_library.add_files(ctx, people["owner"], draft_id, {"rcjc_triage.bpmn": triage_files()["rcjc_triage.bpmn"]},
                                  expected_revision=1)
     assert outcomes[0].accepted
     with pytest.raises(Conflict):
-        library.add_files(ctx, people["owner"], draft_id, {"rcjc_triage.bpmn": b"x"}, expected_revision=1)
+        process_library.add_files(ctx, people["owner"], draft_id, {"rcjc_triage.bpmn": b"x"}, expected_revision=1)
     with pytest.raises(Forbidden):
-        library.deploy_draft(ctx, people["supervisor"], draft_id)
-    result = library.deploy_draft(ctx, people["owner"], draft_id)
+        process_library.deploy_draft(ctx, people["supervisor"], draft_id)
+    result = process_library.deploy_draft(ctx, people["owner"], draft_id)
     assert result.created and result.versions == {"rcjc_triage": 1}
 
 
 def test_versions_are_listed_downloaded_and_compared(deployed: EngineContext, people: dict[str, Actor]) -> None:
     with deployed.sessions() as s:
-        [case] = [p for p in library.library(s, people["supervisor"]) if p.process_id == "rcjc_case"]
-        files = library.deployment_files(s, case.versions[0].deployment_id)
+        [case] = [p for p in process_library.library(s, people["supervisor"]) if p.process_id == "rcjc_case"]
+        files = process_library.deployment_files(s, case.versions[0].deployment_id)
     with pytest.raises(Forbidden):
         with deployed.sessions() as s:
-            library.library(s, people["intake"])
+            process_library.library(s, people["intake"])
     assert case.versions[0].version == 1 and case.versions[0].cases == 0
-    archive = zipfile.ZipFile(io.BytesIO(library.as_zip(files)))
+    archive = zipfile.ZipFile(io.BytesIO(process_library.as_zip(files)))
     assert sorted(archive.namelist()) == sorted(collect(SHIPPED)[0])
     changed = dict(files)
     changed["rcjc_triage.bpmn"] = changed["rcjc_triage.bpmn"].replace("程序分流".encode(), "程序分流（修订）".encode(), 1)
     changed["rcjc_acceptance.bpmn"] = changed["rcjc_acceptance.bpmn"].replace(
         b'<spiffworkflow:property name="clock" value="resume"/>', b"")
     del changed["six_looks.dmn"]
-    found = {(c.element_id, c.change) for c in library.diff(files, changed)}
+    found = {(c.element_id, c.change) for c in process_library.diff(files, changed)}
     assert ("acceptance_review", "changed") in found and ("six_looks.dmn", "removed") in found
     assert all(change in ("changed", "removed") for _, change in found)

@@ -12,11 +12,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
-from engine import mailer, services, supervision, users
+from engine.access import users
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.models import Notification
-from engine.policy import Actor
-from engine.uow import UnitOfWork
+from engine.notifications import mailer
+from engine.persistence.models import Notification
+from engine.persistence.uow import UnitOfWork
+from engine.procedure import services, supervision
 
 from .test_engine_basics import start_mini
 
@@ -102,7 +104,7 @@ def test_the_worker_mails_the_reminders_its_timers_raise(
     from datetime import timedelta
     from threading import Event
 
-    from engine.timers import run_worker, worker_id
+    from engine.procedure.timers import run_worker, worker_id
     from tests.e2e.driver import APPLICATION
 
     controller, inbox = smtp_server

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, insert, select
 
 from engine.context import EngineContext
-from engine.db import connection
-from engine.models import AuditEvent, table
-from engine.prepared import Prepared
-from engine.uow import UnitOfWork
+from engine.persistence.db import connection
+from engine.persistence.models import AuditEvent, table
+from engine.persistence.prepared import Prepared
+from engine.persistence.uow import UnitOfWork
 
 EVENTS = table(AuditEvent)
 ROW = {"chain": "test", "case_id": None, "event": "checked", "actor": "张三", "task_id": None, "bpmn_id": None,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine import audit, repair, services
+from engine.access.policy import SYSTEM, Actor
 from engine.context import EngineContext
-from engine.deploy import deploy
 from engine.errors import Conflict, Forbidden, FormInvalid, ScriptFailed
-from engine.models import AuditEvent, Case, TaskIndex
-from engine.policy import SYSTEM, Actor
-from engine.timers import fire_due_timers
+from engine.library.deploy import deploy
+from engine.persistence import audit
+from engine.persistence.models import AuditEvent, Case, TaskIndex
+from engine.procedure import repair, services
+from engine.procedure.timers import fire_due_timers
 
 from .test_engine_basics import mini_files, start_mini
 

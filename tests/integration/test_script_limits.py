@@ -6,11 +6,12 @@ from dataclasses import replace
 
 import pytest
 
-from engine import audit, runtime, services, store
+from engine.access.policy import Actor
 from engine.context import EngineContext
 from engine.errors import ScriptFailed
-from engine.models import AuditEvent, Case, TaskIndex
-from engine.policy import Actor
+from engine.persistence import audit
+from engine.persistence.models import AuditEvent, Case, TaskIndex
+from engine.procedure import runtime, services, workflow_store
 
 from .test_engine_basics import start_mini
 
@@ -30,7 +31,7 @@ def final_data(ctx: EngineContext, case_id: int) -> dict[str, object]:
     with ctx.sessions() as s:
         case = s.get(Case, case_id)
         assert case is not None and case.status == "completed"
-        _, workflow = store.load_workflow(ctx, s, case)
+        _, workflow = workflow_store.load_workflow(ctx, s, case)
         return runtime.case_data(workflow)
 
 

@@ -9,13 +9,13 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from engine import calendar_changes, services
+from engine.access.policy import Actor
 from engine.calendar import load_schedule_json
 from engine.config import EngineConfig
 from engine.context import EngineContext
-from engine.models import AuditEvent, Case, Notification, TaskIndex
-from engine.policy import Actor
-from engine.timers import fire_due_timers
+from engine.persistence.models import AuditEvent, Case, Notification, TaskIndex
+from engine.procedure import calendar_changes, services
+from engine.procedure.timers import fire_due_timers
 from tests.conftest import FrozenClock, make_context
 from tests.e2e.driver import APPLICATION
 from webapp.cli import main

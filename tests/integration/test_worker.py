@@ -17,11 +17,12 @@ from click.testing import CliRunner
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
-from engine import audit, services, timers
+from engine.access.policy import SYSTEM, Actor
 from engine.context import EngineContext
-from engine.deploy import deploy
-from engine.models import AuditEvent, Case
-from engine.policy import SYSTEM, Actor
+from engine.library.deploy import deploy
+from engine.persistence import audit
+from engine.persistence.models import AuditEvent, Case
+from engine.procedure import services, timers
 from webapp.cli import main
 
 from ..conftest import FrozenClock

@@ -19,12 +19,12 @@ from typing import IO
 import pytest
 from sqlalchemy import func, select
 
-from engine import services
+from engine.access.policy import SYSTEM, Actor
 from engine.clock import SystemClock
 from engine.context import EngineContext
-from engine.deploy import deploy
-from engine.models import AuditEvent, Case
-from engine.policy import SYSTEM, Actor
+from engine.library.deploy import deploy
+from engine.persistence.models import AuditEvent, Case
+from engine.procedure import services
 
 from ..conftest import BACKENDS, make_context
 from .test_worker import STARTER, timer_files, worker_command

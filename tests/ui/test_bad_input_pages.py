@@ -7,9 +7,9 @@ import io
 import pytest
 from flask import Flask
 
-from engine import library
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.policy import Actor
+from engine.library import process_library
 
 from .test_library_pages import upload
 from .test_pages import browser, first_task, start_case
@@ -34,7 +34,7 @@ def test_a_draft_refuses_form_files_that_cannot_be_kept(name: str, app: Flask, p
 
 def test_the_modeler_cannot_save_a_form_that_cannot_be_kept(app: Flask, deployed: EngineContext,
                                                              people: dict[str, Actor]) -> None:
-    draft_id, _ = library.create_draft(deployed, people["owner"], "草稿", {})
+    draft_id, _ = process_library.create_draft(deployed, people["owner"], "草稿", {})
     owner = browser(app, "owner")
     owner.get("/inbox")
     for name, (content, reason) in BAD_FORMS.items():
@@ -78,7 +78,7 @@ def test_odd_numbers_in_posted_forms_are_no_server_error(number: str, app: Flask
     owner = browser(app, "owner")
     owner.get("/library")
     assert owner.post("/library/drafts", {"name": "草稿", "from_deployment": number}).status_code < 500
-    draft_id, _ = library.create_draft(deployed, people["owner"], "草稿", {})
+    draft_id, _ = process_library.create_draft(deployed, people["owner"], "草稿", {})
     owner.get(f"/library/drafts/{draft_id}")
     assert owner.post(f"/library/drafts/{draft_id}/deploy", {"revision": number}).status_code < 500
     saved = owner.client.post(f"/library/drafts/{draft_id}/files/a.bpmn/save", data=b"<x/>", base_url="https://localhost",

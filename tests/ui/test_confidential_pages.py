@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.policy import Actor
 from tests.api.client import PASSWORD
 from tests.e2e.driver import ALL_MEMBERS, LOOKS_EXEMPT, CaseRun, apply, to_ruling_meeting
 from tests.e2e.transports import HttpTransport

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.policy import Actor
 
 from .test_pages import Browser, browser
 
@@ -69,7 +69,7 @@ def test_refused_files_and_a_draft_that_cannot_deploy(app: Flask, deployed: Engi
 def test_a_changed_form_deploys_as_a_new_version_and_running_cases_stay_on_theirs(
     app: Flask, deployed: EngineContext, people: dict[str, Actor]
 ) -> None:
-    from engine import services
+    from engine.procedure import services
     from tests.e2e.driver import APPLICATION
 
     before = services.start_case(deployed, people["applicant"], "rcjc_case", "application", APPLICATION).case_id
@@ -90,7 +90,7 @@ def test_a_changed_form_deploys_as_a_new_version_and_running_cases_stay_on_their
                               .headers["Location"]).get_data(as_text=True)
     assert "已部署为新版本" in deployed_page and "rcjc_case v2" in deployed_page
     after = services.start_case(deployed, people["applicant"], "rcjc_case", "application", APPLICATION).case_id
-    from engine.models import Case
+    from engine.persistence.models import Case
     with deployed.sessions() as s:
         assert s.get(Case, before).process_version.version == 1  # type: ignore[union-attr]
         assert s.get(Case, after).process_version.version == 2  # type: ignore[union-attr]
@@ -108,9 +108,9 @@ def test_only_process_owners_import_and_deploy(app: Flask, people: dict[str, Act
 
 
 def test_only_process_owners_save_files_of_a_draft(app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
-    from engine import library
+    from engine.library import process_library
 
-    draft_id, _ = library.create_draft(deployed, people["owner"], "草稿",
+    draft_id, _ = process_library.create_draft(deployed, people["owner"], "草稿",
                                        {REFERENCE_FILES[0].name: REFERENCE_FILES[0].read_bytes()})
     for who, status in (("supervisor", 403), ("intake", 403), ("owner", 200)):
         visitor = browser(app, who)

@@ -11,8 +11,8 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.policy import Actor
 from tests.e2e.driver import APPLICATION
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -185,8 +185,8 @@ def test_changing_the_password_ends_other_sessions(app: Flask, people: dict[str,
 
 
 def test_a_supervisor_reassigns_and_reminds(app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
-    from engine import users
-    from engine.uow import UnitOfWork
+    from engine.access import users
+    from engine.persistence.uow import UnitOfWork
 
     with UnitOfWork(deployed.sessions, deployed.clock) as uow:
         users.create_user(uow.session, "intake2", "Lantern-Meadow-2718", ["intake"], uow.now)

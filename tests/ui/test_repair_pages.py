@@ -9,13 +9,14 @@ from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import select
 
-from engine import repair, services, users
+from engine.access import users
+from engine.access.policy import SYSTEM, Actor
 from engine.context import EngineContext
-from engine.deploy import deploy
 from engine.errors import ScriptFailed
-from engine.models import AuditEvent, Case, TaskIndex
-from engine.policy import SYSTEM, Actor
-from engine.uow import UnitOfWork
+from engine.library.deploy import deploy
+from engine.persistence.models import AuditEvent, Case, TaskIndex
+from engine.persistence.uow import UnitOfWork
+from engine.procedure import repair, services
 from tests.integration.test_engine_basics import mini_files, start_mini
 from webapp.cli import main
 

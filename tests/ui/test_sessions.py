@@ -17,11 +17,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine import users
+from engine.access import users
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.models import User, WebSession
-from engine.policy import Actor
-from engine.uow import UnitOfWork
+from engine.persistence.models import User, WebSession
+from engine.persistence.uow import UnitOfWork
 
 from .test_pages import Browser, browser
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.audit_key import AuditKey
+from engine.persistence.audit_key import AuditKey
 from webapp.settings import audit_key
 
 

@@ -4,13 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from engine.calendar import (
-    Deadline,
-    WorkingCalendar,
-    YearSchedule,
-    load_schedule_json,
-    parse_limit,
-)
+from engine.calendar import Deadline, WorkingCalendar, YearSchedule, load_schedule_json, parse_limit
 
 
 @pytest.fixture

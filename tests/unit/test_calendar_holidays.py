@@ -18,9 +18,9 @@ from engine.calendar import (
     package_schedule,
     package_years,
 )
-from engine.calendar_store import task_due
 from engine.config import EngineConfig
 from engine.context import EngineContext
+from engine.procedure.holiday_schedules import task_due
 
 SCHEDULE_2027 = {"year": 2027, "holidays": ["2027-01-01", "2027-01-02", "2027-01-03"], "workdays": []}
 

@@ -13,8 +13,8 @@ from lxml.html import HtmlElement
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from engine.bundles.forms import FieldDef, FormDefinition, form_from_file, load_form, validate_submission
 from engine.errors import FormInvalid
-from engine.forms import FieldDef, FormDefinition, form_from_file, load_form, validate_submission
 from webapp.ui.formrender import Submission, parse_submission, render_form
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"

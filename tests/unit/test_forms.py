@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from engine.errors import FormInvalid, ModelInvalid
-from engine.forms import (
+from engine.bundles.forms import (
     MAX_LIST_ITEMS,
     FormDefinition,
     check_payload_size,
@@ -15,6 +14,7 @@ from engine.forms import (
     load_form,
     validate_submission,
 )
+from engine.errors import FormInvalid, ModelInvalid
 
 
 def form(*components: dict[str, Any], form_id: str = "f") -> FormDefinition:

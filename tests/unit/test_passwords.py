@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import passwords
+from engine.access import passwords
 from engine.errors import FormInvalid
 
 STRONG = "Lantern-Meadow-2718"

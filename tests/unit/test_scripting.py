@@ -16,8 +16,8 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-from engine import script_guards
-from engine.scripting import (
+from engine.bundles import script_guards
+from engine.bundles.scripting import (
     RestrictedEnvironment,
     ScriptCompileError,
     ScriptLimitExceeded,

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from engine.bundles.xmlsafe import parse_xml
 from engine.errors import ModelInvalid
-from engine.xmlsafe import parse_xml
 
 BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">

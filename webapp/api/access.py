@@ -14,10 +14,10 @@ from webargs.flaskparser import FlaskParser, abort, is_json_request
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import FileStorage, MultiDict
 
-from engine import tokens
+from engine.access import tokens
+from engine.access.policy import Actor
 from engine.context import EngineContext
 from engine.errors import Unauthenticated
-from engine.policy import Actor
 
 from .. import bodies
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask.views import MethodView
 
-from engine import tokens
-from engine.uow import UnitOfWork
+from engine.access import tokens
+from engine.persistence.uow import UnitOfWork
 
 from .access import ApiBlueprint, authenticated, bearer_token, client_address, engine_context
 from .errors import ErrorSchema

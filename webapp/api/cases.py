@@ -8,10 +8,13 @@ import marshmallow as ma
 from flask import Response
 from flask.views import MethodView
 
-from engine import audit, catalog, disclosure, queries, services
-from engine.case_list import CaseFilter, list_cases
+from engine.access import disclosure
+from engine.access.policy import Actor
 from engine.errors import FormInvalid, NotFound
-from engine.policy import Actor
+from engine.persistence import audit
+from engine.procedure import services
+from engine.reading import catalog, queries
+from engine.reading.case_list import CaseFilter, list_cases
 
 from .access import ApiBlueprint, current_actor, engine_context
 from .errors import ErrorSchema

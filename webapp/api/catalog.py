@@ -9,9 +9,10 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from werkzeug.datastructures import FileStorage
 
-from engine import catalog, services
-from engine.deploy import deploy
 from engine.errors import Forbidden, FormInvalid, ModelInvalid, Problem
+from engine.library.deploy import deploy
+from engine.procedure import services
+from engine.reading import catalog
 
 from .access import ApiBlueprint, current_actor, engine_context
 from .cases import case_payload

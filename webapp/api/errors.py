@@ -11,6 +11,7 @@ import marshmallow as ma
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from engine.access.tokens import BadCredentials, TooManyAttempts
 from engine.errors import (
     Conflict,
     EngineError,
@@ -22,7 +23,6 @@ from engine.errors import (
     TaskNotReady,
     Unauthenticated,
 )
-from engine.tokens import BadCredentials, TooManyAttempts
 
 log = logging.getLogger(__name__)
 

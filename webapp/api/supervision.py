@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from engine import repair, supervision
+from engine.access.policy import Actor, ensure_supervisor
 from engine.context import EngineContext
 from engine.errors import FormInvalid, NotFound
-from engine.models import Notification, TaskIndex
-from engine.policy import Actor, ensure_supervisor
+from engine.notifications import inbox
+from engine.persistence.models import Notification, TaskIndex
+from engine.procedure import repair, supervision
 
 from .access import ApiBlueprint, current_actor, engine_context
 from .errors import ErrorSchema
@@ -120,4 +121,4 @@ def notifications(args: dict[str, Any]) -> dict[str, Any]:
 @bp.alt_response(401, schema=ErrorSchema, description="未登录")
 def mark_read() -> None:
     """Mark all my notifications read."""
-    supervision.mark_all_read(engine_context(), current_actor().username)
+    inbox.mark_all_read(engine_context(), current_actor().username)

@@ -7,8 +7,9 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from engine import queries, services
 from engine.errors import Forbidden, NotFound
+from engine.procedure import services
+from engine.reading import queries
 
 from .access import ApiBlueprint, current_actor, engine_context
 from .errors import ErrorSchema

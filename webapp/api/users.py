@@ -7,11 +7,12 @@ from typing import Any
 from flask.views import MethodView
 from sqlalchemy import func, select
 
-from engine import audit, users
+from engine.access import users
 from engine.errors import Conflict, EngineError, Forbidden, FormInvalid
 from engine.groups import GROUP_LABELS
-from engine.models import User
-from engine.uow import UnitOfWork
+from engine.persistence import audit
+from engine.persistence.models import User
+from engine.persistence.uow import UnitOfWork
 
 from .access import ApiBlueprint, current_actor, engine_context
 from .errors import ErrorSchema

@@ -14,10 +14,10 @@ from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import CallbackDict
 
-from engine import web_sessions
+from engine.access import web_sessions
 from engine.context import EngineContext
 from engine.errors import EngineError
-from engine.uow import UnitOfWork
+from engine.persistence.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 

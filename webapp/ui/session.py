@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
 
+from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.models import User
-from engine.policy import Actor
+from engine.persistence.models import User
 
 from .server_session import DatabaseSessionInterface, ServerSession
 

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from engine import supervision
+from engine.notifications import inbox
 
 from ..api.errors import http_error_response
 from . import session as ui_session
@@ -53,7 +53,7 @@ def security_headers(response: Response) -> Response:
 def page_context() -> dict[str, Any]:
     """What every page's header shows: the user and their unread notifications."""
     user = ui_session.current_user() if not request.path.startswith("/api/") else None
-    unread = supervision.unread_count(ui_session.engine_context(), user.username) if user else 0
+    unread = inbox.unread_count(ui_session.engine_context(), user.username) if user else 0
     return {"ui_user": user, "unread_count": unread, "locale": str(get_locale()),
             "status_labels": STATUS_LABELS, "stuck_labels": STUCK_LABELS}
 

@@ -8,9 +8,9 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import calendar_changes, calendar_store
 from engine.calendar import load_schedule_json, package_years
 from engine.errors import EngineError
+from engine.procedure import calendar_changes, holiday_schedules
 
 from .. import bodies
 from .session import current_actor, engine_context, login_required
@@ -25,8 +25,8 @@ MAX_SCHEDULE_BYTES = 64 * 1024
 def _page(error: str | None = None, file_name: str | None = None) -> str:
     ctx = engine_context()
     with ctx.sessions() as session:
-        years = calendar_store.overview(ctx, session)
-        provisional = calendar_store.provisional_count(session)
+        years = holiday_schedules.overview(ctx, session)
+        provisional = holiday_schedules.provisional_count(session)
     return render_template("admin_calendar.html", years=years, package_years=package_years(),
                            provisional=provisional, error=error, file_name=file_name)
 

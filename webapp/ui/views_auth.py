@@ -7,9 +7,9 @@ from typing import Any
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import tokens, users
+from engine.access import tokens, users
 from engine.errors import FormInvalid
-from engine.uow import UnitOfWork
+from engine.persistence.uow import UnitOfWork
 
 from .session import current_user, engine_context, login_required, safe_next, sign_in, sign_out
 from .setup import LANGUAGES

@@ -8,12 +8,15 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
-from engine import audit, catalog, disclosure, queries, repair, services
-from engine.case_list import CaseFilter, list_cases
+from engine.access import disclosure
+from engine.access.policy import SUPERVISOR
 from engine.errors import EngineError, FormInvalid, NotFound
 from engine.groups import GROUP_LABELS
-from engine.models import Case, TaskIndex
-from engine.policy import SUPERVISOR
+from engine.persistence import audit
+from engine.persistence.models import Case, TaskIndex
+from engine.procedure import repair, services
+from engine.reading import catalog, queries
+from engine.reading.case_list import CaseFilter, list_cases
 
 from ..guards import form_number
 from . import formrender

@@ -7,9 +7,11 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import dashboard, repair, supervision, users
+from engine.access import users
 from engine.errors import EngineError, Forbidden
 from engine.groups import GROUP_LABELS
+from engine.procedure import repair, supervision
+from engine.reading import dashboard
 
 from ..guards import form_number
 from .session import current_actor, engine_context, login_required

@@ -10,11 +10,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from engine import queries, services, supervision
 from engine.errors import EngineError
 from engine.groups import GROUP_LABELS
-from engine.models import Notification
-from engine.queries import InboxItem
+from engine.notifications.inbox import mark_all_read
+from engine.persistence.models import Notification
+from engine.procedure import services
+from engine.reading import queries
+from engine.reading.queries import InboxItem
 
 from .session import current_actor, engine_context, login_required
 
@@ -115,5 +117,5 @@ def notifications() -> Any:
 @login_required
 def mark_read() -> Any:
     """Mark all my notifications read."""
-    supervision.mark_all_read(engine_context(), current_actor().username)
+    mark_all_read(engine_context(), current_actor().username)
     return redirect(url_for("ui_inbox.notifications"))

@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import select
 
-from engine import library
 from engine.errors import Conflict, Forbidden, FormInvalid, ModelInvalid, NotFound
 from engine.groups import GROUP_LABELS
-from engine.models import BundleDraft
+from engine.library import process_library
+from engine.persistence.models import BundleDraft
 
 from ..guards import form_number
 from .session import current_actor, engine_context, login_required
@@ -23,7 +23,7 @@ bp = Blueprint("ui_library", __name__, url_prefix="/library")
 
 def _reader() -> None:
     try:
-        library.ensure_reader(current_actor())
+        process_library.ensure_reader(current_actor())
     except Forbidden:
         abort(403)
 
@@ -32,7 +32,7 @@ def _uploads() -> dict[str, bytes]:
     return {f.filename or "": f.read() for f in request.files.getlist("files") if f.filename}
 
 
-def _report(outcomes: list[library.FileOutcome]) -> None:
+def _report(outcomes: list[process_library.FileOutcome]) -> None:
     taken = [o.name for o in outcomes if o.accepted]
     if taken:
         flash(_("Taken into the draft: %(names)s", names="、".join(taken)))
@@ -48,17 +48,17 @@ def index() -> Any:
     _reader()
     ctx = engine_context()
     with ctx.sessions() as session:
-        processes = library.library(session, current_actor())
+        processes = process_library.library(session, current_actor())
         drafts = list(session.scalars(select(BundleDraft).order_by(BundleDraft.updated_at.desc()).limit(50)))
     return render_template("library.html", processes=processes, drafts=drafts,
-                           owner=library.OWNER in current_actor().groups)
+                           owner=process_library.OWNER in current_actor().groups)
 
 
 @bp.get("/versions/<int:deployment_id>.zip")
 @login_required
 def download(deployment_id: int) -> Any:
     """A deployed version's files as a zip archive."""
-    return Response(library.as_zip(_version_files(deployment_id)), mimetype="application/zip",
+    return Response(process_library.as_zip(_version_files(deployment_id)), mimetype="application/zip",
                     headers={"Content-Disposition": f"attachment; filename=rcjc-version-{deployment_id}.zip"})
 
 
@@ -68,7 +68,7 @@ def create() -> Any:
     """Start a draft from uploaded files or from a deployed version."""
     source = request.form.get("from_deployment", "")
     try:
-        draft_id, outcomes = library.create_draft(
+        draft_id, outcomes = process_library.create_draft(
             engine_context(), current_actor(), request.form.get("name", ""), _uploads(),
             form_number(source))
     except Forbidden:
@@ -87,23 +87,23 @@ def draft(draft_id: int) -> Any:
     _reader()
     ctx = engine_context()
     try:
-        found, files = library.draft_files(ctx, draft_id)
+        found, files = process_library.draft_files(ctx, draft_id)
     except NotFound:
         abort(404)
-    problems = library.validate_draft(ctx, draft_id, files)
+    problems = process_library.validate_draft(ctx, draft_id, files)
     with ctx.sessions() as session:
-        processes = library.library(session, current_actor())
+        processes = process_library.library(session, current_actor())
     newest = max((v for p in processes for v in p.versions), key=lambda v: v.deployed_at, default=None)
     changes = []
     if newest is not None:
         with ctx.sessions() as session:
-            changes = library.diff(library.deployment_files(session, newest.deployment_id), files)
+            changes = process_library.diff(process_library.deployment_files(session, newest.deployment_id), files)
     shown = request.args.get("file") or next((n for n in sorted(files) if n.endswith(".bpmn")), None)
     marks = sorted({p.element_id for p in problems if p.file == shown and p.element_id})
     # Side by side with the newest version of the same file: what was removed or changed there, added or changed here.
     compared = None
     if newest is not None and shown:
-        in_file = {c.element_id: c.change for c in changes if c.process_id in library.process_ids(files.get(shown, b""))}
+        in_file = {c.element_id: c.change for c in changes if c.process_id in process_library.process_ids(files.get(shown, b""))}
         compared = {
             "old": {"rcjc-removed": [e for e, c in in_file.items() if c == "removed"],
                     "rcjc-changed": [e for e, c in in_file.items() if c == "changed"]},
@@ -113,7 +113,7 @@ def draft(draft_id: int) -> Any:
     labels = {"added": _("added"), "removed": _("removed"), "changed": _("changed")}
     return render_template("draft.html", draft=found, change_labels=labels, compared=compared, files=sorted(files),
                            problems=problems, shown=shown, marks=marks, changes=changes, newest=newest,
-                           owner=library.OWNER in current_actor().groups)
+                           owner=process_library.OWNER in current_actor().groups)
 
 
 @bp.get("/drafts/<int:draft_id>/files/<path:name>")
@@ -122,7 +122,7 @@ def draft_file(draft_id: int, name: str) -> Any:
     """One file of a draft, as stored (the viewer loads BPMN from here)."""
     _reader()
     try:
-        _, files = library.draft_files(engine_context(), draft_id)
+        _, files = process_library.draft_files(engine_context(), draft_id)
     except NotFound:
         abort(404)
     return _one_file(files, name)
@@ -133,7 +133,7 @@ def draft_file(draft_id: int, name: str) -> Any:
 def add(draft_id: int) -> Any:
     """Import more files into a draft."""
     try:
-        _report(library.add_files(engine_context(), current_actor(), draft_id, _uploads()))
+        _report(process_library.add_files(engine_context(), current_actor(), draft_id, _uploads()))
     except Forbidden:
         abort(403)
     except NotFound:
@@ -148,7 +148,7 @@ def add(draft_id: int) -> Any:
 def remove(draft_id: int, name: str) -> Any:
     """Take a file out of a draft."""
     try:
-        library.remove_file(engine_context(), current_actor(), draft_id, name)
+        process_library.remove_file(engine_context(), current_actor(), draft_id, name)
     except Forbidden:
         abort(403)
     except NotFound:
@@ -162,7 +162,7 @@ def deploy(draft_id: int) -> Any:
     """Deploy the draft as a new version."""
     revision = request.form.get("revision", "")
     try:
-        result = library.deploy_draft(engine_context(), current_actor(), draft_id,
+        result = process_library.deploy_draft(engine_context(), current_actor(), draft_id,
                                       form_number(revision))
     except Forbidden:
         abort(403)
@@ -187,12 +187,12 @@ def deploy(draft_id: int) -> Any:
 def modeler(draft_id: int, name: str) -> Any:
     """Edit a BPMN file of a draft in the modeler, with a panel for what rcjc reads from each element."""
     try:
-        library.ensure_owner(current_actor())
+        process_library.ensure_owner(current_actor())
     except Forbidden:
         abort(403)
     ctx = engine_context()
     try:
-        found, files = library.draft_files(ctx, draft_id)
+        found, files = process_library.draft_files(ctx, draft_id)
     except NotFound:
         abort(404)
     if name not in files or not name.endswith(".bpmn"):
@@ -219,7 +219,7 @@ def save(draft_id: int, name: str) -> Any:
     """Save a file edited in the browser; a stale revision is a conflict, never an overwrite."""
     revision = request.headers.get("X-Draft-Revision", "")
     try:
-        outcomes = library.add_files(engine_context(), current_actor(), draft_id, {name: request.get_data()},
+        outcomes = process_library.add_files(engine_context(), current_actor(), draft_id, {name: request.get_data()},
                                      form_number(revision))
     except Forbidden:
         abort(403)
@@ -231,7 +231,7 @@ def save(draft_id: int, name: str) -> Any:
         return jsonify({"error": exc.summary}), 400
     if not outcomes[0].accepted:
         return jsonify({"error": "；".join(outcomes[0].reasons)}), 400
-    found, _files = library.draft_files(engine_context(), draft_id)
+    found, _files = process_library.draft_files(engine_context(), draft_id)
     return jsonify({"revision": found.revision})
 
 
@@ -241,7 +241,7 @@ def problems(draft_id: int) -> Any:
     """What stops the draft from deploying, for the modeler to mark on the diagram."""
     _reader()
     try:
-        found = library.validate_draft(engine_context(), draft_id)
+        found = process_library.validate_draft(engine_context(), draft_id)
     except NotFound:
         abort(404)
     return jsonify([{"file": p.file, "line": p.line, "element_id": p.element_id, "reason": p.reason} for p in found])
@@ -310,8 +310,8 @@ def modeler_labels() -> dict[str, str]:
 def _editable(draft_id: int, name: str, suffix: str) -> tuple[Any, dict[str, bytes]]:
     """The draft and its files, when the user may edit and the file exists with this suffix."""
     try:
-        library.ensure_owner(current_actor())
-        found, files = library.draft_files(engine_context(), draft_id)
+        process_library.ensure_owner(current_actor())
+        found, files = process_library.draft_files(engine_context(), draft_id)
     except Forbidden:
         abort(403)
     except NotFound:
@@ -349,7 +349,7 @@ def _version_files(deployment_id: int) -> dict[str, bytes]:
     _reader()
     try:
         with engine_context().sessions() as session:
-            return library.deployment_files(session, deployment_id)
+            return process_library.deployment_files(session, deployment_id)
     except NotFound:
         abort(404)
 

@@ -7,10 +7,11 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import drafts, queries, services
 from engine.errors import Conflict, EngineError, FormInvalid, NotFound, ScriptFailed, TaskNotReady
 from engine.groups import GROUP_LABELS
-from engine.models import Case
+from engine.persistence.models import Case
+from engine.procedure import services, task_drafts
+from engine.reading import queries
 
 from ..guards import form_number
 from . import formrender
@@ -36,7 +37,7 @@ def _page(task_id: str, values: dict[str, Any] | None = None, errors: dict[str, 
         abort(404)
     may_act = task["assignee"] == actor.username
     if values is None:
-        values = {**task["values"], **(drafts.load_draft(ctx, actor, task_id) or {})} if may_act else task["values"]
+        values = {**task["values"], **(task_drafts.load_draft(ctx, actor, task_id) or {})} if may_act else task["values"]
     form_html = formrender.render_form(task["form"], values, errors or {}, options_data=task["context"], readonly=not may_act)
     earlier = [
         {**step, "html": formrender.render_form(bundle.form(step["form"]).source, step["data"], {}, readonly=True,
@@ -80,7 +81,7 @@ def submit(task_id: str) -> Any:
     data = formrender.parse_submission(shown["form"], request.form)
     if request.form.get("action") == "save":
         try:
-            drafts.save_draft(ctx, actor, task_id, data)
+            task_drafts.save_draft(ctx, actor, task_id, data)
         except EngineError as exc:
             return _page(task_id, data, getattr(exc, "fields", None), exc.message, 400)
         flash(_("Your input was saved as a draft."))
@@ -101,7 +102,7 @@ def submit(task_id: str) -> Any:
         return redirect(url_for("ui_case.case", case_id=shown["case_id"]))
     except EngineError as exc:
         return _page(task_id, data, None, exc.message, 403)
-    drafts.discard_drafts(ctx, task_id)
+    task_drafts.discard_drafts(ctx, task_id)
     flash(_("Step completed."))
     with ctx.sessions() as session:
         where = queries.step_view(session, actor, result.case_id)

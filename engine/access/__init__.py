@@ -1,0 +1,1 @@
+"""Access: users, tokens, sessions and the one rule of who may see and do what, confidential data included."""

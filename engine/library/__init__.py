@@ -1,0 +1,1 @@
+"""The process library: drafts of bundles, their validation and comparison, and deployment."""

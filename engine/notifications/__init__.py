@@ -1,0 +1,1 @@
+"""Notifications: reminders and escalations, the in-app inbox, and mail."""

@@ -1,0 +1,99 @@
+"""Reminders and escalations: non-interrupting boundary timers marked `notify` in the model become notifications.
+
+The model says when (the timer) and what (`notify` = reminder or escalation); the engine says whom:
+a reminder goes to the task's holder (or everyone who may take it), an escalation also to the supervisors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import Task as SpiffTask
+from SpiffWorkflow.util.task import TaskState
+
+from engine.access import users
+from engine.access.policy import SUPERVISOR, SYSTEM, CaseLike
+from engine.notifications.inbox import notify
+from engine.persistence.models import TaskIndex
+from engine.persistence.uow import UnitOfWork
+
+KINDS = ("reminder", "escalation")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A boundary timer that is to notify someone about the task it is attached to."""
+
+    event_id: str
+    kind: str
+    task_id: str
+
+
+def _kind(task: SpiffTask) -> str | None:
+    properties = getattr(task.task_spec, "extensions", {}).get("properties", {}) or {}
+    kind = properties.get("notify")
+    return kind if kind in KINDS else None
+
+
+def _attached(event: SpiffTask) -> SpiffTask | None:
+    """The activity a boundary event is attached to: its sibling under the boundary split."""
+    parent = event.parent
+    if parent is None:
+        return None
+    return next((c for c in parent.children if c is not event and c.task_spec.manual), None)
+
+
+def waiting(workflow: BpmnWorkflow) -> list[Notice]:
+    """The notifying boundary timers armed now, before timers fire."""
+    found = []
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        kind = _kind(task)
+        attached = _attached(task) if kind else None
+        if kind and attached is not None:
+            found.append(Notice(str(task.id), kind, str(attached.id)))
+    return found
+
+
+def fired(before: list[Notice], workflow: BpmnWorkflow) -> list[Notice]:
+    """Those of `before` whose timer has fired."""
+    result = []
+    for notice in before:
+        try:
+            task = workflow.get_task_from_id(UUID(notice.event_id))
+        except SpiffWorkflowException:
+            continue
+        if task is not None and task.state in (TaskState.COMPLETED, TaskState.READY, TaskState.STARTED):
+            result.append(notice)
+    return result
+
+
+def _local(moment: datetime | None, timezone: str) -> str:
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d") if moment else "—"
+
+
+def send(uow: UnitOfWork, case: CaseLike, notices: list[Notice], timezone: str) -> list[str]:
+    """Store the notifications of fired reminders and escalations; the names notified."""
+    notified: list[str] = []
+    case_id = case.id
+    for notice in notices:
+        row = uow.session.get(TaskIndex, notice.task_id)
+        if row is None:
+            continue  # the task was done in the same step
+        holders = [row.assignee] if row.assignee else [row.candidate] if row.candidate else \
+            users.members_who_may_take(uow.session, row)
+        due = _local(row.due_at, timezone)
+        if notice.kind == "reminder":
+            message = f"“{row.name}”（案件 {case_id}）将于 {due} 到期，请及时办理"
+            recipients = holders
+        else:
+            message = f"“{row.name}”（案件 {case_id}）已超过办理期限（{due}），请督促办理"
+            recipients = list(dict.fromkeys(holders + users.group_members(uow.session, SUPERVISOR)))
+        for name in recipients:
+            notify(uow, name, case_id, notice.task_id, notice.kind, message, SYSTEM)
+        notified.extend(recipients)
+    return notified

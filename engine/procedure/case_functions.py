@@ -1,0 +1,122 @@
+"""The functions a case's scripts, conditions, timers and decisions may call (see docs/modeling.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.access.users import group_members
+from engine.calendar import parse_limit
+from engine.config import SCRIPT_SETTINGS
+from engine.context import EngineContext
+from engine.persistence import case_clocks
+from engine.persistence.models import CaseHandler, Ruling
+
+
+def end_of_day(ctx: EngineContext, day: date) -> datetime:
+    """The last second of a local calendar day, in UTC."""
+    local = datetime.combine(day, time(23, 59, 59), ZoneInfo(ctx.config.timezone))
+    return local.astimezone(ZoneInfo("UTC"))
+
+
+def reminder_time(ctx: EngineContext, due: datetime) -> datetime:
+    """When to remind the holder of a task due at `due`: the configured working days before, at 9 o'clock.
+
+    A limit shorter than that lead time is reminded halfway through what is left of it.
+    """
+    amount, unit = parse_limit(str(ctx.config.settings.get("remind_before", "2wd")))
+    tz = ZoneInfo(ctx.config.timezone)
+    local_due = due.astimezone(tz).date()
+    if unit == "working_days":
+        day = ctx.calendar.add_working_days(local_due, -amount)
+    elif unit == "months":
+        day = ctx.calendar.add_months(local_due, -amount)
+    else:
+        day = local_due - timedelta(days=amount)
+    at = datetime.combine(day, time(9, 0), tz).astimezone(ZoneInfo("UTC"))
+    now = ctx.clock.now()
+    return at if at > now else min(due, now + (due - now) / 2)
+
+
+def case_functions(ctx: EngineContext, session: Session, case_id: int | None) -> dict[str, Callable[..., Any]]:
+    """Bind the script functions to one case, its database session and the engine's clock."""
+
+    def deadline(name: str) -> str:
+        amount, unit = parse_limit(ctx.config.limits[name])
+        amount = case_clocks.remaining(amount, unit, case_clocks.used_days(session, case_id, name))
+        return ctx.calendar.deadline(ctx.clock.now(), amount, unit).at.isoformat()
+
+    def deadline_from(day: str) -> str:
+        return end_of_day(ctx, date.fromisoformat(str(day))).isoformat()
+
+    def deadline_after(name: str, day: str) -> str:
+        amount, unit = parse_limit(ctx.config.limits[name])
+        return ctx.calendar.deadline(end_of_day(ctx, date.fromisoformat(str(day))), amount, unit).at.isoformat()
+
+    def remind_at(due: str) -> str:
+        return reminder_time(ctx, datetime.fromisoformat(str(due))).isoformat()
+
+    def setting(name: str) -> Any:
+        if name not in SCRIPT_SETTINGS:
+            # A PermissionError, not a KeyError: a script cannot catch it and carry on with a default.
+            raise PermissionError(f"脚本不能读取设置 {name!r}；可读取的设置：{', '.join(sorted(SCRIPT_SETTINGS))}")
+        return ctx.config.settings[name]
+
+    def eligible_members(group: str, exclude_lanes: str = "") -> list[str]:
+        members = group_members(session, group)
+        lanes = [lane.strip() for lane in exclude_lanes.split(",") if lane.strip()]
+        if not lanes or case_id is None:
+            return members
+        handled = set(
+            session.scalars(
+                select(CaseHandler.username).where(CaseHandler.case_id == case_id, CaseHandler.group_key.in_(lanes))
+            )
+        )
+        return [m for m in members if m not in handled]
+
+    def quorum_met(attendees: Sequence[str], members: Sequence[str]) -> bool:
+        present = len(set(attendees) & set(members))
+        return bool(members) and present >= ctx.config.ratio("quorum") * len(members)
+
+    def majority_reached(votes: Sequence[Any], members: Sequence[str]) -> bool:
+        values = [v.get("vote") if isinstance(v, dict) else v for v in votes]
+        voting = len(members) - values.count("recuse")
+        return voting > 0 and values.count("agree") > ctx.config.ratio("majority") * voting
+
+    def find_prior_ruling(cadre_name: str, matter: str) -> int | None:
+        query = (
+            select(Ruling.id)
+            .where(Ruling.cadre_name == normalize(cadre_name), Ruling.matter == normalize(matter))
+            .order_by(Ruling.decided_at.desc())
+            .limit(1)
+        )
+        if case_id is not None:
+            query = query.where(Ruling.case_id != case_id)
+        return session.scalar(query)
+
+    def today() -> str:
+        return ctx.clock.now().astimezone(ZoneInfo(ctx.config.timezone)).date().isoformat()
+
+    return {
+        "deadline": deadline,
+        "deadline_from": deadline_from,
+        "deadline_after": deadline_after,
+        "remind_at": remind_at,
+        "setting": setting,
+        "eligible_members": eligible_members,
+        "quorum_met": quorum_met,
+        "majority_reached": majority_reached,
+        "find_prior_ruling": find_prior_ruling,
+        "today": today,
+    }
+
+
+def normalize(text: str) -> str:
+    """Names and matters are compared with their white space folded."""
+    return " ".join(str(text or "").split())
+

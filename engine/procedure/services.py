@@ -1,0 +1,231 @@
+"""Use cases that change state: one transaction each, committed here and nowhere else."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, update
+
+from engine.access import policy
+from engine.access.policy import Actor
+from engine.bundles import forms
+from engine.bundles.definitions import task_info
+from engine.config import MESSAGE_PAYLOAD_BYTES
+from engine.context import EngineContext
+from engine.errors import Conflict, Forbidden, FormInvalid, NotFound, ScriptFailed, TaskNotReady
+from engine.persistence import audit, case_clocks, case_rows
+from engine.persistence.case_rows import CaseRow
+from engine.persistence.db import connection
+from engine.persistence.models import CaseHandler, ProcessVersion, TaskIndex, table
+from engine.persistence.prepared import Prepared
+from engine.persistence.uow import UnitOfWork
+from engine.procedure import runtime, workflow_store
+
+TASKS = table(TaskIndex)
+_TASK_ROW = Prepared(select(TASKS).where(TASKS.c.id == bindparam("task_id")))
+_SET_ASSIGNEE = Prepared(update(TASKS).where(TASKS.c.id == bindparam("task_id")).values(assignee=bindparam("assignee")))
+_OPEN_IDS = Prepared(
+    select(TASKS.c.id).where(TASKS.c.case_id == bindparam("case_id")).order_by(TASKS.c.created_at, TASKS.c.id))
+_ADD_HANDLER = Prepared(insert(table(CaseHandler)))
+VERSIONS = table(ProcessVersion)
+_LATEST = Prepared(
+    select(VERSIONS.c.id, VERSIONS.c.deployment_id, VERSIONS.c.version)
+    .where(VERSIONS.c.process_id == bindparam("process_id"))
+    .order_by(VERSIONS.c.version.desc())
+    .limit(1)
+)
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What a handler needs to know after acting: the case, its status and the tasks now open."""
+
+    case_id: int
+    status: str
+    open_task_ids: tuple[str, ...]
+
+
+def record_event(uow: UnitOfWork, case: CaseRow, event: str, actor: Actor, **fields: Any) -> None:
+    """Append an event to the case's audit chain; the locked case row holds the chain's newest link."""
+    prev = audit.Link(case.audit_seq, case.audit_head) if case.audit_seq and case.audit_head else audit.START
+    link = audit.append(
+        uow.session, chain=audit.case_chain(case.id), case_id=case.id, event=event, actor=actor.username,
+        at=uow.now, prev=prev, **fields,
+    )
+    case.audit_seq, case.audit_head = link.seq, link.hash
+
+
+def finish(uow: UnitOfWork, case: CaseRow, open_ids: tuple[str, ...] | None = None) -> StepResult:
+    """Write the case row once, commit, and say where the case stands."""
+    if open_ids is None:
+        open_ids = tuple(row[0] for row in _OPEN_IDS.run(connection(uow.session), {"case_id": case.id}))
+    case_rows.write(uow.session, case)
+    uow.commit()
+    return StepResult(case.id, case.status, open_ids)
+
+
+@dataclass(frozen=True)
+class LatestVersion:
+    """The newest version of a process: the one new cases start on."""
+
+    id: int
+    deployment_id: int
+    version: int
+
+
+def latest_version(ctx: EngineContext, session: Any, process_id: str) -> LatestVersion:
+    """The newest deployed version of a process; NotFound when it was never deployed."""
+    pv = _LATEST.run(connection(session), {"process_id": process_id}).first()
+    if pv is None:
+        raise NotFound(f"流程 {process_id} 尚未部署")
+    return LatestVersion(pv.id, pv.deployment_id, pv.version)
+
+
+def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, data: Mapping[str, Any]) -> StepResult:
+    """Start a case of the newest version of a process through one of its entries.
+
+    Raises: NotFound, Forbidden, FormInvalid, ScriptFailed.
+    """
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        pv = latest_version(ctx, uow.session, process_id)
+        bundle = ctx.bundle(uow.session, pv.deployment_id)
+        found = bundle.entries.get(process_id, {}).get(entry)
+        if found is None:
+            raise NotFound(f"流程 {process_id} 没有发起方式 {entry}")
+        policy.ensure_may_start(actor, found)
+        clean = forms.validate_submission(bundle.form(found.form), data)
+        case = case_rows.create(uow.session, {
+            "process_version_id": pv.id, "process_id": process_id, "status": "running", "state": b"",
+            "next_timer_at": None, "started_by": actor.username, "started_unit": actor.unit,
+            "unit": policy.case_unit(actor, clean), "entry": entry,
+            "cadre_name": None, "matter": None, "closure": None, "outcome": None,
+            "created_at": uow.now, "updated_at": uow.now,
+        })
+        engine = workflow_store.script_engine(ctx, uow.session, case.id)
+        workflow = runtime.start(bundle, process_id, {**clean, "entry": entry}, engine)
+        open_ids = workflow_store.save_workflow(ctx, uow.session, case, bundle, workflow)
+        record_event(uow, case, "case_started", actor, details={
+            "process_id": process_id, "version": pv.version, "bundle_hash": bundle.hash, "entry": entry, "data": clean,
+        })
+        return finish(uow, case, open_ids)
+
+
+def open_task_locked(uow: UnitOfWork, task_id: str) -> tuple[Any, CaseRow]:
+    """Lock the case of an open task, then read the task row as it is under the lock."""
+    case = case_rows.lock_of_task(uow.session, task_id)
+    # Read after the lock: another transaction may have completed the task while we waited.
+    row = _TASK_ROW.run(connection(uow.session), {"task_id": task_id}).first() if case is not None else None
+    if case is None or row is None:
+        done = uow.session.scalar(select(func.count()).select_from(CaseHandler).where(CaseHandler.task_id == task_id))
+        raise TaskNotReady("该任务已办理完毕") if done else NotFound("任务不存在")
+    if case.status != "running":
+        raise Conflict(f"案件当前状态为“{case.status}”，不能办理")
+    return row, case
+
+
+def complete_task(
+    ctx: EngineContext, actor: Actor, task_id: str, data: Mapping[str, Any], expected_version: int | None = None
+) -> StepResult:
+    """Validate a handler's form, complete the task and run the procedure to its next wait.
+
+    Raises: NotFound, TaskNotReady, Forbidden, Conflict, FormInvalid, ScriptFailed (the case is marked in error).
+    """
+    failed: tuple[ScriptFailed, int, dict[str, Any]] | None = None
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        row, case = open_task_locked(uow, task_id)
+        if expected_version is not None and expected_version != case.version:
+            raise Conflict("案件已被他人更新，请刷新后重试")
+        bundle, workflow = workflow_store.load_workflow(ctx, uow.session, case)
+        task = runtime.open_task(workflow, task_id)
+        info = task_info(task.task_spec)
+        policy.ensure_may_act(uow.session, actor, row, info)
+        clean = forms.validate_submission(bundle.form(info.form), data, context=task.data)
+        before = {k: task.data.get(k) for k in clean}
+        try:
+            runtime.complete(workflow, task, clean)
+        except ScriptFailed as exc:
+            failed = (exc, case.id, clean)
+        else:
+            if info.resumes_clock and info.limit:
+                case_clocks.record_round(uow.session, ctx.calendar, case.id, info.limit, row.created_at, uow.now)
+            _ADD_HANDLER.run(connection(uow.session), {
+                "case_id": case.id, "task_id": task_id, "bpmn_id": info.bpmn_id, "name": info.name,
+                "group_key": info.group, "username": actor.username, "completed_at": uow.now,
+            })
+            open_ids = workflow_store.save_workflow(ctx, uow.session, case, bundle, workflow)
+            record_event(uow, case, "task_completed", actor, task_id=task_id, bpmn_id=info.bpmn_id,
+                         details={"name": info.name, "form": info.form, "before": before, "after": clean})
+            return finish(uow, case, open_ids)
+    # Only reached when the step failed: its transaction was rolled back, the case is marked in error.
+    assert failed is not None
+    error, case_id, submitted = failed
+    mark_failed(ctx, actor, case_id, error, task_id, submitted)
+    raise error
+
+
+def mark_failed(
+    ctx: EngineContext, actor: Actor, case_id: int, exc: ScriptFailed, task_id: str | None, submitted: Any
+) -> None:
+    """In a short transaction of its own, mark the case in error and keep the submitted input for the retry."""
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        case = case_rows.lock_existing(uow.session, case_id)
+        case.status = "error"
+        case.error = {"message": exc.message, "task": exc.task_name, "line": exc.line, "task_id": task_id,
+                      "data": submitted, "actor": actor.username, "at": uow.now.isoformat()}
+        record_event(uow, case, "step_failed", actor, task_id=task_id, details={"error": exc.message, "data": submitted})
+        finish(uow, case)
+
+
+def claim_task(ctx: EngineContext, actor: Actor, task_id: str) -> StepResult:
+    """Take a task from the group's queue so that others see who handles it.
+
+    Raises: NotFound, TaskNotReady, Forbidden, Conflict (claimed by someone else).
+    """
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        row, case = open_task_locked(uow, task_id)
+        if row.assignee and row.assignee != actor.username:
+            raise Conflict(f"该任务已由 {row.assignee} 认领")
+        bundle, workflow = workflow_store.load_workflow(ctx, uow.session, case)
+        policy.ensure_may_act(uow.session, actor, row, task_info(runtime.open_task(workflow, task_id).task_spec))
+        _SET_ASSIGNEE.run(connection(uow.session), {"task_id": task_id, "assignee": actor.username})
+        record_event(uow, case, "task_claimed", actor, task_id=task_id, bpmn_id=row.bpmn_id, details={"name": row.name})
+        return finish(uow, case)
+
+
+def release_task(ctx: EngineContext, actor: Actor, task_id: str) -> StepResult:
+    """Put a claimed task back into its group's queue (the assignee or a supervisor).
+
+    Raises: NotFound, TaskNotReady, Forbidden.
+    """
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        row, case = open_task_locked(uow, task_id)
+        if row.assignee != actor.username and policy.SUPERVISOR not in actor.groups:
+            raise Forbidden("只有认领人或监督人员可以退回该任务")
+        _SET_ASSIGNEE.run(connection(uow.session), {"task_id": task_id, "assignee": None})
+        record_event(uow, case, "task_released", actor, task_id=task_id, bpmn_id=row.bpmn_id,
+                     details={"name": row.name, "previous_assignee": row.assignee})
+        return finish(uow, case)
+
+
+def deliver_message(ctx: EngineContext, actor: Actor, case_id: int, name: str, payload: Any) -> StepResult:
+    """Deliver an external event (e.g. materials from the petition system) to a waiting case.
+
+    Raises: NotFound, Forbidden, Conflict (nothing waits for it), FormInvalid (payload), ScriptFailed.
+    """
+    if forms.has_typename(payload):
+        raise FormInvalid({"payload": ["不允许的数据（含有 typename）"]})
+    # Kept in the case data and again in the audit trail: a larger payload is refused before anything is stored.
+    forms.check_payload_size(payload, int(ctx.config.settings.get("message_payload_bytes", MESSAGE_PAYLOAD_BYTES)))
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        case = case_rows.lock_existing(uow.session, case_id)
+        if not policy.may_view_case(uow.session, actor, case) and actor is not policy.SYSTEM:
+            raise NotFound(f"案件 {case_id} 不存在")
+        if case.status != "running":
+            raise Conflict(f"案件当前状态为“{case.status}”，不能接收消息")
+        bundle, workflow = workflow_store.load_workflow(ctx, uow.session, case)
+        runtime.deliver_message(workflow, name, payload)
+        open_ids = workflow_store.save_workflow(ctx, uow.session, case, bundle, workflow)
+        record_event(uow, case, "message_delivered", actor, details={"message": name, "payload": payload})
+        return finish(uow, case, open_ids)

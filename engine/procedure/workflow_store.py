@@ -1,0 +1,143 @@
+"""Loading and saving cases: workflow state, task index, readers' groups and the ruling register."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.task import Task as SpiffTask
+from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from engine.access import routing
+from engine.bundles import scripting
+from engine.bundles.definitions import Bundle, task_info
+from engine.context import EngineContext
+from engine.persistence import case_clocks
+from engine.persistence.case_rows import CaseRow
+from engine.persistence.db import connection
+from engine.persistence.models import Case, CaseGroup, Ruling, TaskIndex, table
+from engine.persistence.prepared import Prepared
+from engine.procedure import runtime
+from engine.procedure.case_functions import case_functions, normalize
+from engine.procedure.holiday_schedules import pick_up_imported, task_due
+
+TASKS = table(TaskIndex)
+_EXISTING = Prepared(select(TASKS.c.id, TASKS.c.created_at, TASKS.c.group_key).where(TASKS.c.case_id == bindparam("case_id")))
+# By id rather than `id IN (...)`: an expanding IN is re-rendered on every execution.
+_DELETE = Prepared(delete(TASKS).where(TASKS.c.id == bindparam("task_id")))
+_INSERT = Prepared(insert(TASKS))
+_ADD_GROUPS = {
+    "postgresql": Prepared(postgresql.insert(table(CaseGroup)).on_conflict_do_nothing()),
+    "sqlite": Prepared(sqlite.insert(table(CaseGroup)).on_conflict_do_nothing()),
+}
+
+
+def script_engine(ctx: EngineContext, session: Session, case_id: int | None) -> Any:
+    """A restricted script engine whose functions are bound to this case."""
+    env = scripting.RestrictedEnvironment(case_functions(ctx, session, case_id), ctx.config.script_time_limit)
+    return scripting.make_script_engine(env)
+
+
+def load_workflow(ctx: EngineContext, session: Session, case: CaseRow | Case) -> tuple[Bundle, BpmnWorkflow]:
+    """Restore the case's workflow on its own bundle with the restricted engine attached."""
+    bundle = ctx.bundle_of_version(session, case.process_version_id)
+    workflow = bundle.serializer.loads(case.state)
+    # The serializer never stores the script engine: without this the library's unrestricted one runs.
+    workflow.script_engine = script_engine(ctx, session, case.id)
+    return bundle, workflow
+
+
+def save_workflow(
+    ctx: EngineContext, session: Session, case: CaseRow, bundle: Bundle, workflow: BpmnWorkflow
+) -> tuple[str, ...]:
+    """Put state and derived columns on the case row, rewrite its task index; return the open task ids.
+
+    The caller writes the case row itself (case_rows.write), once, after its audit event.
+    """
+    now = ctx.clock.now()
+    open_tasks = runtime.open_human_tasks(workflow)
+    data = runtime.case_data(workflow, open_tasks)
+    case.state = bundle.serializer.dumps(workflow)
+    case.next_timer_at = runtime.next_timer_at(workflow)
+    case.updated_at = now
+    case.cadre_name = _text(data.get("cadre_name")) or case.cadre_name
+    case.matter = _text(data.get("matter")) or case.matter
+    case.closure = _text(data.get("closure")) or _text(data.get("clarification_closure")) or case.closure
+    case.outcome = _text(data.get("outcome")) or case.outcome
+    if case.status != "suspended":
+        case.status = "completed" if workflow.completed else "running"
+    case.error = None
+    open_ids = sync_task_index(ctx, session, case, bundle, open_tasks)
+    if workflow.completed:
+        _register_ruling(session, case, data, now)
+    return open_ids
+
+
+def _text(value: Any) -> str | None:
+    return str(value)[:500] if value not in (None, "") else None
+
+
+def sync_task_index(
+    ctx: EngineContext, session: Session, case: CaseRow, bundle: Bundle, open_tasks: list[SpiffTask]
+) -> tuple[str, ...]:
+    """Make the task index rows of a case equal its open user tasks, keeping claims and due dates.
+
+    Returns the open task ids, oldest first.
+    """
+    case_id = case.id
+    conn = connection(session)
+    existing: dict[str, datetime] = {}
+    # Every group that had a task row is already among the case's readers (added with that row).
+    known_groups: set[str] = set()
+    for task_id, created, group in _EXISTING.run(conn, {"case_id": case_id}):
+        existing[task_id] = created
+        known_groups.add(group)
+    open_ids = {str(t.id) for t in open_tasks}
+    stale = [{"task_id": task_id} for task_id in existing if task_id not in open_ids]
+    if stale:
+        _DELETE.run(conn, stale)
+    now = ctx.clock.now()
+    new_rows = []
+    for task in open_tasks:
+        if str(task.id) in existing:
+            continue
+        info = task_info(task.task_spec)
+        used = case_clocks.used_days(session, case_id, info.limit) if info.resumes_clock and info.limit else 0
+        due_at, provisional = task_due(ctx, now, task.data, info.limit, info.limit_from, used)
+        if provisional and pick_up_imported(ctx, session):
+            # Another process may have imported the missing year since this one started.
+            due_at, provisional = task_due(ctx, now, task.data, info.limit, info.limit_from, used)
+        to = routing.route(session, bundle, case, info.group)
+        new_rows.append({
+            "id": str(task.id), "case_id": case_id, "bpmn_id": info.bpmn_id, "name": info.name,
+            "process_id": task.workflow.spec.name, "group_key": to.group, "unit": to.unit,
+            "candidate": _text(task.data.get(info.assignee_var)) if info.assignee_var else None,
+            "assignee": to.assignee, "form_key": info.form, "created_at": now, "due_at": due_at,
+            "due_provisional": provisional,
+        })
+    if new_rows:
+        _INSERT.run(conn, new_rows)
+        groups = sorted({row["group_key"] for row in new_rows if row["group_key"]} - known_groups)
+        if groups:
+            # One statement whether or not the group already reads this case.
+            _ADD_GROUPS[conn.dialect.name].run(conn, [{"case_id": case_id, "group_key": g} for g in groups])
+    created = {**{k: v for k, v in existing.items() if k in open_ids}, **{r["id"]: now for r in new_rows}}
+    return tuple(sorted(created, key=lambda task_id: (created[task_id], task_id)))
+
+
+def _register_ruling(session: Session, case: CaseRow, data: dict[str, Any], now: datetime) -> None:
+    if session.scalar(select(Ruling.id).where(Ruling.case_id == case.id)) is not None:
+        return
+    cadre, matter = normalize(data.get("cadre_name", "")), normalize(data.get("matter", ""))
+    if not cadre or not matter:
+        return
+    if data.get("outcome"):
+        session.add(Ruling(case_id=case.id, kind="ruling", cadre_name=cadre, matter=matter,
+                           outcome=str(data["outcome"]), decided_at=now))
+    elif data.get("clarification_closure") == "clarified":
+        session.add(Ruling(case_id=case.id, kind="clarification", cadre_name=cadre, matter=matter,
+                           outcome=None, decided_at=now))
+

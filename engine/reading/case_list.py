@@ -1,0 +1,109 @@
+"""Listing cases: the ones an actor may see, filtered by status, process, group, overdue, stuck or text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import Session
+
+from engine.access.policy import Actor, visible_cases
+from engine.context import EngineContext
+from engine.persistence.models import Case, CaseGroup, ProcessVersion, TaskIndex
+
+STUCK_STATUSES = ("error", "suspended")
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What a case list is narrowed to; None means no narrowing."""
+
+    status: str | None = None
+    process_id: str | None = None
+    group: str | None = None
+    overdue: bool | None = None
+    stuck: bool | None = None
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One line of a case list."""
+
+    id: int
+    process_id: str
+    version: int
+    status: str
+    cadre_name: str | None
+    matter: str | None
+    closure: str | None
+    outcome: str | None
+    started_by: str
+    started_unit: str | None
+    created_at: datetime
+    updated_at: datetime
+    overdue: bool
+    stuck_reason: str | None
+
+
+def _overdue(now: datetime) -> ColumnElement[bool]:
+    return exists().where(TaskIndex.case_id == Case.id, TaskIndex.due_at < now)
+
+
+def _untouched_since(ctx: EngineContext, now: datetime) -> datetime:
+    """The moment before which an untouched running case counts as stuck (in working days)."""
+    day = ctx.calendar.add_working_days(now.date(), -int(ctx.config.settings.get("stuck_after_days", 10)))
+    return datetime.combine(day, time(), tzinfo=now.tzinfo)
+
+
+def _stuck_reason(ctx: EngineContext, now: datetime) -> Any:
+    """A SQL CASE naming why a case is stuck, or NULL."""
+    no_task = not_(exists().where(TaskIndex.case_id == Case.id))
+    return sql_case(
+        (Case.status == "error", "error"),
+        (Case.status == "suspended", "suspended"),
+        (and_(Case.status == "running", no_task, Case.next_timer_at.is_(None)), "waiting_on_nothing"),
+        (and_(Case.status == "running", Case.updated_at < _untouched_since(ctx, now)), "untouched"),
+        else_=None,
+    )
+
+
+def list_cases(
+    ctx: EngineContext, session: Session, actor: Actor, flt: CaseFilter, now: datetime, page: int = 1, per_page: int = 20
+) -> tuple[list[CaseSummary], int]:
+    """One page of the cases the actor may see under the filter, newest first, and how many there are."""
+    stuck = _stuck_reason(ctx, now)
+    overdue = _overdue(now)
+    conditions: list[ColumnElement[bool]] = [visible_cases(actor)]
+    if flt.status:
+        conditions.append(Case.status == flt.status)
+    if flt.process_id:
+        conditions.append(Case.process_id == flt.process_id)
+    if flt.group:
+        conditions.append(exists().where(CaseGroup.case_id == Case.id, CaseGroup.group_key == flt.group))
+    if flt.overdue is not None:
+        conditions.append(overdue if flt.overdue else not_(overdue))
+    if flt.stuck is not None:
+        conditions.append(stuck.is_not(None) if flt.stuck else stuck.is_(None))
+    if flt.q:
+        pattern = "%" + flt.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(or_(Case.cadre_name.like(pattern, escape="\\"), Case.matter.like(pattern, escape="\\")))
+    where = and_(*conditions)
+    total = session.scalar(select(func.count()).select_from(Case).where(where)) or 0
+    rows = session.execute(
+        select(Case, ProcessVersion.version, overdue.label("overdue"), stuck.label("stuck"))
+        .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
+        .where(where)
+        .order_by(Case.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    items = [
+        CaseSummary(c.id, c.process_id, version, c.status, c.cadre_name, c.matter, c.closure, c.outcome, c.started_by,
+                    c.started_unit, c.created_at, c.updated_at, bool(is_overdue), reason)
+        for c, version, is_overdue, reason in rows
+    ]
+    return items, total

@@ -1,0 +1,190 @@
+"""The read side: inboxes and case views, from the task index and case rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.access import disclosure, policy
+from engine.access.policy import Actor
+from engine.context import EngineContext
+from engine.errors import NotFound
+from engine.persistence.models import AuditEvent, Case, CaseHandler, TaskIndex
+from engine.procedure import runtime, workflow_store
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One open task as an inbox shows it."""
+
+    task_id: str
+    case_id: int
+    bpmn_id: str
+    name: str
+    group: str
+    candidate: str | None
+    assignee: str | None
+    created_at: datetime
+    due_at: datetime | None
+    due_provisional: bool
+    overdue: bool
+    cadre_name: str | None
+    matter: str | None
+
+
+def _items(session: Session, query: Any, now: datetime) -> list[InboxItem]:
+    rows = session.execute(query.join(Case, Case.id == TaskIndex.case_id).add_columns(Case.cadre_name, Case.matter))
+    return [
+        InboxItem(t.id, t.case_id, t.bpmn_id, t.name, t.group_key, t.candidate, t.assignee, t.created_at, t.due_at,
+                  t.due_provisional, bool(t.due_at and t.due_at < now), cadre, matter)
+        for t, cadre, matter in rows
+    ]
+
+
+def my_tasks(session: Session, actor: Actor, now: datetime) -> list[InboxItem]:
+    """Tasks the actor has claimed."""
+    query = select(TaskIndex).where(TaskIndex.assignee == actor.username).order_by(TaskIndex.due_at, TaskIndex.created_at)
+    return _items(session, query, now)
+
+
+def claimable_tasks(session: Session, actor: Actor, now: datetime) -> list[InboxItem]:
+    """Unclaimed tasks offered to the actor: their groups, their unit for unit-scoped lanes, their person."""
+    query = select(TaskIndex).where(policy.takeable_tasks(actor)).order_by(TaskIndex.due_at, TaskIndex.created_at)
+    return _items(session, query, now)
+
+
+def visible_case(session: Session, actor: Actor, case_id: int) -> Case:
+    """The case if the actor may read it; NotFound otherwise, so that hidden cases do not leak."""
+    case = session.get(Case, case_id)
+    if case is None or not policy.may_view_case(session, actor, case):
+        raise NotFound(f"案件 {case_id} 不存在")
+    return case
+
+
+def _open_task(t: TaskIndex, rd: disclosure.Reader) -> dict[str, Any]:
+    return {"id": t.id, "bpmn_id": t.bpmn_id, "name": t.name, "group": t.group_key,
+            "candidate": rd.person(t.group_key, t.candidate), "assignee": rd.person(t.group_key, t.assignee),
+            "created_at": t.created_at, "due_at": t.due_at, "due_provisional": t.due_provisional}
+
+
+def _named_lanes(rows: list[dict[str, Any]]) -> list[str]:
+    return [r["group"] for r in rows if r.get("by") or r.get("candidate") or r.get("assignee")]
+
+
+def case_view(ctx: EngineContext, session: Session, actor: Actor, case_id: int) -> dict[str, Any]:
+    """Status, version, data, open tasks, history and diagram marks of a case the actor may read."""
+    case = visible_case(session, actor, case_id)
+    rd = disclosure.reader(actor)
+    _, workflow = workflow_store.load_workflow(ctx, session, case)
+    done, active = runtime.element_ids(workflow)
+    tasks = session.scalars(select(TaskIndex).where(TaskIndex.case_id == case.id).order_by(TaskIndex.created_at))
+    history = session.scalars(select(CaseHandler).where(CaseHandler.case_id == case.id).order_by(CaseHandler.id))
+    data = rd.data(runtime.case_data(workflow))
+    open_tasks = [_open_task(t, rd) for t in tasks]
+    steps = [{"name": h.name, "group": h.group_key, "by": rd.person(h.group_key, h.username), "at": h.completed_at}
+             for h in history]
+    view: dict[str, Any] = {
+        "id": case.id,
+        "process_id": case.process_id,
+        "version": case.process_version.version,
+        "bundle_hash": case.process_version.deployment.bundle_hash,
+        "status": case.status,
+        "closure": case.closure,
+        "outcome": case.outcome,
+        "unit": case.unit,
+        "error": rd.scrub(case.error) if case.error else None,
+        "data": data,
+        "open_tasks": open_tasks,
+        "history": steps,
+        "completed_elements": done,
+        "active_elements": active,
+        "lock_version": case.version,
+    }
+    shown = rd.kinds_in(data, _named_lanes(steps) + _named_lanes(open_tasks))
+    disclosure.record_read(ctx, actor, case.id, shown, "case")
+    return view
+
+
+def step_view(session: Session, actor: Actor, case_id: int) -> dict[str, Any]:
+    """Where a case stands after the actor's step, as far as they may see it: never more, and never a 404."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"案件 {case_id} 不存在")
+    visible = policy.may_view_case(session, actor, case)
+    rd = disclosure.reader(actor)
+    rows = session.scalars(select(TaskIndex).where(TaskIndex.case_id == case.id).order_by(TaskIndex.created_at, TaskIndex.id))
+    offered = [t for t in rows if visible or policy.may_take(actor, t) or t.assignee == actor.username]
+    return {
+        "case_id": case.id, "status": case.status, "case_visible": visible, "lock_version": case.version,
+        "closure": case.closure if visible else None, "outcome": case.outcome if visible else None,
+        "open_tasks": [_open_task(t, rd) for t in offered],
+    }
+
+
+def audit_events(
+    ctx: EngineContext, session: Session, actor: Actor, case_id: int, channel: str = "audit"
+) -> list[dict[str, Any]]:
+    """The audit trail of a case the actor may read, oldest first, without what is confidential to them."""
+    case = visible_case(session, actor, case_id)
+    lanes = ctx.bundle_of_version(session, case.process_version_id).lanes
+    rd = disclosure.reader(actor)
+    events = []
+    named: list[str | None] = []
+    for e in session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)):
+        lane = lanes.get(e.bpmn_id or "")
+        hide_person = lane in rd.hidden_lanes
+        details = rd.scrub(dict(e.details or {}))
+        if hide_person:
+            details = {k: v for k, v in details.items() if k not in disclosure.PERSON_DETAILS}
+        elif e.bpmn_id:
+            named.append(lane)
+        events.append({"seq": e.seq, "event": e.event, "actor": None if hide_person else e.actor, "lane": lane, "at": e.at,
+                       "task_id": e.task_id, "bpmn_id": e.bpmn_id, "details": details, "prev_hash": e.prev_hash,
+                       "hash": e.hash})
+    shown = rd.kinds_in(disclosure.keys_of([e["details"] for e in events]), named)
+    disclosure.record_read(ctx, actor, case_id, shown, channel)
+    return events
+
+
+def task_view(ctx: EngineContext, session: Session, actor: Actor, task_id: str, now: datetime) -> dict[str, Any]:
+    """An open task with its form definition and current values, for someone who may work on it or read its case."""
+    row = session.get(TaskIndex, task_id)
+    case = session.get(Case, row.case_id) if row is not None else None
+    if row is None or case is None or not policy.may_see_task(session, actor, row, case):
+        raise NotFound("任务不存在")
+    bundle, workflow = workflow_store.load_workflow(ctx, session, case)
+    task = runtime.open_task(workflow, task_id)
+    form = bundle.form(row.form_key)
+    rd = disclosure.reader(actor)
+    values = rd.data({key: task.data[key] for key in form.keys if key in task.data})
+    context = rd.data(dict(task.data))
+    view = {
+        "id": row.id, "case_id": row.case_id, "bpmn_id": row.bpmn_id, "name": row.name, "group": row.group_key,
+        "candidate": rd.person(row.group_key, row.candidate), "assignee": rd.person(row.group_key, row.assignee),
+        "created_at": row.created_at, "due_at": row.due_at,
+        "due_provisional": row.due_provisional, "overdue": bool(row.due_at and row.due_at < now),
+        "may_claim": row.assignee is None and policy.may_take(actor, row),
+        "form_key": row.form_key, "form": dict(form.source), "values": values,
+        "case": {"cadre_name": case.cadre_name, "matter": case.matter, "status": case.status, "lock_version": case.version},
+        "context": context,
+    }
+    named = [row.group_key] if row.candidate or row.assignee else []
+    disclosure.record_read(ctx, actor, case.id, rd.kinds_in(set(context) | set(values), named), "task")
+    return view
+
+
+def completed_steps(ctx: EngineContext, session: Session, actor: Actor, case_id: int) -> list[dict[str, Any]]:
+    """The steps done so far with who, when, which form and the data they entered, as the actor may see it."""
+    steps = []
+    for event in audit_events(ctx, session, actor, case_id, "steps"):
+        if event["event"] != "task_completed":
+            continue
+        details = event["details"]
+        steps.append({"name": details.get("name", event["bpmn_id"]), "form": details.get("form"), "by": event["actor"],
+                      "group": event["lane"],
+                      "at": event["at"], "bpmn_id": event["bpmn_id"], "data": dict(details.get("after") or {})})
+    return steps
