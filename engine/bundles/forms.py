@@ -18,6 +18,7 @@ import re2
 from marshmallow import RAISE, Schema, ValidationError, fields
 from marshmallow.validate import Length, OneOf, Range, Validator
 
+from engine import bounded_json
 from engine.errors import FormInvalid, ModelInvalid, Problem
 
 Scalar = str | int | float | bool
@@ -39,7 +40,6 @@ DEFAULT_MAX_LENGTH = {"textfield": 500, "textarea": 10_000}
 MAX_LIST_ITEMS = 200
 # Forms nest groups a few levels deep; far deeper documents would exhaust the recursive checks and rendering.
 MAX_FORM_NESTING = 32
-_SURROGATE = re.compile("[\ud800-\udfff]")
 # Options of `valuesKey` fields come from task data, which changes per validation, not per schema.
 _OPTIONS: ContextVar[Mapping[str, Any]] = ContextVar("form_options")
 
@@ -246,46 +246,18 @@ def form_from_file(path: str | Path) -> FormDefinition:
     return form_from_bytes(path.read_bytes(), path.name)
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"不允许的数值 {name}")
-
-
-def _unreadable(obj: Any) -> str | None:
-    """Why a parsed form document cannot be kept: nesting deeper than any form, or text no database can store."""
-    pending: list[tuple[Any, int]] = [(obj, 0)]
-    while pending:
-        item, level = pending.pop()
-        if isinstance(item, str):
-            if _SURROGATE.search(item):
-                return "表单含有无效的 Unicode 字符（孤立的代理项）"
-            continue
-        if isinstance(item, Mapping):
-            children: list[Any] = [*item.keys(), *item.values()]
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        if level >= MAX_FORM_NESTING:
-            return f"表单嵌套层级过深（最多 {MAX_FORM_NESTING} 层）"
-        pending.extend((child, level + 1) for child in children)
-    return None
-
-
 def form_from_bytes(content: bytes, file_name: str) -> FormDefinition:
     """Load and check a form definition from a file's content (UTF-8 JSON); raise ModelInvalid naming the problem."""
     try:
-        obj = json.loads(content.decode("utf-8"), parse_constant=_refuse_constant)
+        obj = bounded_json.loads(content, MAX_FORM_NESTING)
     except json.JSONDecodeError as exc:
         raise ModelInvalid([Problem(file_name, exc.lineno, f"表单不是有效的 JSON：{exc.msg}")]) from exc
     except UnicodeDecodeError as exc:
         raise ModelInvalid([Problem(file_name, None, "文件应为 UTF-8 编码")]) from exc
-    except RecursionError as exc:
-        raise ModelInvalid([Problem(file_name, None, f"表单嵌套层级过深（最多 {MAX_FORM_NESTING} 层）")]) from exc
-    except ValueError as exc:  # NaN or Infinity, or an integer longer than Python converts
-        raise ModelInvalid([Problem(file_name, None, f"表单不是有效的 JSON：{exc}")]) from exc
-    reason = _unreadable(obj)
-    if reason:
-        raise ModelInvalid([Problem(file_name, None, reason)])
+    except bounded_json.RefusedJson as exc:
+        raise ModelInvalid([Problem(file_name, None, f"表单不能保存：{exc.reason}")]) from exc
+    if bounded_json.holds_lone_surrogate(obj):
+        raise ModelInvalid([Problem(file_name, None, f"表单不能保存：{bounded_json.LONE_SURROGATE}")])
     return load_form(obj, file_name=file_name)
 
 

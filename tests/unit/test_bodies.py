@@ -8,7 +8,9 @@ import pytest
 from flask import Flask, request
 from werkzeug.exceptions import BadRequest
 
-from webapp.bodies import MAX_JSON_DEPTH, RefusedJson, depth, has_lone_surrogate, install, loads, printable_key
+from engine.bounded_json import MAX_DEPTH as MAX_JSON_DEPTH
+from engine.bounded_json import RefusedJson, depth, has_lone_surrogate, loads
+from webapp.bodies import install, printable_key
 
 
 @pytest.mark.parametrize("document", ["[" * 50_000, '{"a":' * 50_000, "[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1),

@@ -14,6 +14,7 @@ from webargs.flaskparser import FlaskParser, abort, is_json_request
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import FileStorage, MultiDict
 
+from engine import bounded_json
 from engine.access import tokens
 from engine.access.policy import Actor
 from engine.context import EngineContext
@@ -91,8 +92,8 @@ class Parser(FlaskParser):
         if not is_json_request(req):
             return missing
         try:
-            return bodies.loads(req.get_data(cache=True))
-        except bodies.RefusedJson as exc:
+            return bounded_json.loads(req.get_data(cache=True))
+        except bounded_json.RefusedJson as exc:
             abort(400, messages={"json": [exc.reason]})
 
 
@@ -102,7 +103,7 @@ def _unstorable_texts(value: Any, path: str) -> list[tuple[str, str]]:
         where = bodies.printable_key(path) or "_schema"
         if "\x00" in value:
             return [(where, "不能包含空字符（NUL）")]
-        return [(where, bodies.LONE_SURROGATE)] if bodies.has_lone_surrogate(value) else []
+        return [(where, bounded_json.LONE_SURROGATE)] if bounded_json.has_lone_surrogate(value) else []
     if isinstance(value, FileStorage):
         return _unstorable_texts(value.filename or "", path)
     if isinstance(value, MultiDictProxy):

@@ -8,11 +8,11 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from engine import bounded_json
 from engine.calendar import load_schedule_json, package_years
 from engine.errors import EngineError
 from engine.procedure import calendar_changes, holiday_schedules
 
-from .. import bodies
 from .session import current_actor, engine_context, login_required
 
 bp = Blueprint("ui_admin", __name__)
@@ -49,7 +49,7 @@ def calendar_page() -> Any:
         return _page(_("The file is too large for a holiday schedule."), name), 400
     try:
         # The same bounds as request bodies: a deeply nested file is refused as a bad file.
-        schedule = load_schedule_json(bodies.loads(content))
+        schedule = load_schedule_json(bounded_json.loads(content))
     except UnicodeDecodeError:
         return _page(_("The file is not UTF-8 text."), name), 400
     except json.JSONDecodeError as exc:
