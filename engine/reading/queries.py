@@ -75,9 +75,7 @@ def _named_lanes(rows: list[dict[str, Any]]) -> list[str]:
     return [r["group"] for r in rows if r.get("by") or r.get("candidate") or r.get("assignee")]
 
 
-def case_view(ctx: EngineContext, session: Session, actor: Actor, case_id: int) -> dict[str, Any]:
-    """Status, version, data, open tasks, history and diagram marks of a case the actor may read."""
-    case = visible_case(session, actor, case_id)
+def _case_view(ctx: EngineContext, session: Session, actor: Actor, case: Case) -> tuple[dict[str, Any], list[str]]:
     rd = disclosure.reader(actor)
     _, workflow = workflow_store.load_workflow(ctx, session, case)
     done, active = runtime.element_ids(workflow)
@@ -104,9 +102,26 @@ def case_view(ctx: EngineContext, session: Session, actor: Actor, case_id: int) 
         "active_elements": active,
         "lock_version": case.version,
     }
-    shown = rd.kinds_in(data, _named_lanes(steps) + _named_lanes(open_tasks))
+    return view, rd.kinds_in(data, _named_lanes(steps) + _named_lanes(open_tasks))
+
+
+def case_view(ctx: EngineContext, session: Session, actor: Actor, case_id: int) -> dict[str, Any]:
+    """Status, version, data, open tasks, history and diagram marks of a case the actor may read."""
+    case = visible_case(session, actor, case_id)
+    view, shown = _case_view(ctx, session, actor, case)
     disclosure.record_read(ctx, actor, case.id, shown, "case")
     return view
+
+
+def case_page(
+    ctx: EngineContext, session: Session, actor: Actor, case_id: int
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A case the actor may read with its audit trail, recorded as one read."""
+    case = visible_case(session, actor, case_id)
+    view, shown = _case_view(ctx, session, actor, case)
+    events, in_trail = _audit(ctx, session, actor, case)
+    disclosure.record_read(ctx, actor, case.id, shown + in_trail, "case")
+    return view, events
 
 
 def step_view(session: Session, actor: Actor, case_id: int) -> dict[str, Any]:
@@ -125,16 +140,12 @@ def step_view(session: Session, actor: Actor, case_id: int) -> dict[str, Any]:
     }
 
 
-def audit_events(
-    ctx: EngineContext, session: Session, actor: Actor, case_id: int, channel: str = "audit"
-) -> list[dict[str, Any]]:
-    """The audit trail of a case the actor may read, oldest first, without what is confidential to them."""
-    case = visible_case(session, actor, case_id)
+def _audit(ctx: EngineContext, session: Session, actor: Actor, case: Case) -> tuple[list[dict[str, Any]], list[str]]:
     lanes = ctx.bundle_of_version(session, case.process_version_id).lanes
     rd = disclosure.reader(actor)
     events = []
     named: list[str | None] = []
-    for e in session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)):
+    for e in session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq)):
         lane = lanes.get(e.bpmn_id or "")
         hide_person = lane in rd.hidden_lanes
         details = rd.scrub(dict(e.details or {}))
@@ -145,19 +156,30 @@ def audit_events(
         events.append({"seq": e.seq, "event": e.event, "actor": None if hide_person else e.actor, "lane": lane, "at": e.at,
                        "task_id": e.task_id, "bpmn_id": e.bpmn_id, "details": details, "prev_hash": e.prev_hash,
                        "hash": e.hash})
-    shown = rd.kinds_in(disclosure.keys_of([e["details"] for e in events]), named)
-    disclosure.record_read(ctx, actor, case_id, shown, channel)
+    return events, rd.kinds_in(disclosure.keys_of([e["details"] for e in events]), named)
+
+
+def audit_events(ctx: EngineContext, session: Session, actor: Actor, case_id: int) -> list[dict[str, Any]]:
+    """The audit trail of a case the actor may read, oldest first, without what is confidential to them."""
+    case = visible_case(session, actor, case_id)
+    events, shown = _audit(ctx, session, actor, case)
+    disclosure.record_read(ctx, actor, case.id, shown, "audit")
     return events
 
 
-def task_view(ctx: EngineContext, session: Session, actor: Actor, task_id: str, now: datetime) -> dict[str, Any]:
-    """An open task with its form definition and current values, for someone who may work on it or read its case."""
+def _seen_task(session: Session, actor: Actor, task_id: str) -> tuple[TaskIndex, Case]:
     row = session.get(TaskIndex, task_id)
     case = session.get(Case, row.case_id) if row is not None else None
     if row is None or case is None or not policy.may_see_task(session, actor, row, case):
         raise NotFound("任务不存在")
+    return row, case
+
+
+def _task_view(
+    ctx: EngineContext, session: Session, actor: Actor, row: TaskIndex, case: Case, now: datetime
+) -> tuple[dict[str, Any], list[str]]:
     bundle, workflow = workflow_store.load_workflow(ctx, session, case)
-    task = runtime.open_task(workflow, task_id)
+    task = runtime.open_task(workflow, row.id)
     form = bundle.form(row.form_key)
     rd = disclosure.reader(actor)
     values = rd.data({key: task.data[key] for key in form.keys if key in task.data})
@@ -173,18 +195,35 @@ def task_view(ctx: EngineContext, session: Session, actor: Actor, task_id: str, 
         "context": context,
     }
     named = [row.group_key] if row.candidate or row.assignee else []
-    disclosure.record_read(ctx, actor, case.id, rd.kinds_in(set(context) | set(values), named), "task")
+    return view, rd.kinds_in(set(context) | set(values), named)
+
+
+def task_view(ctx: EngineContext, session: Session, actor: Actor, task_id: str, now: datetime) -> dict[str, Any]:
+    """An open task with its form definition and current values, for someone who may work on it or read its case."""
+    row, case = _seen_task(session, actor, task_id)
+    view, shown = _task_view(ctx, session, actor, row, case, now)
+    disclosure.record_read(ctx, actor, case.id, shown, "task")
     return view
 
 
-def completed_steps(ctx: EngineContext, session: Session, actor: Actor, case_id: int) -> list[dict[str, Any]]:
-    """The steps done so far with who, when, which form and the data they entered, as the actor may see it."""
-    steps = []
-    for event in audit_events(ctx, session, actor, case_id, "steps"):
-        if event["event"] != "task_completed":
-            continue
-        details = event["details"]
-        steps.append({"name": details.get("name", event["bpmn_id"]), "form": details.get("form"), "by": event["actor"],
-                      "group": event["lane"],
-                      "at": event["at"], "bpmn_id": event["bpmn_id"], "data": dict(details.get("after") or {})})
-    return steps
+def task_page(
+    ctx: EngineContext, session: Session, actor: Actor, task_id: str, now: datetime
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A task with the steps done before it (for those who may read its case), recorded as one read."""
+    row, case = _seen_task(session, actor, task_id)
+    view, shown = _task_view(ctx, session, actor, row, case, now)
+    steps: list[dict[str, Any]] = []
+    if policy.may_view_case(session, actor, case):
+        events, in_trail = _audit(ctx, session, actor, case)
+        shown += in_trail
+        steps = [{"name": e["details"].get("name", e["bpmn_id"]), "form": e["details"].get("form"), "by": e["actor"],
+                  "group": e["lane"], "at": e["at"], "bpmn_id": e["bpmn_id"], "data": dict(e["details"].get("after") or {})}
+                 for e in events if e["event"] == "task_completed"]
+    disclosure.record_read(ctx, actor, case.id, shown, "task")
+    return view, steps
+
+
+def task_form(ctx: EngineContext, session: Session, actor: Actor, task_id: str) -> tuple[int, dict[str, Any]]:
+    """The case and form definition of a task the actor may see, to read a submission against; shows nothing else."""
+    row, case = _seen_task(session, actor, task_id)
+    return case.id, dict(ctx.bundle_of_version(session, case.process_version_id).form(row.form_key).source)

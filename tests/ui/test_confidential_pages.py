@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from engine.access.disclosure import access_log
 from engine.access.policy import Actor
 from engine.context import EngineContext
 from tests.api.client import PASSWORD
@@ -49,6 +50,9 @@ def test_the_applicants_pages_show_neither_votes_nor_members(app: Flask, deploye
 def test_supervisors_see_who_read_the_deliberation(app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
     run = at_appeal(app, deployed, people)
     browser(app, "committee3").get(f"/cases/{run.case_id}")
+    with deployed.sessions() as session:
+        reads = [(e.username, e.channel) for e in access_log(session, people["supervisor"], run.case_id)]
+    assert reads.count(("committee3", "case")) == 1  # the page with its audit trail is one read, recorded once
     page = browser(app, "supervisor").get(f"/cases/{run.case_id}").get_data(as_text=True)
     log = page[page.index('data-testid="access-log"'):]
     assert "查阅留痕" in page and "committee3" in log and "裁定会议审议情况" in log and "案件页面" in log

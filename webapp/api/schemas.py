@@ -246,7 +246,7 @@ class AccessEntrySchema(ma.Schema):
     at = ma.fields.AwareDateTime(required=True)
     kinds = ma.fields.List(ma.fields.String(), required=True, metadata={"description": "deliberation, informants"})
     labels = ma.fields.List(ma.fields.String(), required=True)
-    channel = ma.fields.String(required=True, metadata={"description": "case, task, steps or audit"})
+    channel = ma.fields.String(required=True, metadata={"description": "case, task or audit"})
 
 
 class AccessLogSchema(ma.Schema):

@@ -25,8 +25,7 @@ from .session import current_actor, engine_context, login_required
 bp = Blueprint("ui_case", __name__)
 
 PER_PAGE = 25
-READ_CHANNELS = {"case": lazy_gettext("case page"), "task": lazy_gettext("task page"),
-                 "steps": lazy_gettext("earlier steps"), "audit": lazy_gettext("audit trail")}
+READ_CHANNELS = {"case": lazy_gettext("case page"), "task": lazy_gettext("task page"), "audit": lazy_gettext("audit trail")}
 STATUSES = ("running", "completed", "error", "suspended", "terminated")
 
 
@@ -58,8 +57,7 @@ def case(case_id: int) -> Any:
     actor = current_actor()
     try:
         with ctx.sessions() as session:
-            view = queries.case_view(ctx, session, actor, case_id)
-            events = queries.audit_events(ctx, session, actor, case_id)
+            view, events = queries.case_page(ctx, session, actor, case_id)
             chain_ok = all(r.ok for r in audit.verify(session, case_id))
             reads = disclosure.access_log(session, actor, case_id) if SUPERVISOR in actor.groups else None
     except NotFound:

@@ -27,8 +27,7 @@ def _page(task_id: str, values: dict[str, Any] | None = None, errors: dict[str, 
     ctx = engine_context()
     try:
         with ctx.sessions() as session:
-            task = queries.task_view(ctx, session, actor, task_id, ctx.clock.now())
-            steps = queries.completed_steps(ctx, session, actor, task["case_id"])
+            task, steps = queries.task_page(ctx, session, actor, task_id, ctx.clock.now())
             bundle = ctx.bundle_of_version(session, _version_of(session, task["case_id"]))
     except TaskNotReady:
         flash(_("This task has already been completed."), "error")
@@ -72,13 +71,10 @@ def submit(task_id: str) -> Any:
     ctx = engine_context()
     with ctx.sessions() as session:
         try:
-            shown = queries.task_view(ctx, session, actor, task_id, ctx.clock.now())
-        except TaskNotReady:
-            flash(_("This task has already been completed."), "error")
-            return redirect(url_for("ui_inbox.inbox"))
+            case_id, form = queries.task_form(ctx, session, actor, task_id)
         except NotFound:
             abort(404)
-    data = formrender.parse_submission(shown["form"], request.form)
+    data = formrender.parse_submission(form, request.form)
     if request.form.get("action") == "save":
         try:
             task_drafts.save_draft(ctx, actor, task_id, data)
@@ -99,7 +95,7 @@ def submit(task_id: str) -> Any:
     except ScriptFailed as exc:
         flash(_("The step could not be completed and was reported to the supervisors: %(reason)s", reason=exc.message),
               "error")
-        return redirect(url_for("ui_case.case", case_id=shown["case_id"]))
+        return redirect(url_for("ui_case.case", case_id=case_id))
     except EngineError as exc:
         return _page(task_id, data, None, exc.message, 403)
     task_drafts.discard_drafts(ctx, task_id)
