@@ -69,18 +69,18 @@ def read(session: Session, session_id: str, now: datetime) -> StoredSession | No
 
 def save(session: Session, session_id: str, data: dict[str, Any], now: datetime, lifetime: timedelta) -> bool:
     """Replace a live session's data and record the visit; False when it is gone. The caller commits."""
-    result = session.execute(
-        update(WebSession).where(WebSession.digest == digest(session_id), WebSession.expires_at > now)
-        .values(data=data, last_seen_at=now, expires_at=now + lifetime)
-    )
-    return bool(getattr(result, "rowcount", 0))
+    return _extend(session, session_id, now, lifetime, data=data)
 
 
 def touch(session: Session, session_id: str, now: datetime, lifetime: timedelta) -> bool:
     """Record a visit: the session stays valid for another lifetime from now. The caller commits."""
+    return _extend(session, session_id, now, lifetime)
+
+
+def _extend(session: Session, session_id: str, now: datetime, lifetime: timedelta, **values: Any) -> bool:
     result = session.execute(
         update(WebSession).where(WebSession.digest == digest(session_id), WebSession.expires_at > now)
-        .values(last_seen_at=now, expires_at=now + lifetime)
+        .values(last_seen_at=now, expires_at=now + lifetime, **values)
     )
     return bool(getattr(result, "rowcount", 0))
 
