@@ -83,9 +83,8 @@ def case_unit(actor: Actor, data: dict[str, Any]) -> str | None:
 
 def refusal_to_take(actor: Actor, row: TaskLike) -> str | None:
     """Why the actor may not take this task (group, unit, named person), or None when they may."""
-    if row.candidate:
-        if row.candidate != actor.username:
-            return "该任务只能由指定人员办理"
+    if row.candidate and row.candidate != actor.username:
+        return "该任务只能由指定人员办理"
     if row.group_key not in actor.groups:
         return "该任务不属于您所在的用户组"
     if row.unit is not None and row.unit != actor.unit:

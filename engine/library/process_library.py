@@ -24,7 +24,7 @@ from engine.bundles.forms import form_from_bytes
 from engine.context import EngineContext
 from engine.errors import Conflict, Forbidden, FormInvalid, ModelInvalid, NotFound
 from engine.library.deploy import DeployResult, deploy, validate_files
-from engine.persistence.models import BundleDraft, Case, Deployment, DeploymentFile, DraftFile, ProcessVersion
+from engine.persistence.models import OPEN_STATUSES, BundleDraft, Case, Deployment, DeploymentFile, DraftFile, ProcessVersion
 from engine.persistence.uow import UnitOfWork
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -289,7 +289,7 @@ def library(session: Session, actor: Actor) -> list[ProcessEntry]:
     for pv, dep in rows:
         entry = entries.setdefault(pv.process_id, ProcessEntry(pv.process_id, pv.name, []))
         total = sum(n for (v, _), n in counts.items() if v == pv.id)
-        running = sum(n for (v, s), n in counts.items() if v == pv.id and s in ("running", "error", "suspended"))
+        running = sum(n for (v, s), n in counts.items() if v == pv.id and s in OPEN_STATUSES)
         entry.versions.append(VersionEntry(pv.version, dep.id, dep.bundle_hash, dep.deployed_by, dep.deployed_at,
                                            total, running))
     return list(entries.values())

@@ -86,6 +86,10 @@ class ProcessVersion(Base):
     deployment: Mapped[Deployment] = relationship()
 
 
+# The statuses of a case not yet ended: it may still take steps, fire timers or be repaired.
+OPEN_STATUSES = ("running", "suspended", "error")
+
+
 class Case(Base):
     """A running or finished workflow instance with its serialized state."""
 

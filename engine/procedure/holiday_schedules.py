@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from engine.calendar import YearSchedule, load_schedule_json, package_knows, package_schedule, parse_limit
 from engine.context import EngineContext
 from engine.persistence import case_clocks
-from engine.persistence.models import CalendarYear, Case, TaskIndex, table
+from engine.persistence.models import OPEN_STATUSES, CalendarYear, Case, TaskIndex, table
 from engine.procedure.case_functions import end_of_day
 
 log = logging.getLogger(__name__)
@@ -144,5 +144,5 @@ def provisional_cases(ctx: EngineContext, session: Session, year: int) -> int:
         TASKS.c.due_provisional.is_(True), TASKS.c.due_at >= start, TASKS.c.due_at < end)))
     if ctx.calendar.source(year) == "fallback":
         found |= set(session.scalars(select(Case.id).where(
-            Case.status.in_(("running", "suspended", "error")), Case.next_timer_at >= start, Case.next_timer_at < end)))
+            Case.status.in_(OPEN_STATUSES), Case.next_timer_at >= start, Case.next_timer_at < end)))
     return len(found)

@@ -19,7 +19,7 @@ from engine.context import EngineContext
 from engine.errors import Conflict, EngineError, FormInvalid, ScriptFailed
 from engine.persistence import case_rows
 from engine.persistence.case_rows import CaseRow
-from engine.persistence.models import CaseHandler, Notification, TaskIndex, table
+from engine.persistence.models import OPEN_STATUSES, CaseHandler, Notification, TaskIndex, table
 from engine.persistence.uow import UnitOfWork
 from engine.procedure import runtime, workflow_store
 from engine.procedure.services import StepResult, finish, latest_version, mark_failed, record_event
@@ -155,7 +155,7 @@ def terminate(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> St
     ensure_supervisor(actor, "只有监督人员可以修复案件")
     why = _reason(reason)
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        case = _locked(uow, case_id, ("running", "error", "suspended"))
+        case = _locked(uow, case_id, OPEN_STATUSES)
         case.status = "terminated"
         case.closure = "terminated"
         case.next_timer_at = None
@@ -173,7 +173,7 @@ def migrate(ctx: EngineContext, actor: Actor, case_id: int) -> StepResult:
     """
     ensure_supervisor(actor, "只有监督人员可以修复案件")
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        case = _locked(uow, case_id, ("running", "error", "suspended"))
+        case = _locked(uow, case_id, OPEN_STATUSES)
         newest = latest_version(ctx, uow.session, case.process_id)
         if newest.id == case.process_version_id:
             raise Conflict(f"案件 {case_id} 已在最新版本上")

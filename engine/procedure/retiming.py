@@ -24,7 +24,7 @@ from engine.access.policy import Actor
 from engine.context import EngineContext
 from engine.persistence import case_rows
 from engine.persistence.case_rows import CaseRow
-from engine.persistence.models import Case
+from engine.persistence.models import OPEN_STATUSES, Case
 from engine.persistence.uow import UnitOfWork
 from engine.procedure import runtime, workflow_store
 from engine.procedure.services import record_event
@@ -32,7 +32,6 @@ from engine.procedure.services import record_event
 # A date evaluated again within this of the armed one has not moved (a reminder halfway through a short
 # limit depends on the exact moment of arming, which the workflow keeps to the millisecond only).
 SAME_MOMENT = timedelta(minutes=1)
-_OPEN = ("running", "suspended", "error")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,10 +103,10 @@ def rearm_open_cases(ctx: EngineContext, uow: UnitOfWork, actor: Actor, reason: 
                      since: datetime | None = None) -> list[Move]:
     """Re-count the waiting timers of every open case, each under its row lock, in the caller's transaction."""
     ids: Sequence[int] = list(uow.session.scalars(
-        select(Case.id).where(Case.status.in_(_OPEN), Case.next_timer_at.is_not(None)).order_by(Case.id)))
+        select(Case.id).where(Case.status.in_(OPEN_STATUSES), Case.next_timer_at.is_not(None)).order_by(Case.id)))
     moves: list[Move] = []
     for case_id in ids:
         case = case_rows.lock(uow.session, case_id)
-        if case is not None and case.status in _OPEN:
+        if case is not None and case.status in OPEN_STATUSES:
             moves += rearm_case(ctx, uow, case, actor, reason, since)
     return moves

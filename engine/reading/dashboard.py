@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from engine.access.policy import SUPERVISOR, Actor
 from engine.context import EngineContext
 from engine.errors import Forbidden
-from engine.persistence.models import Case, TaskIndex
+from engine.persistence.models import OPEN_STATUSES, Case, TaskIndex
 from engine.reading.case_list import CaseFilter, CaseSummary, list_cases
 
 AGE_BUCKETS = ((0, 10, "≤10"), (11, 30, "11–30"), (31, 90, "31–90"), (91, 10**6, ">90"))
@@ -64,7 +64,7 @@ def overview(ctx: EngineContext, session: Session, actor: Actor, now: datetime) 
         result.by_stage[t.name] += 1
         result.by_group[t.group_key] += 1
         result.by_assignee[t.assignee or "（未认领）"] += 1
-    created = list(session.scalars(select(Case.created_at).where(Case.status.in_(("running", "error", "suspended")))))
+    created = list(session.scalars(select(Case.created_at).where(Case.status.in_(OPEN_STATUSES))))
     result.open_cases = len(created)
     result.by_age = {label: 0 for _, _, label in AGE_BUCKETS}
     for when in created:
