@@ -41,7 +41,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy engine
+	$(BIN)/mypy engine webapp
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

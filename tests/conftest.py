@@ -1,52 +1,27 @@
-"""Fixtures: a movable clock, a fresh database per test (SQLite, and PostgreSQL when DATABASE_URL says so)."""
+"""Fixtures: a movable clock, a fresh database per test (SQLite, and PostgreSQL when DATABASE_URL says so), the people,
+the shipped procedure deployed, and the web app on the test's engine context."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import time_machine
 from argon2 import PasswordHasher
+from flask import Flask
 from sqlalchemy import text
 
 from engine.access import users
 from engine.access.policy import SYSTEM, Actor
-from engine.bundles.definitions import BundleCache
-from engine.bundles.shipped import SHIPPED, collect
-from engine.clock import SystemClock
-from engine.config import EngineConfig
 from engine.context import EngineContext
 from engine.library.deploy import deploy
-from engine.persistence.audit_key import AuditKey
-from engine.persistence.db import Base
 from engine.persistence.uow import UnitOfWork
-
-PG_URL = os.environ.get("DATABASE_URL", "")
-BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL.startswith("postgresql") else [])
-SHARED_BUNDLES = BundleCache()
-START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, clear of holidays
-# One fixed audit key for every context and, through RCJC_AUDIT_KEY, every command a test runs.
-TEST_AUDIT_KEY_TEXT = "test-audit-key-0123456789abcdef"
-TEST_AUDIT_KEY = AuditKey.from_text(TEST_AUDIT_KEY_TEXT)
-
-
-class FrozenClock(SystemClock):
-    """The wall clock, frozen and moved by the test; SpiffWorkflow's own datetime.now() moves with it."""
-
-    def __init__(self, traveller: time_machine.Coordinates) -> None:
-        self._traveller = traveller
-
-    def advance(self, delta: timedelta) -> None:
-        """Move time forward."""
-        self._traveller.shift(delta)
-
-    def move_to(self, when: datetime) -> None:
-        """Jump to an absolute time."""
-        self._traveller.move_to(when)
+from tests.support.clock import START, FrozenClock
+from tests.support.context import BACKENDS, PG_URL, TEST_AUDIT_KEY_TEXT, make_context, shipped_files
+from tests.support.people import PASSWORD, PEOPLE
+from webapp import create_app
 
 
 @pytest.fixture
@@ -79,44 +54,11 @@ def audit_key_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RCJC_AUDIT_KEY", TEST_AUDIT_KEY_TEXT)
 
 
-def make_context(
-    url: str, clock: SystemClock, config: EngineConfig | None = None, audit_key: AuditKey = TEST_AUDIT_KEY
-) -> EngineContext:
-    """A context on a fresh database with the tables created."""
-    ctx = EngineContext.create(url, config or EngineConfig(), clock, audit_key)
-    ctx.bundles = SHARED_BUNDLES
-    Base.metadata.create_all(ctx.db)
-    return ctx
-
-
 @pytest.fixture
 def ctx(db_url: str, clock: FrozenClock) -> Iterator[EngineContext]:
     context = make_context(db_url, clock)
     yield context
     context.db.dispose()
-
-
-def shipped_files() -> dict[str, bytes]:
-    """The processes and forms the product ships."""
-    return collect(SHIPPED)[0]
-
-
-PEOPLE: dict[str, tuple[list[str], str | None]] = {
-    "applicant": (["applicant_org"], "示例区发展和改革局"),
-    "other_applicant": (["applicant_org"], "示例区住房和城乡建设局"),
-    "accountability": (["accountability"], "区纪委监委"),
-    "intake": (["intake"], None),
-    "investigator": (["investigator"], None),
-    "reviewer": (["investigator"], None),
-    "committee1": (["committee"], None),
-    "committee2": (["committee"], None),
-    "committee3": (["committee"], None),
-    "chair": (["committee_chair"], None),
-    "supervisor": (["supervisor"], None),
-    "orgdept": (["org_dept"], None),
-    "owner": (["process_owner"], None),
-    "admin": (["admin"], None),
-}
 
 
 @pytest.fixture(autouse=True)
@@ -130,7 +72,7 @@ def people(ctx: EngineContext) -> dict[str, Actor]:
     """One user per role (three committee members), as actors."""
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         for name, (groups, unit) in PEOPLE.items():
-            users.create_user(uow.session, name, "Lantern-Meadow-2718", groups, uow.now, unit)
+            users.create_user(uow.session, name, PASSWORD, groups, uow.now, unit)
         uow.commit()
     with ctx.sessions() as session:
         return {name: users.actor_for(session, name) for name in PEOPLE}
@@ -141,3 +83,15 @@ def deployed(ctx: EngineContext, people: dict[str, Actor]) -> EngineContext:
     """A context with the shipped procedure deployed and the people created."""
     deploy(ctx, SYSTEM, shipped_files())
     return ctx
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    """Settings of the web app beyond TESTING: none here; a folder's conftest or a module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(deployed: EngineContext, app_config: dict[str, object]) -> Flask:
+    """The web app on the test's engine context, with the shipped procedure deployed and the people created."""
+    return create_app({"TESTING": True, **app_config}, context=deployed)

@@ -9,6 +9,8 @@ from flask import Flask
 
 from engine.context import EngineContext
 
+from . import routing
+from .context import attach
 from .settings import build_context
 from .ui.session import COOKIE_DEFAULTS
 
@@ -19,16 +21,15 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 def create_app(test_config: Mapping[str, Any] | None = None, context: EngineContext | None = None) -> Flask:
     """Create the Flask app; `test_config` overrides settings, `context` replaces the engine context (tests)."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(DATABASE_URL=None, MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES, **COOKIE_DEFAULTS)
+    app.config.from_mapping({"DATABASE_URL": None, "MAX_CONTENT_LENGTH": MAX_UPLOAD_BYTES, **COOKIE_DEFAULTS})
     if test_config:
         app.config.update(test_config)
-    app.extensions["rcjc"] = context or build_context(app.config.get("DATABASE_URL"))
+    attach(app, context or build_context(app.config.get("DATABASE_URL")))
+    from . import bodies, proxies, status
 
-    from . import bodies, guards, proxies, status
-
+    routing.install(app)  # before the first route: every rule is parsed with the id converters
     proxies.install(app)
     bodies.install(app)
-    guards.install(app)
     app.register_blueprint(status.bp)
     from .api import init_api
 

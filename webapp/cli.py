@@ -15,6 +15,7 @@ import click
 from sqlalchemy.exc import DBAPIError
 
 from engine.access import users
+from engine.access.demo_users import accounts_with_published_password, add_demo_users
 from engine.access.policy import SYSTEM
 from engine.bundles.shipped import SHIPPED, collect
 from engine.calendar import load_schedule_json
@@ -27,7 +28,7 @@ from engine.procedure.calendar_changes import follow_configured_overrides, impor
 from engine.procedure.holiday_schedules import provisional_cases, year_status
 from engine.procedure.timers import DEFAULT_BATCH, DEFAULT_INTERVAL, DEFAULT_LEASE, FireReport, run_worker, worker_id
 
-from .demo import accounts_with_published_password, add_demo_users
+from .context import context_of
 from .settings import build_context
 
 
@@ -291,8 +292,12 @@ def serve(host: str, port: int) -> None:
     # Secure cookies need HTTPS; on the loopback interface the traffic never leaves the machine.
     loopback = is_loopback(host)
     app = create_app({"SESSION_COOKIE_SECURE": False} if loopback else None)
-    ctx = app.extensions["rcjc"]
-    _refuse_published_demo_passwords(ctx, host, loopback)
+    ctx = context_of(app)
+    try:
+        _refuse_published_demo_passwords(ctx, host, loopback)
+    except click.ClickException:
+        ctx.db.dispose()  # nothing will be served: hand the pooled connections back now
+        raise
     _follow_calendar_overrides(ctx)
 
     # The single-machine default: the server runs its own leased worker, so `make run` needs nothing else.

@@ -1,10 +1,10 @@
-"""Request guards every page and endpoint shares."""
+"""Guards on what a page takes from a request: numbers in forms, ids in URLs, text a database can store."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import abort, request
 
 # Ids are 32-bit integers in the database; PostgreSQL refuses larger ones with an error instead of finding nothing.
 MAX_ID = 2**31 - 1
@@ -23,15 +23,20 @@ def form_number(text: str | None) -> int | None:
 def refuse_impossible_ids(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """An id in the URL that no row can have names nothing: 404, before any query.
 
-    The API checks its ids itself, after the token, so that an unauthenticated call is always told 401.
+    Pages only (ui.blueprint attaches it): the API checks its ids itself, after the token, so that an
+    unauthenticated call is always told 401.
     """
-    if request.path.startswith("/api/"):
-        return
     for value in (values or {}).values():
         if isinstance(value, int) and not isinstance(value, bool) and value > MAX_ID:
             abort(404)
 
 
-def install(app: Flask) -> None:
-    """Attach the guards to the app."""
-    app.url_value_preprocessor(refuse_impossible_ids)
+def refuse_nul_characters() -> None:
+    """No page takes text with NUL characters, which PostgreSQL cannot store: refuse them as bad input.
+
+    Pages only: the API's argument parser refuses them with per-field messages.
+    """
+    for source in (request.args, request.form):
+        for key, values in source.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                abort(400)

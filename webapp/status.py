@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
-from sqlalchemy import func, select
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
 
-from engine.persistence.models import Case, ProcessVersion
+from engine.reading.health import health
+
+from .context import engine_context
 
 bp = Blueprint("status", __name__)
 
 
 @bp.get("/healthz")
-def healthz() -> tuple[object, int]:
+def healthz() -> ResponseReturnValue:
     """Liveness and database check for operators."""
-    ctx = current_app.extensions["rcjc"]
-    with ctx.sessions() as session:
-        processes = session.scalar(select(func.count()).select_from(ProcessVersion))
-        cases = session.scalar(select(func.count()).select_from(Case))
-    return jsonify({"status": "ok", "process_versions": processes, "cases": cases}), 200
+    found = health(engine_context())
+    return jsonify({"status": "ok", "process_versions": found.process_versions, "cases": found.cases}), 200

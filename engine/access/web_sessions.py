@@ -12,7 +12,9 @@ from typing import Any
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
+from engine.context import EngineContext
 from engine.persistence.models import WebSession
+from engine.persistence.uow import UnitOfWork
 
 # 32 random bytes (256 bits) in URL-safe base64 without padding: 43 characters.
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -44,49 +46,63 @@ def well_formed(session_id: str | None) -> bool:
     return session_id is not None and ID_PATTERN.fullmatch(session_id) is not None
 
 
-def create(session: Session, data: dict[str, Any], user_id: int | None, now: datetime, lifetime: timedelta) -> str:
-    """Store a new session and return its id (shown to the browser once, never stored); the caller commits.
+def start(ctx: EngineContext, data: dict[str, Any], user_id: int | None, lifetime: timedelta,
+          replacing: str | None = None) -> tuple[str, datetime]:
+    """Store a new session (deleting the one it replaces); its id, shown to the browser once, and its expiry.
 
     Expired rows are dropped at the same time, so the table holds no more than a lifetime's sessions.
     """
     session_id = secrets.token_urlsafe(32)
-    purge_expired(session, now)
-    session.add(WebSession(digest=digest(session_id), user_id=user_id, created_at=now, last_seen_at=now,
-                           expires_at=now + lifetime, data=data))
-    session.flush()
-    return session_id
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        if replacing is not None:
+            _delete(uow.session, replacing)
+        purge_expired(uow.session, uow.now)
+        uow.session.add(WebSession(digest=digest(session_id), user_id=user_id, created_at=uow.now,
+                                   last_seen_at=uow.now, expires_at=uow.now + lifetime, data=data))
+        uow.commit()
+    return session_id, uow.now + lifetime
 
 
-def read(session: Session, session_id: str, now: datetime) -> StoredSession | None:
+def read(ctx: EngineContext, session_id: str) -> StoredSession | None:
     """The live session with this id; None when it is malformed, unknown or expired."""
     if not well_formed(session_id):
         return None
-    row = session.get(WebSession, digest(session_id))
-    if row is None or row.expires_at <= now:
-        return None
-    return StoredSession(row.user_id, dict(row.data or {}), row.last_seen_at, row.expires_at)
+    with ctx.sessions() as session:
+        row = session.get(WebSession, digest(session_id))
+        if row is None or row.expires_at <= ctx.clock.now():
+            return None
+        return StoredSession(row.user_id, dict(row.data or {}), row.last_seen_at, row.expires_at)
 
 
-def save(session: Session, session_id: str, data: dict[str, Any], now: datetime, lifetime: timedelta) -> bool:
-    """Replace a live session's data and record the visit; False when it is gone. The caller commits."""
-    return _extend(session, session_id, now, lifetime, data=data)
+def save(ctx: EngineContext, session_id: str, data: dict[str, Any], lifetime: timedelta) -> datetime | None:
+    """Replace a live session's data and record the visit; its new expiry, or None when it is gone."""
+    return _extend(ctx, session_id, lifetime, data=data)
 
 
-def touch(session: Session, session_id: str, now: datetime, lifetime: timedelta) -> bool:
-    """Record a visit: the session stays valid for another lifetime from now. The caller commits."""
-    return _extend(session, session_id, now, lifetime)
+def touch(ctx: EngineContext, session_id: str, lifetime: timedelta) -> datetime | None:
+    """Record a visit: the session stays valid for another lifetime; its new expiry, or None when it is gone."""
+    return _extend(ctx, session_id, lifetime)
 
 
-def _extend(session: Session, session_id: str, now: datetime, lifetime: timedelta, **values: Any) -> bool:
-    result = session.execute(
-        update(WebSession).where(WebSession.digest == digest(session_id), WebSession.expires_at > now)
-        .values(last_seen_at=now, expires_at=now + lifetime, **values)
-    )
-    return bool(getattr(result, "rowcount", 0))
+def _extend(ctx: EngineContext, session_id: str, lifetime: timedelta, **values: Any) -> datetime | None:
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        expires = uow.now + lifetime
+        result = uow.session.execute(
+            update(WebSession).where(WebSession.digest == digest(session_id), WebSession.expires_at > uow.now)
+            .values(last_seen_at=uow.now, expires_at=expires, **values)
+        )
+        uow.commit()
+    return expires if getattr(result, "rowcount", 0) else None
 
 
-def end(session: Session, session_id: str) -> None:
-    """Delete one session (signing out, or a new id at sign-in). The caller commits."""
+def end(ctx: EngineContext, session_id: str) -> None:
+    """Delete one session (signing out)."""
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        _delete(uow.session, session_id)
+        uow.commit()
+
+
+def _delete(session: Session, session_id: str) -> None:
     if well_formed(session_id):
         session.execute(delete(WebSession).where(WebSession.digest == digest(session_id)))
 

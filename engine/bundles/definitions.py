@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.bundles import xmlsafe
-from engine.bundles.forms import FormDefinition, form_from_bytes
+from engine.bundles.form_definitions import FormDefinition, form_from_bytes
 from engine.bundles.model_checks import check_bpmn_tree, check_dmn_tree, entries_of
 from engine.bundles.serializer import StateSerializer
 from engine.errors import ModelInvalid, Problem

@@ -6,28 +6,23 @@ whether or not rcjc can run it; deploying a draft applies every check of `rcjc v
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from lxml import etree
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from engine.access.policy import SUPERVISOR, Actor
 from engine.bundles import xmlsafe
 from engine.bundles.definitions import kind_of
-from engine.bundles.forms import form_from_bytes
+from engine.bundles.form_definitions import form_from_bytes
 from engine.context import EngineContext
 from engine.errors import Conflict, Forbidden, FormInvalid, ModelInvalid, NotFound
+from engine.library.bundle_diff import BPMN_NS
 from engine.library.deploy import DeployResult, deploy, validate_files
-from engine.persistence.models import OPEN_STATUSES, BundleDraft, Case, Deployment, DeploymentFile, DraftFile, ProcessVersion
+from engine.persistence.models import BundleDraft, DeploymentFile, DraftFile
 from engine.persistence.uow import UnitOfWork
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
 DMN_NAMESPACES = ("https://www.omg.org/spec/DMN/20191111/MODEL/", "http://www.omg.org/spec/DMN/20180521/MODEL/",
                   "http://www.omg.org/spec/DMN/20151101/dmn.xsd")
@@ -251,141 +246,3 @@ def deploy_draft(ctx: EngineContext, actor: Actor, draft_id: int, expected_revis
     if expected_revision is not None and expected_revision != draft.revision:
         raise Conflict("草稿已被他人修改，请刷新后再部署")
     return deploy(ctx, actor, files)
-
-
-@dataclass(frozen=True)
-class VersionEntry:
-    """One deployed version of a process."""
-
-    version: int
-    deployment_id: int
-    bundle_hash: str
-    deployed_by: str
-    deployed_at: datetime
-    cases: int
-    running: int
-
-
-@dataclass(frozen=True)
-class ProcessEntry:
-    """A process and its deployed versions, newest first."""
-
-    process_id: str
-    name: str
-    versions: list[VersionEntry]
-
-
-def library(session: Session, actor: Actor) -> list[ProcessEntry]:
-    """Every deployed process with its versions and how many cases run on each."""
-    ensure_reader(actor)
-    counts = {
-        (version_id, status): n
-        for version_id, status, n in session.execute(
-            select(Case.process_version_id, Case.status, func.count()).group_by(Case.process_version_id, Case.status))
-    }
-    entries: dict[str, ProcessEntry] = {}
-    rows = session.execute(select(ProcessVersion, Deployment).join(Deployment, Deployment.id == ProcessVersion.deployment_id)
-                           .order_by(ProcessVersion.process_id, ProcessVersion.version.desc()))
-    for pv, dep in rows:
-        entry = entries.setdefault(pv.process_id, ProcessEntry(pv.process_id, pv.name, []))
-        total = sum(n for (v, _), n in counts.items() if v == pv.id)
-        running = sum(n for (v, s), n in counts.items() if v == pv.id and s in OPEN_STATUSES)
-        entry.versions.append(VersionEntry(pv.version, dep.id, dep.bundle_hash, dep.deployed_by, dep.deployed_at,
-                                           total, running))
-    return list(entries.values())
-
-
-def deployment_files(session: Session, deployment_id: int) -> dict[str, bytes]:
-    """The files of a deployed version.
-
-    Raises: NotFound.
-    """
-    files = {f.name: f.content for f in session.scalars(
-        select(DeploymentFile).where(DeploymentFile.deployment_id == deployment_id))}
-    if not files:
-        raise NotFound(f"版本 {deployment_id} 不存在")
-    return files
-
-
-def as_zip(files: Mapping[str, bytes]) -> bytes:
-    """The files in one zip archive, for download."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(files):
-            archive.writestr(name, files[name])
-    return buffer.getvalue()
-
-
-# Attributes at their BPMN default mean the same as no attribute: editors differ in writing them.
-_DEFAULTS = {"cancelActivity": "true", "isInterrupting": "true", "parallelMultiple": "false",
-             "isForCompensation": "false", "startQuantity": "1", "completionQuantity": "1", "instantiate": "false"}
-
-
-def _attributes(element: Any, skip: tuple[str, ...] = ()) -> list[str]:
-    return [f"{k}={v}" for k, v in sorted(element.attrib.items()) if k not in skip and _DEFAULTS.get(k) != v]
-
-
-def _signature(element: Any) -> str:
-    """What makes two versions of an element different: attributes, properties, expressions and flows (in any order)."""
-    parts = [etree.QName(element).localname, *_attributes(element)]
-    children = []
-    for child in element.iter():
-        if child is element or not isinstance(child.tag, str):
-            continue
-        text = (child.text or "").strip()
-        children.append(f"{etree.QName(child).localname}[{','.join(_attributes(child, ('id',)))}]{text}")
-    return "\n".join(parts + sorted(children))
-
-
-def _elements(files: Mapping[str, bytes]) -> dict[tuple[str, str], tuple[str, str, str]]:
-    """(process id, element id) → (element type, name, signature) for every flow element of the BPMN files."""
-    found: dict[tuple[str, str], tuple[str, str, str]] = {}
-    for name, content in files.items():
-        if kind_of(name) != "bpmn":
-            continue
-        try:
-            root = xmlsafe.parse_xml(content, name).getroot()
-        except ModelInvalid:
-            continue
-        for process in root.iter(f"{{{BPMN_NS}}}process"):
-            for element in process:
-                if isinstance(element.tag, str) and element.get("id") and etree.QName(element).localname not in (
-                        "laneSet", "extensionElements", "documentation"):
-                    found[(process.get("id", ""), element.get("id"))] = (
-                        etree.QName(element).localname, element.get("name", ""), _signature(element))
-    return found
-
-
-def process_ids(content: bytes) -> set[str]:
-    """Ids of the processes a BPMN file defines (changes are reported per process); empty when it does not parse."""
-    try:
-        root = xmlsafe.parse_xml(content, "").getroot()
-    except ModelInvalid:
-        return set()
-    return {p.get("id", "") for p in root.iter(f"{{{BPMN_NS}}}process")}
-
-
-@dataclass(frozen=True)
-class Change:
-    """An element added, removed or changed between two versions."""
-
-    process_id: str
-    element_id: str
-    element_type: str
-    name: str
-    change: str
-
-
-def diff(old: Mapping[str, bytes], new: Mapping[str, bytes]) -> list[Change]:
-    """Elements added, removed and changed from `old` to `new`, by process and element id; forms and tables by file."""
-    before, after = _elements(old), _elements(new)
-    changes = [Change(p, e, after[(p, e)][0], after[(p, e)][1], "added") for p, e in sorted(after.keys() - before.keys())]
-    changes += [Change(p, e, before[(p, e)][0], before[(p, e)][1], "removed")
-                for p, e in sorted(before.keys() - after.keys())]
-    changes += [Change(p, e, after[(p, e)][0], after[(p, e)][1], "changed") for p, e in sorted(before.keys() & after.keys())
-                if before[(p, e)][2] != after[(p, e)][2]]
-    for name in sorted(set(old) | set(new)):
-        if kind_of(name) in ("form", "dmn") and old.get(name) != new.get(name):
-            state = "added" if name not in old else "removed" if name not in new else "changed"
-            changes.append(Change("", name, kind_of(name) or "", name, state))
-    return changes

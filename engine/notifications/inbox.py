@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select, update
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
 from engine.persistence.models import Notification
 from engine.persistence.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class NotificationPage:
+    """One page of a user's notifications, newest first, with how many match and how many are unread."""
+
+    items: list[Notification]
+    total: int
+    unread: int
 
 
 def notify(uow: UnitOfWork, username: str, case_id: int | None, task_id: str | None, kind: str, message: str,
@@ -30,3 +41,17 @@ def mark_all_read(ctx: EngineContext, username: str) -> None:
         uow.session.execute(update(Notification).where(Notification.username == username, Notification.read_at.is_(None))
                             .values(read_at=uow.now))
         uow.commit()
+
+
+def notifications_of(ctx: EngineContext, username: str, page: int = 1, per_page: int = 100,
+                     unread_only: bool = False) -> NotificationPage:
+    """A page of the user's notifications, newest first (only the unread ones if asked)."""
+    mine = Notification.username == username
+    where = [mine, Notification.read_at.is_(None)] if unread_only else [mine]
+    with ctx.sessions() as session:
+        total = session.scalar(select(func.count()).select_from(Notification).where(*where)) or 0
+        unread = session.scalar(select(func.count()).select_from(Notification).where(
+            mine, Notification.read_at.is_(None))) or 0
+        items = list(session.scalars(select(Notification).where(*where).order_by(Notification.id.desc())
+                                     .limit(per_page).offset((page - 1) * per_page)))
+    return NotificationPage(items, total, unread)

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from engine.errors import Conflict, NotFound
 from engine.persistence.db import connection
+from engine.persistence.lifecycle import CaseStatus
 from engine.persistence.models import Case, TaskIndex, table
-from engine.persistence.prepared import Prepared
+from engine.persistence.prepared import Prepared, Result
 
 CASES = table(Case)
 TASKS = table(TaskIndex)
@@ -33,7 +34,7 @@ class CaseRow:
     id: int
     process_version_id: int
     process_id: str
-    status: str
+    status: CaseStatus
     state: bytes
     version: int
     next_timer_at: datetime | None
@@ -55,6 +56,8 @@ class CaseRow:
     _stored: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        # The column holds the plain value; the write path works with the enum so that mypy sees every status.
+        self.status = CaseStatus(self.status)
         self._stored = {c: getattr(self, c) for c in MUTABLE}
 
 
@@ -71,7 +74,7 @@ _UPDATES: dict[tuple[str, ...], Prepared] = {}
 _INSERT = Prepared(insert(CASES).returning(CASES.c.id))
 
 
-def _row(result: Any) -> CaseRow | None:
+def _row(result: Result) -> CaseRow | None:
     found = result.first()
     return CaseRow(**found._mapping) if found is not None else None
 

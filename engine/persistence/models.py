@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, S
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.persistence.db import Base, UTCDateTime
+from engine.persistence.lifecycle import CaseStatus
 
 
 class Group(Base):
@@ -87,7 +88,7 @@ class ProcessVersion(Base):
 
 
 # The statuses of a case not yet ended: it may still take steps, fire timers or be repaired.
-OPEN_STATUSES = ("running", "suspended", "error")
+OPEN_STATUSES: tuple[CaseStatus, ...] = tuple(status for status in CaseStatus if status.is_open)
 
 
 class Case(Base):
@@ -98,6 +99,7 @@ class Case(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
     process_id: Mapped[str] = mapped_column(String(100), index=True)
+    # A CaseStatus value; stored as plain text so that the lifecycle can change without a schema change.
     status: Mapped[str] = mapped_column(String(20), index=True)
     # zlib-compressed JSON of the workflow without its spec (see engine.bundles.serializer).
     state: Mapped[bytes] = mapped_column(LargeBinary)

@@ -10,22 +10,22 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, select, update
 
 from engine.access.policy import Actor, ensure_supervisor
-from engine.bundles import forms
+from engine.bundles import form_submissions
 from engine.bundles.definitions import TaskInfo, task_info
 from engine.context import EngineContext
-from engine.errors import Conflict, EngineError, FormInvalid, ScriptFailed
+from engine.errors import Conflict, EngineError, FormInvalid, NotFound, ScriptFailed
 from engine.persistence import case_rows
 from engine.persistence.case_rows import CaseRow
-from engine.persistence.models import OPEN_STATUSES, CaseHandler, Notification, TaskIndex, table
+from engine.persistence.lifecycle import CaseStatus, transition
+from engine.persistence.models import OPEN_STATUSES, Notification, TaskIndex
 from engine.persistence.uow import UnitOfWork
 from engine.procedure import runtime, workflow_store
-from engine.procedure.services import StepResult, finish, latest_version, mark_failed, record_event
+from engine.procedure.services import StepResult, finish, latest_version, mark_failed, record_event, record_handler
 
 MAX_REASON = 500
-_ADD_HANDLER = insert(table(CaseHandler))
 
 
 def _reason(reason: str | None) -> str:
@@ -35,19 +35,12 @@ def _reason(reason: str | None) -> str:
     return text[:MAX_REASON]
 
 
-def _locked(uow: UnitOfWork, case_id: int, allowed: Iterable[str]) -> CaseRow:
+def _locked(uow: UnitOfWork, case_id: int, allowed: Iterable[CaseStatus]) -> CaseRow:
+    # Each action has its own precondition, narrower than the lifecycle's moves (retry needs a case in error).
     case = case_rows.lock_existing(uow.session, case_id)
     if case.status not in allowed:
         raise Conflict(f"案件 {case_id} 当前状态为“{case.status}”，不能执行该操作")
     return case
-
-
-def _handled(uow: UnitOfWork, case: CaseRow, task_id: str, info: TaskInfo, username: str) -> None:
-    """Record who completed a step, as complete_task does (history and 回避 read it)."""
-    uow.session.execute(_ADD_HANDLER, [{
-        "case_id": case.id, "task_id": task_id, "bpmn_id": info.bpmn_id, "name": info.name,
-        "group_key": info.group, "username": username, "completed_at": uow.now,
-    }])
 
 
 def retry(ctx: EngineContext, actor: Actor, case_id: int, data: Mapping[str, Any] | None = None) -> StepResult:
@@ -58,7 +51,7 @@ def retry(ctx: EngineContext, actor: Actor, case_id: int, data: Mapping[str, Any
     ensure_supervisor(actor, "只有监督人员可以修复案件")
     failure: tuple[ScriptFailed, str | None, Any] | None = None
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        case = _locked(uow, case_id, ("error",))
+        case = _locked(uow, case_id, (CaseStatus.ERROR,))
         error = dict(case.error or {})
         bundle, workflow = workflow_store.load_workflow(ctx, uow.session, case)
         task_id: str | None = error.get("task_id")
@@ -70,17 +63,17 @@ def retry(ctx: EngineContext, actor: Actor, case_id: int, data: Mapping[str, Any
                 task = runtime.open_task(workflow, task_id)
                 info = task_info(task.task_spec)
                 submitted = data if data is not None else (before or {})
-                after = forms.validate_submission(bundle.form(info.form), submitted, context=task.data)
+                after = form_submissions.validate_submission(bundle.form(info.form), submitted, context=task.data)
                 runtime.complete(workflow, task, after)
             else:
                 runtime.fire_timers(workflow)
         except ScriptFailed as exc:
             failure = (exc, task_id, after if after is not None else before)
         else:
-            case.status = "running"
+            transition(case, CaseStatus.RUNNING)
             open_ids = workflow_store.save_workflow(ctx, uow.session, case, bundle, workflow)
             if task_id and info is not None:
-                _handled(uow, case, task_id, info, str(error.get("actor") or actor.username))
+                record_handler(uow, case.id, task_id, info, str(error.get("actor") or actor.username))
             record_event(uow, case, "case_repaired", actor, task_id=task_id,
                          details={"action": "retry", "error": error.get("message"), "before": before, "after": after})
             return finish(uow, case, open_ids)
@@ -99,7 +92,7 @@ def skip(ctx: EngineContext, actor: Actor, case_id: int, task_id: str, reason: s
     why = _reason(reason)
     failure: ScriptFailed | None = None
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        case = _locked(uow, case_id, ("running", "error"))
+        case = _locked(uow, case_id, (CaseStatus.RUNNING, CaseStatus.ERROR))
         bundle, workflow = workflow_store.load_workflow(ctx, uow.session, case)
         task = runtime.open_task(workflow, task_id)
         info = task_info(task.task_spec)
@@ -108,15 +101,28 @@ def skip(ctx: EngineContext, actor: Actor, case_id: int, task_id: str, reason: s
         except ScriptFailed as exc:
             failure = exc
         else:
-            case.status = "running"
+            transition(case, CaseStatus.RUNNING)
             open_ids = workflow_store.save_workflow(ctx, uow.session, case, bundle, workflow)
-            _handled(uow, case, task_id, info, actor.username)
+            record_handler(uow, case.id, task_id, info, actor.username)
             record_event(uow, case, "case_repaired", actor, task_id=task_id, bpmn_id=info.bpmn_id,
                          details={"action": "skip", "name": info.name, "reason": why})
             return finish(uow, case, open_ids)
     assert failure is not None
     mark_failed(ctx, actor, case_id, failure, task_id, None)
     raise failure
+
+
+def skip_step(ctx: EngineContext, actor: Actor, case_id: int, bpmn_id: str, reason: str) -> StepResult:
+    """Skip the case's open step with this BPMN id (how a selection of cases names the step to skip).
+
+    Raises: as skip; NotFound when the case has no such open step.
+    """
+    ensure_supervisor(actor, "只有监督人员可以修复案件")
+    with ctx.sessions() as session:
+        task_id = session.scalar(select(TaskIndex.id).where(TaskIndex.case_id == case_id, TaskIndex.bpmn_id == bpmn_id))
+    if task_id is None:
+        raise NotFound(f"案件 {case_id} 没有待办环节 {bpmn_id}")
+    return skip(ctx, actor, case_id, task_id, reason)
 
 
 def suspend(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> StepResult:
@@ -127,9 +133,9 @@ def suspend(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> Step
     ensure_supervisor(actor, "只有监督人员可以修复案件")
     why = _reason(reason)
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        case = _locked(uow, case_id, ("running", "error"))
-        previous = case.status
-        case.status = "suspended"
+        case = _locked(uow, case_id, (CaseStatus.RUNNING, CaseStatus.ERROR))
+        previous = case.status.value
+        transition(case, CaseStatus.SUSPENDED)
         record_event(uow, case, "case_repaired", actor, details={"action": "suspend", "reason": why, "was": previous})
         return finish(uow, case)
 
@@ -141,8 +147,8 @@ def resume(ctx: EngineContext, actor: Actor, case_id: int, reason: str = "") -> 
     """
     ensure_supervisor(actor, "只有监督人员可以修复案件")
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        case = _locked(uow, case_id, ("suspended",))
-        case.status = "error" if case.error else "running"
+        case = _locked(uow, case_id, (CaseStatus.SUSPENDED,))
+        transition(case, CaseStatus.ERROR if case.error else CaseStatus.RUNNING)
         record_event(uow, case, "case_repaired", actor, details={"action": "resume", "reason": reason[:MAX_REASON]})
         return finish(uow, case)
 
@@ -156,7 +162,7 @@ def terminate(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> St
     why = _reason(reason)
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         case = _locked(uow, case_id, OPEN_STATUSES)
-        case.status = "terminated"
+        transition(case, CaseStatus.TERMINATED)
         case.closure = "terminated"
         case.next_timer_at = None
         uow.session.execute(delete(TaskIndex).where(TaskIndex.case_id == case.id))

@@ -10,18 +10,19 @@ from sqlalchemy import bindparam, func, insert, select, update
 
 from engine.access import policy
 from engine.access.policy import Actor
-from engine.bundles import forms
-from engine.bundles.definitions import task_info
+from engine.bundles import form_submissions
+from engine.bundles.definitions import TaskInfo, task_info
 from engine.config import MESSAGE_PAYLOAD_BYTES
 from engine.context import EngineContext
 from engine.errors import Conflict, Forbidden, FormInvalid, NotFound, ScriptFailed, TaskNotReady
 from engine.persistence import audit, case_clocks, case_rows
 from engine.persistence.case_rows import CaseRow
 from engine.persistence.db import connection
+from engine.persistence.lifecycle import CaseStatus, transition
 from engine.persistence.models import CaseHandler, ProcessVersion, TaskIndex, table
 from engine.persistence.prepared import Prepared
 from engine.persistence.uow import UnitOfWork
-from engine.procedure import runtime, workflow_store
+from engine.procedure import runtime, task_drafts, workflow_store
 
 TASKS = table(TaskIndex)
 _TASK_ROW = Prepared(select(TASKS).where(TASKS.c.id == bindparam("task_id")))
@@ -55,6 +56,18 @@ def record_event(uow: UnitOfWork, case: CaseRow, event: str, actor: Actor, **fie
         at=uow.now, prev=prev, **fields,
     )
     case.audit_seq, case.audit_head = link.seq, link.hash
+
+
+def record_handler(uow: UnitOfWork, case_id: int, task_id: str, info: TaskInfo, username: str) -> None:
+    """Record who completed a step of a case: the one writer of CaseHandler rows (history and 回避 read them).
+
+    Input saved as drafts of the step goes in the same transaction: nothing is left behind for anyone.
+    """
+    _ADD_HANDLER.run(connection(uow.session), {
+        "case_id": case_id, "task_id": task_id, "bpmn_id": info.bpmn_id, "name": info.name,
+        "group_key": info.group, "username": username, "completed_at": uow.now,
+    })
+    task_drafts.discard_drafts(uow.session, task_id)
 
 
 def finish(uow: UnitOfWork, case: CaseRow, open_ids: tuple[str, ...] | None = None) -> StepResult:
@@ -95,9 +108,9 @@ def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, da
         if found is None:
             raise NotFound(f"流程 {process_id} 没有发起方式 {entry}")
         policy.ensure_may_start(actor, found)
-        clean = forms.validate_submission(bundle.form(found.form), data)
+        clean = form_submissions.validate_submission(bundle.form(found.form), data)
         case = case_rows.create(uow.session, {
-            "process_version_id": pv.id, "process_id": process_id, "status": "running", "state": b"",
+            "process_version_id": pv.id, "process_id": process_id, "status": CaseStatus.RUNNING, "state": b"",
             "next_timer_at": None, "started_by": actor.username, "started_unit": actor.unit,
             "unit": policy.case_unit(actor, clean), "entry": entry,
             "cadre_name": None, "matter": None, "closure": None, "outcome": None,
@@ -120,7 +133,7 @@ def open_task_locked(uow: UnitOfWork, task_id: str) -> tuple[Any, CaseRow]:
     if case is None or row is None:
         done = uow.session.scalar(select(func.count()).select_from(CaseHandler).where(CaseHandler.task_id == task_id))
         raise TaskNotReady("该任务已办理完毕") if done else NotFound("任务不存在")
-    if case.status != "running":
+    if case.status != CaseStatus.RUNNING:
         raise Conflict(f"案件当前状态为“{case.status}”，不能办理")
     return row, case
 
@@ -141,7 +154,7 @@ def complete_task(
         task = runtime.open_task(workflow, task_id)
         info = task_info(task.task_spec)
         policy.ensure_may_act(uow.session, actor, row, info)
-        clean = forms.validate_submission(bundle.form(info.form), data, context=task.data)
+        clean = form_submissions.validate_submission(bundle.form(info.form), data, context=task.data)
         before = {k: task.data.get(k) for k in clean}
         try:
             runtime.complete(workflow, task, clean)
@@ -150,10 +163,7 @@ def complete_task(
         else:
             if info.resumes_clock and info.limit:
                 case_clocks.record_round(uow.session, ctx.calendar, case.id, info.limit, row.created_at, uow.now)
-            _ADD_HANDLER.run(connection(uow.session), {
-                "case_id": case.id, "task_id": task_id, "bpmn_id": info.bpmn_id, "name": info.name,
-                "group_key": info.group, "username": actor.username, "completed_at": uow.now,
-            })
+            record_handler(uow, case.id, task_id, info, actor.username)
             open_ids = workflow_store.save_workflow(ctx, uow.session, case, bundle, workflow)
             record_event(uow, case, "task_completed", actor, task_id=task_id, bpmn_id=info.bpmn_id,
                          details={"name": info.name, "form": info.form, "before": before, "after": clean})
@@ -165,13 +175,15 @@ def complete_task(
     raise error
 
 
+# The one way a case comes to fail: a handler's step, a supervisor's retry or skip and a due timer all end here,
+# so the error kept for the retry and the step_failed event look the same whoever failed.
 def mark_failed(
     ctx: EngineContext, actor: Actor, case_id: int, exc: ScriptFailed, task_id: str | None, submitted: Any
 ) -> None:
     """In a short transaction of its own, mark the case in error and keep the submitted input for the retry."""
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         case = case_rows.lock_existing(uow.session, case_id)
-        case.status = "error"
+        transition(case, CaseStatus.ERROR)
         case.error = {"message": exc.message, "task": exc.task_name, "line": exc.line, "task_id": task_id,
                       "data": submitted, "actor": actor.username, "at": uow.now.isoformat()}
         record_event(uow, case, "step_failed", actor, task_id=task_id, details={"error": exc.message, "data": submitted})
@@ -214,15 +226,15 @@ def deliver_message(ctx: EngineContext, actor: Actor, case_id: int, name: str, p
 
     Raises: NotFound, Forbidden, Conflict (nothing waits for it), FormInvalid (payload), ScriptFailed.
     """
-    if forms.has_typename(payload):
+    if form_submissions.has_typename(payload):
         raise FormInvalid({"payload": ["不允许的数据（含有 typename）"]})
     # Kept in the case data and again in the audit trail: a larger payload is refused before anything is stored.
-    forms.check_payload_size(payload, int(ctx.config.settings.get("message_payload_bytes", MESSAGE_PAYLOAD_BYTES)))
+    form_submissions.check_payload_size(payload, int(ctx.config.settings.get("message_payload_bytes", MESSAGE_PAYLOAD_BYTES)))
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         case = case_rows.lock_existing(uow.session, case_id)
         if not policy.may_view_case(uow.session, actor, case) and actor is not policy.SYSTEM:
             raise NotFound(f"案件 {case_id} 不存在")
-        if case.status != "running":
+        if case.status != CaseStatus.RUNNING:
             raise Conflict(f"案件当前状态为“{case.status}”，不能接收消息")
         bundle, workflow = workflow_store.load_workflow(ctx, uow.session, case)
         runtime.deliver_message(workflow, name, payload)

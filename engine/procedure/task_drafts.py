@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from engine.access.policy import Actor
-from engine.bundles import forms
+from engine.bundles import form_submissions
 from engine.context import EngineContext
 from engine.errors import Forbidden, FormInvalid, NotFound
 from engine.persistence.models import Case, TaskDraft, TaskIndex
@@ -32,7 +33,7 @@ def save_draft(ctx: EngineContext, actor: Actor, task_id: str, data: Mapping[str
         assert case is not None  # the task index row cascades with its case
         keys = set(ctx.bundle_of_version(uow.session, case.process_version_id).form(row.form_key).keys)
         kept = {k: v for k, v in data.items() if k in keys}
-        if forms.has_typename(kept) or len(repr(kept)) > MAX_DRAFT_CHARS:
+        if form_submissions.has_typename(kept) or len(repr(kept)) > MAX_DRAFT_CHARS:
             raise FormInvalid({"_schema": ["草稿内容无效或过大"]})
         uow.session.merge(TaskDraft(task_id=task_id, username=actor.username, case_id=row.case_id, data=kept,
                                     saved_at=uow.now))
@@ -47,8 +48,6 @@ def load_draft(ctx: EngineContext, actor: Actor, task_id: str) -> dict[str, Any]
         return dict(found) if found is not None else None
 
 
-def discard_drafts(ctx: EngineContext, task_id: str) -> None:
-    """Drop every draft of a task once it is done."""
-    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        uow.session.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id))
-        uow.commit()
+def discard_drafts(session: Session, task_id: str) -> None:
+    """Drop every draft of a task in the transaction that completes it (nothing is left behind for anyone)."""
+    session.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id))

@@ -24,6 +24,7 @@ from engine.context import EngineContext
 from engine.errors import EngineError, ScriptFailed
 from engine.notifications import mailer, notices
 from engine.persistence import case_rows
+from engine.persistence.lifecycle import CaseStatus
 from engine.persistence.models import Case, table
 from engine.persistence.uow import UnitOfWork
 from engine.procedure import runtime, workflow_store
@@ -38,7 +39,7 @@ DEFAULT_INTERVAL = 5.0
 _DUE = (
     select(CASES.c.id)
     .where(
-        CASES.c.status == "running",
+        CASES.c.status == CaseStatus.RUNNING,
         CASES.c.next_timer_at.is_not(None),
         # Strictly before now, as SpiffWorkflow decides whether a timer has fired: at the very instant it would not.
         CASES.c.next_timer_at < bindparam("now"),
@@ -84,7 +85,7 @@ def due_case_ids(ctx: EngineContext, limit: int = 100) -> list[int]:
     with ctx.sessions() as session:
         query = (
             select(Case.id)
-            .where(Case.status == "running", Case.next_timer_at.is_not(None), Case.next_timer_at < now)
+            .where(Case.status == CaseStatus.RUNNING, Case.next_timer_at.is_not(None), Case.next_timer_at < now)
             .order_by(Case.next_timer_at)
             .limit(limit)
         )
@@ -123,7 +124,7 @@ def fire_case(ctx: EngineContext, case_id: int, owner: str) -> bool:
             return False  # another worker took the case over after our lease ran out; it fires it
         # Whether the lease ran out meanwhile does not matter: no one else took it, and the row is locked.
         case = case_rows.lock_existing(uow.session, case_id)
-        if case.status != "running" or case.next_timer_at is None or case.next_timer_at >= uow.now:
+        if case.status != CaseStatus.RUNNING or case.next_timer_at is None or case.next_timer_at >= uow.now:
             uow.commit()  # a handler moved the case on since the claim; only the lease is cleared
             return False
         bundle, workflow = workflow_store.load_workflow(ctx, uow.session, case)

@@ -18,6 +18,7 @@ from engine.context import EngineContext
 from engine.persistence import case_clocks
 from engine.persistence.case_rows import CaseRow
 from engine.persistence.db import connection
+from engine.persistence.lifecycle import CaseStatus, transition
 from engine.persistence.models import Case, CaseGroup, Ruling, TaskIndex, table
 from engine.persistence.prepared import Prepared
 from engine.procedure import runtime
@@ -67,8 +68,9 @@ def save_workflow(
     case.matter = _text(data.get("matter")) or case.matter
     case.closure = _text(data.get("closure")) or _text(data.get("clarification_closure")) or case.closure
     case.outcome = _text(data.get("outcome")) or case.outcome
-    if case.status != "suspended":
-        case.status = "completed" if workflow.completed else "running"
+    # A suspended case stays suspended through a migration: only resume lets it go on.
+    if case.status != CaseStatus.SUSPENDED:
+        transition(case, CaseStatus.COMPLETED if workflow.completed else CaseStatus.RUNNING)
     case.error = None
     open_ids = sync_task_index(ctx, session, case, bundle, open_tasks)
     if workflow.completed:

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from engine.access.policy import Actor, visible_cases
 from engine.context import EngineContext
+from engine.persistence.lifecycle import CaseStatus
 from engine.persistence.models import Case, CaseGroup, ProcessVersion, TaskIndex
 
-STUCK_STATUSES = ("error", "suspended")
+STUCK_STATUSES = (CaseStatus.ERROR, CaseStatus.SUSPENDED)
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,10 @@ def _stuck_reason(ctx: EngineContext, now: datetime) -> Any:
     """A SQL CASE naming why a case is stuck, or NULL."""
     no_task = not_(exists().where(TaskIndex.case_id == Case.id))
     return sql_case(
-        (Case.status == "error", "error"),
-        (Case.status == "suspended", "suspended"),
-        (and_(Case.status == "running", no_task, Case.next_timer_at.is_(None)), "waiting_on_nothing"),
-        (and_(Case.status == "running", Case.updated_at < _untouched_since(ctx, now)), "untouched"),
+        # A case in error or suspended is stuck for that very reason: the reason is named by its status.
+        *((Case.status == status, status.value) for status in STUCK_STATUSES),
+        (and_(Case.status == CaseStatus.RUNNING, no_task, Case.next_timer_at.is_(None)), "waiting_on_nothing"),
+        (and_(Case.status == CaseStatus.RUNNING, Case.updated_at < _untouched_since(ctx, now)), "untouched"),
         else_=None,
     )
 

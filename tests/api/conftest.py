@@ -1,4 +1,4 @@
-"""Fixtures: the Flask app on the test's engine context, and signed-in API users."""
+"""Fixtures: a client of the web app, and signed-in API users."""
 
 from __future__ import annotations
 
@@ -11,14 +11,8 @@ from engine.access.policy import Actor
 from engine.context import EngineContext
 from engine.groups import GROUP_LABELS
 from engine.persistence.uow import UnitOfWork
-from webapp import create_app
-
-from .client import PASSWORD, ApiUser, sign_in
-
-
-@pytest.fixture
-def app(deployed: EngineContext) -> Flask:
-    return create_app({"TESTING": True}, context=deployed)
+from tests.support.client import ApiUser, sign_in
+from tests.support.people import PASSWORD
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ from schemathesis.checks import (
 from schemathesis.core.result import Ok
 from schemathesis.schemas import APIOperation, BaseSchema
 
-from ..e2e.driver import APPLICATION
-from .client import ApiUser, sign_in
+from tests.support.client import ApiUser, sign_in
+from tests.support.driver import APPLICATION
 
 # The contract: every operation the API offers; each one is fuzzed on its own fresh database.
 OPERATIONS: list[tuple[str, str]] = [

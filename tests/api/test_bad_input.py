@@ -17,10 +17,9 @@ from engine.access.policy import SYSTEM, Actor
 from engine.context import EngineContext
 from engine.library.deploy import deploy
 from engine.procedure import services
-from tests.integration.test_engine_basics import FIXTURES, mini_files, snapshot
-
-from .client import ApiUser
-from .test_cases_api import act, start
+from tests.support.bpmn import FIXTURES, mini_files
+from tests.support.cases import snapshot
+from tests.support.client import ApiUser, act, start
 
 TOKEN_PATH = "/api/v1/auth/token"
 LONE_SURROGATE = "不能包含无效的 Unicode 字符（孤立的代理项）"

@@ -4,31 +4,18 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from engine.access.policy import Actor
 from engine.context import EngineContext
 from engine.persistence.models import AuditEvent
-from tests.e2e.driver import APPLICATION, LOOKS_EXEMPT
-
-from .client import ApiUser, sign_in
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-
-def start(users: dict[str, ApiUser], **changes: Any) -> dict[str, Any]:
-    """The applicant files an application; the new case."""
-    return users["applicant"].post("/cases", {"process_id": "rcjc_case", "data": {**APPLICATION, **changes}}, expect=201)
-
-
-def act(user: ApiUser, task_id: str, data: dict[str, Any], expect: int = 200) -> Any:
-    """Claim and complete a task."""
-    user.post(f"/tasks/{task_id}/claim")
-    return user.post(f"/tasks/{task_id}/complete", {"data": data}, expect=expect)
-
+from engine.procedure import task_drafts
+from tests.support.bpmn import FIXTURES
+from tests.support.client import ApiUser, act, sign_in, start
+from tests.support.driver import APPLICATION, LOOKS_EXEMPT
 
 ACCEPT = {"jurisdiction_ok": True, "materials_complete": True, "acceptance": "accept", "acceptance_reason": "材料齐全"}
 
@@ -85,6 +72,16 @@ def test_a_stale_form_is_a_conflict_not_an_overwrite(users: dict[str, ApiUser]) 
     users["intake"].post(f"/tasks/{done['open_tasks'][0]['id']}/claim")
     taken = users["supervisor"].post(f"/tasks/{done['open_tasks'][0]['id']}/release")
     assert taken["assignee"] is None  # a supervisor can put a task back into the queue
+
+
+def test_completing_a_task_over_the_api_drops_the_drafts_saved_in_the_browser(
+        deployed: EngineContext, users: dict[str, ApiUser], people: dict[str, Actor]) -> None:
+    task_id = start(users)["open_tasks"][0]["id"]
+    users["intake"].post(f"/tasks/{task_id}/claim")
+    task_drafts.save_draft(deployed, people["intake"], task_id, {"acceptance_reason": "草稿里的理由"})
+    assert task_drafts.load_draft(deployed, people["intake"], task_id) == {"acceptance_reason": "草稿里的理由"}
+    users["intake"].post(f"/tasks/{task_id}/complete", {"data": ACCEPT})
+    assert task_drafts.load_draft(deployed, people["intake"], task_id) is None
 
 
 def test_case_lists_filter_and_page(http: FlaskClient, users: dict[str, ApiUser], clock: Any) -> None:

@@ -11,10 +11,10 @@ from flask.testing import FlaskClient
 from engine.access.disclosure import DELIBERATION, INFORMANTS
 from engine.access.policy import Actor
 from engine.context import EngineContext
-from tests.e2e.driver import ALL_MEMBERS, LOOKS_EXEMPT, CaseRun, apply, to_ruling_meeting
-from tests.e2e.transports import HttpTransport
-
-from .client import PASSWORD, ApiUser
+from tests.support.client import ApiUser
+from tests.support.driver import ALL_MEMBERS, LOOKS_EXEMPT, CaseRun, apply, to_ruling_meeting
+from tests.support.people import PASSWORD
+from tests.support.transports import HttpTransport
 
 MINUTES = "纪要：三名委员一致同意免责"
 COMMENT = "本人认为属于先行先试"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .client import ApiUser
+from tests.support.client import ApiUser
 
 
 @pytest.mark.parametrize(("password", "message"), [("Abc-12345", "长度应在 12 到 256 个字符之间"),

@@ -14,10 +14,9 @@ from flask.testing import FlaskClient
 from engine.access.policy import Actor
 from engine.bundles.shipped import SHIPPED, collect
 from engine.context import EngineContext
-from tests.e2e.driver import ALL_MEMBERS, APPLICATION, LOOKS_EXEMPT, CaseRun, to_ruling_meeting
-from tests.e2e.transports import HttpTransport
-
-from .client import ApiUser, sign_in
+from tests.support.client import ApiUser, sign_in
+from tests.support.driver import ALL_MEMBERS, APPLICATION, LOOKS_EXEMPT, CaseRun, to_ruling_meeting
+from tests.support.transports import HttpTransport
 
 # Everyone the matrix asks, besides the three broken callers.
 GROUPS = ["applicant", "other_applicant", "accountability", "intake", "investigator", "committee1", "chair",

@@ -10,10 +10,9 @@ from flask.testing import FlaskClient
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
+from tests.support.people import PASSWORD
 from webapp import create_app
 from webapp.proxies import trusted_proxies
-
-from .client import PASSWORD
 
 PROXY = "10.0.0.1"
 

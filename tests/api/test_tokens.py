@@ -11,8 +11,7 @@ from sqlalchemy import select, update
 from engine.access.policy import Actor
 from engine.context import EngineContext
 from engine.persistence.models import ApiToken, User
-
-from .client import ApiUser, sign_in
+from tests.support.client import ApiUser, sign_in
 
 
 def token_request(http: FlaskClient, username: str, password: str, address: str = "10.0.0.1") -> Any:

@@ -17,10 +17,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.access.policy import Actor
-from tests.e2e.driver import APPLICATION
-from tests.ui.test_pages import browser
-
-from .client import ApiUser, sign_in
+from tests.support.client import ApiUser, sign_in
+from tests.support.driver import APPLICATION
+from tests.support.pages import new_browser
 
 CALLERS = ["applicant", "other_applicant", "accountability", "intake", "investigator", "committee1", "chair",
            "supervisor", "orgdept", "owner", "admin"]
@@ -120,7 +119,7 @@ def test_every_page_naming_a_case_or_task_follows_the_same_rule(app: Flask, worl
     routes = ui_routes(app)
     assert {"/cases/<int:case_id>", "/cases/<int:case_id>/diagram.bpmn", "/tasks/<task_id>"} <= {r for r, _ in routes}
     for name in CALLERS:
-        visitor = browser(app, name)
+        visitor = new_browser(app, name)
         for rule, argument in routes:
             value = world.case_id if argument == "case_id" else world.task_id
             path = rule.replace(f"<int:{argument}>", str(value)).replace(f"<{argument}>", str(value))
@@ -132,7 +131,7 @@ def test_every_page_naming_a_case_or_task_follows_the_same_rule(app: Flask, worl
 
 
 def test_pages_that_act_on_a_task_refuse_another_unit(app: Flask, world: World) -> None:
-    other = browser(app, "other_applicant")
+    other = new_browser(app, "other_applicant")
     other.get("/inbox")
     assert world.task_id not in other.get("/inbox").get_data(as_text=True)
     other.post(f"/tasks/{world.task_id}/claim")
@@ -140,7 +139,7 @@ def test_pages_that_act_on_a_task_refuse_another_unit(app: Flask, world: World) 
     assert submitted.status_code == 404
     task = world.callers["supervisor"].get(f"/tasks/{world.task_id}")
     assert task["assignee"] is None  # neither claimed nor completed by the other unit
-    own = browser(app, "applicant")
+    own = new_browser(app, "applicant")
     own.get(f"/tasks/{world.task_id}")
     own.post(f"/tasks/{world.task_id}/claim")
     own.get(f"/tasks/{world.task_id}")

@@ -14,10 +14,10 @@ from engine.context import EngineContext
 from engine.persistence.models import AuditEvent, Notification
 from engine.procedure.timers import fire_due_timers
 from engine.reading import queries
-from tests.e2e.driver import APPLICATION, CaseRun
-from tests.e2e.transports import HttpTransport
-
-from .client import PASSWORD, ApiUser, sign_in
+from tests.support.client import ApiUser, sign_in
+from tests.support.driver import APPLICATION, CaseRun
+from tests.support.people import PASSWORD
+from tests.support.transports import HttpTransport
 
 SUPPLEMENT = {"acceptance": "supplement", "acceptance_reason": "缺少会议纪要", "supplement_request": "请补充党组会议纪要"}
 PRE_CHECK = {k: v for k, v in APPLICATION.items() if k != "evidence_list"} | {"accountability_case_no": "问责〔2026〕7号"}

@@ -9,14 +9,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from engine.context import EngineContext
-from webapp import create_app
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
+from tests.support.browser_ui import CHROMIUM, VIEWPORT
 
 
 @pytest.fixture
@@ -26,9 +22,9 @@ def db_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def app(deployed: EngineContext) -> Flask:
-    """The web app on the test's database, with the shipped procedure deployed."""
-    return create_app({"TESTING": True, "SESSION_COOKIE_SECURE": False, "SECRET_KEY": "browser-tests"}, context=deployed)
+def app_config() -> dict[str, object]:
+    """The app is served over plain HTTP on a local port: its session cookie cannot be Secure."""
+    return {"SESSION_COOKIE_SECURE": False, "SECRET_KEY": "browser-tests"}
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ from playwright.sync_api import Page, expect
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
-
-from ..e2e.driver import apply
-from ..e2e.transports import ServiceTransport
-from .ui import screenshot, sign_in
+from tests.support.browser_ui import screenshot, sign_in
+from tests.support.driver import apply
+from tests.support.transports import ServiceTransport
 
 
 def test_the_diagram_marks_active_and_completed_elements(deployed: EngineContext, people: dict[str, Actor], page: Page) -> None:

@@ -8,15 +8,13 @@ from playwright.sync_api import Page, expect
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.library import process_library
-
-from .ui import sign_in
+from engine.library import process_library, versions
+from tests.support.browser_ui import sign_in
 
 
 def draft_of_shipped(deployed: EngineContext, people: dict[str, Actor]) -> int:
     """A draft copied from the shipped procedure."""
-    with deployed.sessions() as s:
-        newest = process_library.library(s, people["owner"])[0].versions[0].deployment_id
+    newest = versions.library(deployed, people["owner"])[0].versions[0].deployment_id
     return process_library.create_draft(deployed, people["owner"], "改表单", from_deployment=newest)[0]
 
 

@@ -8,10 +8,9 @@ from playwright.sync_api import Page, expect
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
-
-from ..e2e.driver import ALL_MEMBERS, LOOKS_EXEMPT, apply, to_ruling_meeting
-from ..e2e.transports import ServiceTransport
-from .ui import claim_from_inbox, complete, entry_form, field_errors, fill_form, sign_in
+from tests.support.browser_ui import claim_from_inbox, complete, entry_form, field_errors, fill_form, sign_in
+from tests.support.driver import ALL_MEMBERS, LOOKS_EXEMPT, apply, to_ruling_meeting
+from tests.support.transports import ServiceTransport
 
 
 def test_a_refused_form_shows_messages_beside_the_fields_and_keeps_the_input(

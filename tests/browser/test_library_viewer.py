@@ -9,8 +9,7 @@ from playwright.sync_api import Page, expect
 from engine.access.policy import Actor
 from engine.context import EngineContext
 from engine.library import process_library
-
-from .ui import screenshot, sign_in
+from tests.support.browser_ui import screenshot, sign_in
 
 MIWG = Path(__file__).resolve().parents[1] / "fixtures" / "bpmn-miwg-reference"
 

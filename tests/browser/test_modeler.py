@@ -8,12 +8,11 @@ from playwright.sync_api import Page, expect
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.library import process_library
+from engine.library import process_library, versions
 from engine.persistence.models import Case
 from engine.procedure import services
-
-from ..e2e.driver import APPLICATION
-from .ui import screenshot, sign_in
+from tests.support.browser_ui import screenshot, sign_in
+from tests.support.driver import APPLICATION
 
 
 def select_element(page: Page, element_id: str) -> None:
@@ -35,8 +34,7 @@ def save(page: Page) -> None:
 
 def test_edit_validate_fix_and_deploy_in_the_modeler(deployed: EngineContext, people: dict[str, Actor], page: Page) -> None:
     before = services.start_case(deployed, people["applicant"], "rcjc_case", "application", APPLICATION).case_id
-    with deployed.sessions() as s:
-        newest = process_library.library(s, people["owner"])[0].versions[0].deployment_id
+    newest = versions.library(deployed, people["owner"])[0].versions[0].deployment_id
     draft_id, _ = process_library.create_draft(deployed, people["owner"], "延长受理时限", from_deployment=newest)
 
     sign_in(page, "owner")

@@ -7,10 +7,9 @@ from playwright.sync_api import Page, expect
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
+from tests.support.browser_ui import BrowserTransport, screenshot, sign_in
+from tests.support.driver import ALL_MEMBERS, APPLICATION, LOOKS_EXEMPT, CaseRun
 from webapp.ui.setup import STATUS_LABELS
-
-from ..e2e.driver import ALL_MEMBERS, APPLICATION, LOOKS_EXEMPT, CaseRun
-from .ui import BrowserTransport, screenshot, sign_in
 
 
 def closed_label(app: Flask) -> str:

@@ -11,11 +11,11 @@ from engine.access import users
 from engine.access.policy import Actor
 from engine.context import EngineContext
 from engine.persistence.uow import UnitOfWork
-
-from ..conftest import FrozenClock
-from ..e2e.driver import apply
-from ..e2e.transports import ServiceTransport
-from .ui import PASSWORD, claim_from_inbox, screenshot, sign_in
+from tests.support.browser_ui import claim_from_inbox, screenshot, sign_in
+from tests.support.clock import FrozenClock
+from tests.support.driver import apply
+from tests.support.people import PASSWORD
+from tests.support.transports import ServiceTransport
 
 
 def unread(page: Page) -> int:

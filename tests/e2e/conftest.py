@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
-from webapp import create_app
-
-from .transports import HttpTransport, ServiceTransport, Transport
-
-PASSWORD = "Lantern-Meadow-2718"
+from tests.support.people import PASSWORD
+from tests.support.transports import HttpTransport, ServiceTransport, Transport
 
 
 @pytest.fixture(params=["services", "http"])
 def via(request: pytest.FixtureRequest, deployed: EngineContext, people: dict[str, Actor]) -> Transport:
     if request.param == "services":
         return ServiceTransport(deployed, people)
-    app = create_app({"TESTING": True}, context=deployed)
+    app: Flask = request.getfixturevalue("app")
     return HttpTransport(deployed, people, app.test_client(), PASSWORD)

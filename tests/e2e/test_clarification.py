@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import FormInvalid
-
-from .driver import LOOKS_EXEMPT, CaseRun, apply, close_exempt_without_appeal
-from .transports import Transport
+from tests.support.driver import LOOKS_EXEMPT, CaseRun, apply, close_exempt_without_appeal
+from tests.support.transports import Transport
 
 REPORT = {"cadre_name": "张明", "cadre_unit": "示例区发展和改革局", "matter": "产业园区招商政策先行先试",
           "report_summary": "举报其违规拨付资金", "report_finding": "false", "harm": ["selection"],

@@ -11,16 +11,8 @@ from sqlalchemy import select
 from engine.errors import Conflict, Forbidden
 from engine.persistence.models import Notification
 from engine.procedure.timers import fire_due_timers
-
-from .driver import (
-    APPLICATION,
-    LOOKS_EXEMPT,
-    LOOKS_UNCLEAR,
-    CaseRun,
-    apply,
-    close_exempt_without_appeal,
-)
-from .transports import Transport
+from tests.support.driver import APPLICATION, LOOKS_EXEMPT, LOOKS_UNCLEAR, CaseRun, apply, close_exempt_without_appeal
+from tests.support.transports import Transport
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -9,9 +9,8 @@ from engine.access.policy import Actor
 from engine.errors import Forbidden, FormInvalid
 from engine.persistence import audit
 from engine.persistence.uow import UnitOfWork
-
-from .driver import ALL_MEMBERS, LOOKS_EXEMPT, LOOKS_MITIGATE, LOOKS_NOT_TOLERATED, apply, to_ruling_meeting
-from .transports import Transport
+from tests.support.driver import ALL_MEMBERS, LOOKS_EXEMPT, LOOKS_MITIGATE, LOOKS_NOT_TOLERATED, apply, to_ruling_meeting
+from tests.support.transports import Transport
 
 
 @pytest.mark.parametrize(

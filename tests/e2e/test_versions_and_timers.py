@@ -11,9 +11,8 @@ from engine.bundles.shipped import SHIPPED, collect
 from engine.errors import FormInvalid
 from engine.persistence import audit
 from engine.procedure.timers import fire_due_timers
-
-from .driver import ALL_MEMBERS, LOOKS_MITIGATE, CaseRun, apply, to_ruling_meeting
-from .transports import Transport
+from tests.support.driver import ALL_MEMBERS, LOOKS_MITIGATE, CaseRun, apply, to_ruling_meeting
+from tests.support.transports import Transport
 
 
 def version_two() -> dict[str, bytes]:

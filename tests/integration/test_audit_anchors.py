@@ -21,20 +21,13 @@ from engine.persistence.db import Base
 from engine.persistence.models import AuditAnchor, AuditEvent, Case, TaskIndex, table
 from engine.persistence.schema import alembic_config
 from engine.procedure import services
+from tests.support.context import TEST_AUDIT_KEY, TEST_AUDIT_KEY_TEXT, make_context
+from tests.support.driver import ALL_MEMBERS, APPLICATION, LOOKS_EXEMPT, apply, to_ruling_meeting
+from tests.support.transports import ServiceTransport
 from webapp.cli import main
-
-from ..conftest import TEST_AUDIT_KEY, TEST_AUDIT_KEY_TEXT, make_context
-from ..e2e.driver import ALL_MEMBERS, APPLICATION, LOOKS_EXEMPT, apply, to_ruling_meeting
-from ..e2e.transports import ServiceTransport
 
 EVENTS = table(AuditEvent)
 OTHER_KEY = AuditKey.from_text("mallory-knows-sha256-and-has-her-own-key")
-
-
-@pytest.fixture
-def cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    return CliRunner()
 
 
 def voted_case(ctx: EngineContext, people: dict[str, Actor]) -> int:

@@ -22,10 +22,11 @@ from engine.persistence import audit
 from engine.persistence.models import AuditEvent, CalendarYear, TaskIndex
 from engine.persistence.uow import UnitOfWork
 from engine.procedure import calendar_changes, holiday_schedules, services
-from tests.api.client import sign_in
-from tests.conftest import FrozenClock, make_context
-from tests.integration.test_engine_basics import mini_files
-from tests.ui.test_pages import browser
+from tests.support.bpmn import mini_files
+from tests.support.client import sign_in
+from tests.support.clock import FrozenClock
+from tests.support.context import make_context
+from tests.support.pages import new_browser
 from webapp import create_app
 from webapp.cli import main
 
@@ -158,12 +159,6 @@ def test_the_api_flags_a_provisional_due_date(deployed: EngineContext, people: d
     assert task["due_provisional"] is False and task["due_at"].startswith("2027-01-04T15:59:59")
 
 
-@pytest.fixture
-def cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    return CliRunner()
-
-
 def test_the_command_line_imports_and_shows_a_year(
     cli: CliRunner, db_url: str, clock: FrozenClock, tmp_path: Path
 ) -> None:
@@ -207,8 +202,8 @@ def test_the_command_line_imports_and_shows_a_year(
 
 
 @pytest.fixture
-def app(deployed: EngineContext) -> Flask:
-    return create_app({"TESTING": True, "SESSION_COOKIE_SECURE": True}, context=deployed)
+def app_config() -> dict[str, object]:
+    return {"SESSION_COOKIE_SECURE": True}
 
 
 def upload(content: str | bytes, name: str = "2027.json") -> dict[str, object]:
@@ -221,7 +216,7 @@ def test_the_admin_page_imports_a_schedule(
 ) -> None:
     clock.move_to(LATE_DECEMBER)
     task_id = start_mini(deployed, people["intake"])
-    admin = browser(app, "admin")
+    admin = new_browser(app, "admin")
     page = admin.get("/admin/calendar")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and 'data-year="2027"' in text and "未知" in text
@@ -246,10 +241,10 @@ def test_the_admin_page_imports_a_schedule(
 
 
 def test_only_administrators_open_the_calendar_page(app: Flask, people: dict[str, Actor]) -> None:
-    assert browser(app).get("/admin/calendar").status_code == 302  # to the sign-in page
+    assert new_browser(app).get("/admin/calendar").status_code == 302  # to the sign-in page
     for who in ("intake", "owner", "supervisor"):
-        visitor = browser(app, who)
+        visitor = new_browser(app, who)
         assert "节假日日历" not in visitor.get("/inbox").get_data(as_text=True)
         assert visitor.get("/admin/calendar").status_code == 403, who
         assert visitor.post("/admin/calendar", upload(json.dumps(SCHEDULE_2027))).status_code == 403, who
-    assert browser(app, "admin").get("/admin/calendar").status_code == 200
+    assert new_browser(app, "admin").get("/admin/calendar").status_code == 200

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from click.testing import CliRunner
@@ -12,15 +11,8 @@ from sqlalchemy import create_engine, select, text
 
 from engine.persistence.db import Base
 from engine.persistence.models import AuditEvent, User
+from tests.support.bpmn import FIXTURES
 from webapp.cli import main
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-
-@pytest.fixture
-def cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    return CliRunner()
 
 
 def _engine(db_url: str):  # type: ignore[no-untyped-def]

@@ -7,21 +7,16 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from engine.access.demo_users import DEMO_PASSWORD, DEMO_USERS, accounts_with_published_password
 from engine.access.users import authenticate
 from engine.clock import SystemClock
-from tests.conftest import make_context
+from tests.support.context import make_context
 from webapp import cli as cli_module
 from webapp.cli import main
-from webapp.demo import DEMO_PASSWORD, DEMO_USERS, accounts_with_published_password
+from webapp.context import context_of
 
 STRONG = "Quiet-Harbor-Lamp-93"
 DEMO_NAMES = sorted(name for name, *_ in DEMO_USERS)
-
-
-@pytest.fixture
-def cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    return CliRunner()
 
 
 @pytest.fixture
@@ -30,7 +25,11 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     import waitress
 
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: calls.append(kwargs))
+    def serve(app: Any, **kwargs: Any) -> None:
+        calls.append(kwargs)
+        context_of(app).db.dispose()  # the stand-in server stops at once: its pooled connections close with it
+
+    monkeypatch.setattr(waitress, "serve", serve)
     monkeypatch.setattr(cli_module, "run_worker", lambda *args, **kwargs: None)
     return calls
 

@@ -16,34 +16,8 @@ from engine.persistence import audit, case_rows
 from engine.persistence.models import AuditEvent, Case, CaseHandler, TaskIndex
 from engine.persistence.uow import UnitOfWork
 from engine.procedure import services
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-
-def mini_files(script: str = "doubled = 2 * len(title)") -> dict[str, bytes]:
-    """The small test process with the given script in its script task."""
-    bpmn = (FIXTURES / "mini" / "mini.bpmn").read_text(encoding="utf-8").replace("SCRIPT", script)
-    return {
-        "mini.bpmn": bpmn.encode("utf-8"),
-        "mini_start.json": (FIXTURES / "mini" / "mini_start.json").read_bytes(),
-        "mini_review.json": (FIXTURES / "mini" / "mini_review.json").read_bytes(),
-    }
-
-
-def start_mini(ctx: EngineContext, actor: Actor, script: str | None = None) -> tuple[int, str]:
-    deploy(ctx, SYSTEM, mini_files(script) if script else mini_files())
-    result = services.start_case(ctx, actor, "mini", "standard", {"title": "测试"})
-    return result.case_id, result.open_task_ids[0]
-
-
-def snapshot(ctx: EngineContext, case_id: int) -> tuple[int, str, int, int]:
-    """Version, state, task rows and audit events of a case: what must not change on a refused step."""
-    with ctx.sessions() as s:
-        case = s.get(Case, case_id)
-        assert case is not None
-        tasks = s.scalar(select(func.count()).select_from(TaskIndex).where(TaskIndex.case_id == case_id))
-        events = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.case_id == case_id))
-        return case.version, case.state, tasks or 0, events or 0
+from tests.support.bpmn import FIXTURES, mini_files
+from tests.support.cases import snapshot, start_mini
 
 
 def test_a_case_runs_to_its_end_and_its_audit_verifies(ctx: EngineContext, people: dict[str, Actor]) -> None:
@@ -179,9 +153,6 @@ def test_a_case_row_write_sends_only_changed_columns_and_still_checks_the_versio
     event.listen(ctx.db, "before_cursor_execute", seen)
     try:
         with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-            driver = uow.session.connection().connection.driver_connection
-            if ctx.db.dialect.name == "sqlite":  # prepared statements go to the driver directly there
-                driver.set_trace_callback(statements.append)  # type: ignore[union-attr]
             row = case_rows.lock_existing(uow.session, case_id)
             stale = case_rows.lock_existing(uow.session, case_id)
             row.matter = "新的事项"
@@ -189,8 +160,6 @@ def test_a_case_row_write_sends_only_changed_columns_and_still_checks_the_versio
             with pytest.raises(Conflict):
                 case_rows.write(uow.session, stale)  # read before the first write: its version is old
             uow.commit()
-            if ctx.db.dialect.name == "sqlite":
-                driver.set_trace_callback(None)  # type: ignore[union-attr]
     finally:
         event.remove(ctx.db, "before_cursor_execute", seen)
     update = next(s for s in statements if s.lstrip().upper().startswith("UPDATE"))

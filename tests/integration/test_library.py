@@ -11,9 +11,8 @@ from engine.access.policy import Actor
 from engine.bundles.shipped import SHIPPED, collect
 from engine.context import EngineContext
 from engine.errors import Conflict, Forbidden, ModelInvalid
-from engine.library import process_library
-
-from .test_engine_basics import FIXTURES
+from engine.library import bundle_diff, process_library, versions
+from tests.support.bpmn import FIXTURES
 
 SHIPPED_FILES = collect(SHIPPED)[0]
 
@@ -69,20 +68,20 @@ def test_problems_point_at_their_diagram_elements_and_block_deployment(ctx: Engi
 
 
 def test_versions_are_listed_downloaded_and_compared(deployed: EngineContext, people: dict[str, Actor]) -> None:
-    with deployed.sessions() as s:
-        [case] = [p for p in process_library.library(s, people["supervisor"]) if p.process_id == "rcjc_case"]
-        files = process_library.deployment_files(s, case.versions[0].deployment_id)
+    [case] = [p for p in versions.library(deployed, people["supervisor"]) if p.process_id == "rcjc_case"]
+    files = versions.deployment_files(deployed, people["supervisor"], case.versions[0].deployment_id)
     with pytest.raises(Forbidden):
-        with deployed.sessions() as s:
-            process_library.library(s, people["intake"])
+        versions.library(deployed, people["intake"])
+    with pytest.raises(Forbidden):
+        versions.deployment_files(deployed, people["intake"], case.versions[0].deployment_id)
     assert case.versions[0].version == 1 and case.versions[0].cases == 0
-    archive = zipfile.ZipFile(io.BytesIO(process_library.as_zip(files)))
+    archive = zipfile.ZipFile(io.BytesIO(versions.as_zip(files)))
     assert sorted(archive.namelist()) == sorted(collect(SHIPPED)[0])
     changed = dict(files)
     changed["rcjc_triage.bpmn"] = changed["rcjc_triage.bpmn"].replace("程序分流".encode(), "程序分流（修订）".encode(), 1)
     changed["rcjc_acceptance.bpmn"] = changed["rcjc_acceptance.bpmn"].replace(
         b'<spiffworkflow:property name="clock" value="resume"/>', b"")
     del changed["six_looks.dmn"]
-    found = {(c.element_id, c.change) for c in process_library.diff(files, changed)}
+    found = {(c.element_id, c.change) for c in bundle_diff.diff(files, changed)}
     assert ("acceptance_review", "changed") in found and ("six_looks.dmn", "removed") in found
     assert all(change in ("changed", "removed") for _, change in found)

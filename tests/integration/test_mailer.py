@@ -19,8 +19,7 @@ from engine.notifications import mailer
 from engine.persistence.models import Notification
 from engine.persistence.uow import UnitOfWork
 from engine.procedure import services, supervision
-
-from .test_engine_basics import start_mini
+from tests.support.cases import start_mini
 
 
 class Inbox(Message):
@@ -105,7 +104,7 @@ def test_the_worker_mails_the_reminders_its_timers_raise(
     from threading import Event
 
     from engine.procedure.timers import run_worker, worker_id
-    from tests.e2e.driver import APPLICATION
+    from tests.support.driver import APPLICATION
 
     controller, inbox = smtp_server
     with UnitOfWork(deployed.sessions, deployed.clock) as uow:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, insert, select
+import pytest
+from sqlalchemy import bindparam, event, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from engine.context import EngineContext
 from engine.persistence.db import connection
 from engine.persistence.models import AuditEvent, table
-from engine.persistence.prepared import Prepared
+from engine.persistence.prepared import Prepared, Result, Row
 from engine.persistence.uow import UnitOfWork
 
 EVENTS = table(AuditEvent)
@@ -32,3 +34,27 @@ def test_values_round_trip_like_core_and_literal_binds_apply(ctx: EngineContext)
     assert [tuple(r) for r in rows] == [tuple(r) for r in core]
     assert [r.seq for r in rows] == [3, 2]  # the statement's own LIMIT 2 applies
     assert rows[0].at == at and rows[0].details == ROW["details"] and rows[0]._mapping["actor"] == "张三"
+
+
+def test_one_path_on_every_backend_seen_by_events_and_raising_sqlalchemy_errors(ctx: EngineContext) -> None:
+    insert_one = Prepared(insert(EVENTS))
+    newest = Prepared(select(EVENTS.c.seq).where(EVENTS.c.chain == bindparam("chain")))
+    seen: list[tuple[str, bool]] = []
+
+    def before(conn: object, cursor: object, statement: str, parameters: object, context: object, many: bool) -> None:
+        seen.append((statement.split()[0], many))
+
+    event.listen(ctx.db, "before_cursor_execute", before)
+    try:
+        with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+            conn = connection(uow.session)
+            at = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+            insert_one.run(conn, [{**ROW, "seq": n, "at": at} for n in (1, 2)])
+            result = newest.run(conn, {"chain": "test"})
+            with pytest.raises(IntegrityError):  # the same (chain, seq) again
+                insert_one.run(conn, {**ROW, "seq": 1, "at": at})
+    finally:
+        event.remove(ctx.db, "before_cursor_execute", before)
+    assert type(result) is Result and all(isinstance(row, Row) for row in result)
+    assert sorted(row.seq for row in result) == [1, 2]
+    assert seen == [("INSERT", True), ("SELECT", False), ("INSERT", False)]

@@ -13,8 +13,8 @@ from engine.persistence import audit
 from engine.persistence.models import AuditEvent, Case, TaskIndex
 from engine.procedure import repair, services
 from engine.procedure.timers import fire_due_timers
-
-from .test_engine_basics import mini_files, start_mini
+from tests.support.bpmn import mini_files
+from tests.support.cases import start_mini
 
 FAILS_ON_ZERO = "ratio = 100 // amount"
 

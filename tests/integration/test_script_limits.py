@@ -12,8 +12,7 @@ from engine.errors import ScriptFailed
 from engine.persistence import audit
 from engine.persistence.models import AuditEvent, Case, TaskIndex
 from engine.procedure import runtime, services, workflow_store
-
-from .test_engine_basics import start_mini
+from tests.support.cases import start_mini
 
 SECRET = "smtp-secret-7f3a"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -16,8 +15,9 @@ from engine.context import EngineContext
 from engine.persistence.models import AuditEvent, Case, Notification, TaskIndex
 from engine.procedure import calendar_changes, services
 from engine.procedure.timers import fire_due_timers
-from tests.conftest import FrozenClock, make_context
-from tests.e2e.driver import APPLICATION
+from tests.support.clock import FrozenClock
+from tests.support.context import make_context
+from tests.support.driver import APPLICATION
 from webapp.cli import main
 
 # Monday 28 December 2026, 09:00 in Beijing. Ten working days of the supplement window reach into 2027, which
@@ -153,12 +153,6 @@ def test_changed_closures_move_due_dates_and_armed_timers_once(
         assert calendar_changes.follow_configured_overrides(closed) is None  # applied once, by whichever node starts first
     finally:
         closed.db.dispose()
-
-
-@pytest.fixture
-def cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    return CliRunner()
 
 
 def test_calendar_show_counts_the_open_cases_with_provisional_dates(

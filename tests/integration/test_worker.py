@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from datetime import timedelta
@@ -17,31 +16,19 @@ from click.testing import CliRunner
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
-from engine.access.policy import SYSTEM, Actor
+from engine.access.policy import SYSTEM
 from engine.context import EngineContext
 from engine.library.deploy import deploy
 from engine.persistence import audit
 from engine.persistence.models import AuditEvent, Case
 from engine.procedure import services, timers
+from tests.support.bpmn import timer_files
+from tests.support.clock import FrozenClock
+from tests.support.commands import worker_command
+from tests.support.people import STARTER
 from webapp.cli import main
 
-from ..conftest import FrozenClock
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-STARTER = Actor("starter", frozenset({"intake"}))
 TIMER_DELAY = timedelta(seconds=3)  # past the fixture's timer, "PT2S" after the start
-
-
-def timer_files() -> dict[str, bytes]:
-    """The test process whose timer fires two seconds after the start, then divides 100 by `divisor`."""
-    return {p.name: p.read_bytes() for p in sorted((FIXTURES / "timer").iterdir())}
-
-
-def worker_command(*options: str) -> list[str]:
-    """The `rcjc worker` command line of the installed console script (or the same through this interpreter)."""
-    script = Path(sys.executable).with_name("rcjc")
-    command = [str(script)] if script.exists() else [sys.executable, "-c", "from webapp.cli import main; main()"]
-    return [*command, "worker", *options]
 
 
 @pytest.fixture

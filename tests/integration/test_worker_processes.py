@@ -25,9 +25,10 @@ from engine.context import EngineContext
 from engine.library.deploy import deploy
 from engine.persistence.models import AuditEvent, Case
 from engine.procedure import services
-
-from ..conftest import BACKENDS, make_context
-from .test_worker import STARTER, timer_files, worker_command
+from tests.support.bpmn import timer_files
+from tests.support.commands import worker_command
+from tests.support.context import BACKENDS, make_context
+from tests.support.people import STARTER
 
 POSTGRESQL = [b for b in BACKENDS if b == "postgresql"]
 pytestmark = pytest.mark.parametrize("db_url", POSTGRESQL, indirect=True)

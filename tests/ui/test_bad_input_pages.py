@@ -10,9 +10,7 @@ from flask import Flask
 from engine.access.policy import Actor
 from engine.context import EngineContext
 from engine.library import process_library
-
-from .test_library_pages import upload
-from .test_pages import browser, first_task, start_case
+from tests.support.pages import first_task, new_browser, start_case, upload
 
 DEEP = b"[" * 50_000
 DEEP_FORM = b'{"id": "deep", "components": ' + b"[" * 500 + b"]" * 500 + b"}"
@@ -24,7 +22,7 @@ BAD_FORMS = {"deep.json": (DEEP, "嵌套层级过深"), "deeper.json": (DEEP_FOR
 @pytest.mark.parametrize("name", list(BAD_FORMS))
 def test_a_draft_refuses_form_files_that_cannot_be_kept(name: str, app: Flask, people: dict[str, Actor]) -> None:
     content, reason = BAD_FORMS[name]
-    owner = browser(app, "owner")
+    owner = new_browser(app, "owner")
     owner.get("/library")
     response = upload(owner, "/library/drafts", {"name": "坏表单"}, [(content, name)])
     assert response.status_code == 302  # type: ignore[attr-defined]
@@ -35,7 +33,7 @@ def test_a_draft_refuses_form_files_that_cannot_be_kept(name: str, app: Flask, p
 def test_the_modeler_cannot_save_a_form_that_cannot_be_kept(app: Flask, deployed: EngineContext,
                                                              people: dict[str, Actor]) -> None:
     draft_id, _ = process_library.create_draft(deployed, people["owner"], "草稿", {})
-    owner = browser(app, "owner")
+    owner = new_browser(app, "owner")
     owner.get("/inbox")
     for name, (content, reason) in BAD_FORMS.items():
         response = owner.client.post(f"/library/drafts/{draft_id}/files/{name}/save", data=content,
@@ -46,7 +44,7 @@ def test_the_modeler_cannot_save_a_form_that_cannot_be_kept(app: Flask, deployed
 
 
 def test_a_holiday_schedule_nested_without_end_is_refused(app: Flask, people: dict[str, Actor]) -> None:
-    admin = browser(app, "admin")
+    admin = new_browser(app, "admin")
     admin.get("/admin/calendar")
     for content in (DEEP, b'{"year": ' + b"9" * 5000 + b"}", b'{"year": NaN}'):
         refused = admin.post("/admin/calendar", {"schedule": (io.BytesIO(content), "2027.json")})
@@ -62,20 +60,20 @@ def test_odd_numbers_in_posted_forms_are_no_server_error(number: str, app: Flask
                                                          people: dict[str, Actor]) -> None:
     start_case(app)
     task_id = first_task(app, "intake")
-    intake = browser(app, "intake")
+    intake = new_browser(app, "intake")
     intake.get("/inbox")
     intake.post(f"/tasks/{task_id}/claim")
     intake.get(f"/tasks/{task_id}")
     refused = intake.post(f"/tasks/{task_id}", {"action": "complete", "expected_version": number})
     assert refused.status_code == 400 and "此项为必填项" in refused.get_data(as_text=True)
 
-    supervisor = browser(app, "supervisor")
+    supervisor = new_browser(app, "supervisor")
     supervisor.get("/dashboard")
     bulk = supervisor.post("/dashboard/repair", {"action": "suspend", "reason": "核查", "case_ids": number})
     assert bulk.status_code == 302
     assert "请选择案件和操作" in supervisor.get(bulk.headers["Location"]).get_data(as_text=True)
 
-    owner = browser(app, "owner")
+    owner = new_browser(app, "owner")
     owner.get("/library")
     assert owner.post("/library/drafts", {"name": "草稿", "from_deployment": number}).status_code < 500
     draft_id, _ = process_library.create_draft(deployed, people["owner"], "草稿", {})

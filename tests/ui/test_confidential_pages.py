@@ -7,11 +7,10 @@ from flask import Flask
 from engine.access.disclosure import access_log
 from engine.access.policy import Actor
 from engine.context import EngineContext
-from tests.api.client import PASSWORD
-from tests.e2e.driver import ALL_MEMBERS, LOOKS_EXEMPT, CaseRun, apply, to_ruling_meeting
-from tests.e2e.transports import HttpTransport
-
-from .test_pages import browser
+from tests.support.driver import ALL_MEMBERS, LOOKS_EXEMPT, CaseRun, apply, to_ruling_meeting
+from tests.support.pages import new_browser
+from tests.support.people import PASSWORD
+from tests.support.transports import HttpTransport
 
 MINUTES = "纪要：三名委员一致同意免责"
 COMMENT = "本人认为属于先行先试"
@@ -35,7 +34,7 @@ def at_appeal(app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> 
 def test_the_applicants_pages_show_neither_votes_nor_members(app: Flask, deployed: EngineContext,
                                                              people: dict[str, Actor]) -> None:
     run = at_appeal(app, deployed, people)
-    applicant = browser(app, "applicant")
+    applicant = new_browser(app, "applicant")
     pages = {"case": applicant.get(f"/cases/{run.case_id}"), "task": applicant.get(f"/tasks/{run.task('decide_appeal').id}")}
     for where, page in pages.items():
         assert page.status_code == 200, where
@@ -43,17 +42,17 @@ def test_the_applicants_pages_show_neither_votes_nor_members(app: Flask, deploye
         for secret in [*ALL_MEMBERS, MINUTES, COMMENT]:
             assert secret not in html, f"the {where} page shows {secret}"
     assert "查阅留痕" not in pages["case"].get_data(as_text=True)  # the access log is for supervisors
-    chair_page = browser(app, "chair").get(f"/cases/{run.case_id}").get_data(as_text=True)
+    chair_page = new_browser(app, "chair").get(f"/cases/{run.case_id}").get_data(as_text=True)
     assert "committee2" in chair_page
 
 
 def test_supervisors_see_who_read_the_deliberation(app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
     run = at_appeal(app, deployed, people)
-    browser(app, "committee3").get(f"/cases/{run.case_id}")
+    new_browser(app, "committee3").get(f"/cases/{run.case_id}")
     with deployed.sessions() as session:
         reads = [(e.username, e.channel) for e in access_log(session, people["supervisor"], run.case_id)]
     assert reads.count(("committee3", "case")) == 1  # the page with its audit trail is one read, recorded once
-    page = browser(app, "supervisor").get(f"/cases/{run.case_id}").get_data(as_text=True)
+    page = new_browser(app, "supervisor").get(f"/cases/{run.case_id}").get_data(as_text=True)
     log = page[page.index('data-testid="access-log"'):]
     assert "查阅留痕" in page and "committee3" in log and "裁定会议审议情况" in log and "案件页面" in log
 
@@ -62,7 +61,7 @@ def test_another_units_appeal_cannot_be_waived_through_the_pages(app: Flask, dep
                                                                  people: dict[str, Actor]) -> None:
     run = at_appeal(app, deployed, people)
     appeal = run.task("decide_appeal").id
-    other = browser(app, "other_applicant")
+    other = new_browser(app, "other_applicant")
     assert other.get(f"/tasks/{appeal}").status_code == 404
     other.get("/inbox")
     assert other.post(f"/tasks/{appeal}", {"action": "complete", "appeal": "false"}).status_code == 404

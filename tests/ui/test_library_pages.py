@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
@@ -10,25 +9,17 @@ from flask import Flask
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
-
-from .test_pages import Browser, browser
+from tests.support.pages import new_browser, upload
 
 MIWG = Path(__file__).resolve().parents[1] / "fixtures" / "bpmn-miwg-reference"
 REFERENCE_FILES = sorted(MIWG.glob("*.bpmn"))
-
-
-def upload(visitor: Browser, path: str, fields: dict[str, object], files: list[tuple[bytes, str]]) -> object:
-    """Post a multipart form with files, as the import forms do."""
-    data = {**fields, "csrf_token": visitor.token, "files": [(io.BytesIO(content), name) for content, name in files]}
-    return visitor.client.post(path, data=data, content_type="multipart/form-data", base_url="https://localhost",
-                               headers={"Referer": "https://localhost/"})
 
 
 def test_every_miwg_reference_model_is_taken_for_viewing_or_refused_with_reasons(
     app: Flask, people: dict[str, Actor]
 ) -> None:
     assert len(REFERENCE_FILES) >= 20
-    owner = browser(app, "owner")
+    owner = new_browser(app, "owner")
     owner.get("/library")
     for path in REFERENCE_FILES:
         response = upload(owner, "/library/drafts", {"name": f"导入 {path.name}"}, [(path.read_bytes(), path.name)])
@@ -49,7 +40,7 @@ def test_every_miwg_reference_model_is_taken_for_viewing_or_refused_with_reasons
 
 
 def test_refused_files_and_a_draft_that_cannot_deploy(app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
-    owner = browser(app, "owner")
+    owner = new_browser(app, "owner")
     owner.get("/library")
     bad = upload(owner, "/library/drafts", {"name": "坏文件"},
                  [(b"<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><x>&e;</x>", "evil.bpmn"),
@@ -57,7 +48,7 @@ def test_refused_files_and_a_draft_that_cannot_deploy(app: Flask, deployed: Engi
     page = owner.get(bad.headers["Location"]).get_data(as_text=True)  # type: ignore[attr-defined]
     assert "evil.bpmn 未被接受" in page and "DOCTYPE" in page and "readme.txt 未被接受" in page
     assert "/etc/passwd" not in page.split("未被接受")[0]  # nothing of the entity was resolved
-    shipped = browser(app, "owner")
+    shipped = new_browser(app, "owner")
     library_page = shipped.get("/library").get_data(as_text=True)
     deployment = re.search(r'name="from_deployment" value="(\d+)"', library_page).group(1)  # type: ignore[union-attr]
     copy = shipped.post("/library/drafts", {"name": "修改受理时限", "from_deployment": deployment})
@@ -70,10 +61,10 @@ def test_a_changed_form_deploys_as_a_new_version_and_running_cases_stay_on_their
     app: Flask, deployed: EngineContext, people: dict[str, Actor]
 ) -> None:
     from engine.procedure import services
-    from tests.e2e.driver import APPLICATION
+    from tests.support.driver import APPLICATION
 
     before = services.start_case(deployed, people["applicant"], "rcjc_case", "application", APPLICATION).case_id
-    owner = browser(app, "owner")
+    owner = new_browser(app, "owner")
     deployment = re.search(r'name="from_deployment" value="(\d+)"',  # type: ignore[union-attr]
                            owner.get("/library").get_data(as_text=True)).group(1)
     draft_url = owner.post("/library/drafts", {"name": "改标签", "from_deployment": deployment}).headers["Location"]
@@ -98,13 +89,13 @@ def test_a_changed_form_deploys_as_a_new_version_and_running_cases_stay_on_their
 
 def test_only_process_owners_import_and_deploy(app: Flask, people: dict[str, Actor]) -> None:
     for who in ("intake", "supervisor", "admin"):
-        visitor = browser(app, who)
+        visitor = new_browser(app, who)
         visitor.get("/inbox")
         response = upload(visitor, "/library/drafts", {"name": "x"}, [(REFERENCE_FILES[0].read_bytes(), "a.bpmn")])
         assert response.status_code == 403, who  # type: ignore[attr-defined]
         assert visitor.post("/library/drafts/1/deploy").status_code in (403, 404), who
-    assert browser(app, "intake").get("/library").status_code == 403
-    assert browser(app, "supervisor").get("/library").status_code == 200  # supervisors read the library
+    assert new_browser(app, "intake").get("/library").status_code == 403
+    assert new_browser(app, "supervisor").get("/library").status_code == 200  # supervisors read the library
 
 
 def test_only_process_owners_save_files_of_a_draft(app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
@@ -113,14 +104,14 @@ def test_only_process_owners_save_files_of_a_draft(app: Flask, deployed: EngineC
     draft_id, _ = process_library.create_draft(deployed, people["owner"], "草稿",
                                        {REFERENCE_FILES[0].name: REFERENCE_FILES[0].read_bytes()})
     for who, status in (("supervisor", 403), ("intake", 403), ("owner", 200)):
-        visitor = browser(app, who)
+        visitor = new_browser(app, who)
         visitor.get("/inbox")
         response = visitor.client.post(f"/library/drafts/{draft_id}/files/{REFERENCE_FILES[0].name}/save",
                                        data=REFERENCE_FILES[0].read_bytes(), base_url="https://localhost",
                                        headers={"Referer": "https://localhost/", "X-CSRFToken": visitor.token,
                                                 "Content-Type": "application/xml", "X-Draft-Revision": "1"})
         assert response.status_code == status, who
-    stale = browser(app, "owner")
+    stale = new_browser(app, "owner")
     stale.get("/inbox")
     conflict = stale.client.post(f"/library/drafts/{draft_id}/files/{REFERENCE_FILES[0].name}/save",
                                  data=b"<x/>", base_url="https://localhost",
@@ -128,5 +119,5 @@ def test_only_process_owners_save_files_of_a_draft(app: Flask, deployed: EngineC
                                           "Content-Type": "application/xml", "X-Draft-Revision": "1"})
     assert conflict.status_code == 409 and "已被他人修改" in conflict.get_json()["error"]
     for who in ("supervisor", "intake"):
-        visitor = browser(app, who)
+        visitor = new_browser(app, who)
         assert visitor.get(f"/library/drafts/{draft_id}/model/{REFERENCE_FILES[0].name}").status_code == 403

@@ -2,79 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from flask import Flask
-from flask.testing import FlaskClient
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
-from tests.e2e.driver import APPLICATION
+from tests.support.pages import first_task, new_browser, start_case
 
 ROOT = Path(__file__).resolve().parents[2]
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-class Browser:
-    """A signed-in (or anonymous) visitor posting forms with the CSRF token the pages carry."""
-
-    def __init__(self, app: Flask) -> None:
-        self.client: FlaskClient = app.test_client()
-        self.token = ""
-
-    def get(self, path: str, **kwargs: Any) -> Any:
-        """GET a page and remember its CSRF token."""
-        response = self.client.get(path, base_url="https://localhost", **kwargs)
-        found = CSRF.search(response.get_data(as_text=True))
-        if found:
-            self.token = found.group(1)
-        return response
-
-    def post(self, path: str, data: dict[str, Any] | None = None, csrf: bool = True) -> Any:
-        """POST a form, with the page's CSRF token unless told not to."""
-        body = dict(data or {})
-        if csrf:
-            body["csrf_token"] = self.token
-        # Browsers send the page as referrer on same-site posts; over HTTPS the CSRF check requires it.
-        return self.client.post(path, data=body, base_url="https://localhost", headers={"Referer": "https://localhost/"})
-
-    def sign_in(self, username: str, password: str = "Lantern-Meadow-2718") -> Any:
-        """Sign in through the login form."""
-        self.get("/login")
-        return self.post("/login", {"username": username, "password": password})
-
-
-def browser(app: Flask, username: str | None = None) -> Browser:
-    """A visitor, signed in as `username` when given."""
-    visitor = Browser(app)
-    if username:
-        assert visitor.sign_in(username).status_code == 302
-    return visitor
-
-
-def start_case(app: Flask, **changes: Any) -> int:
-    """The applicant files an application through the start page; the new case's id."""
-    applicant = browser(app, "applicant")
-    applicant.get("/start/rcjc_case/application")
-    response = applicant.post("/start/rcjc_case/application", {**APPLICATION, **changes})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return int(response.headers["Location"].rsplit("/", 1)[1])
-
-
-def first_task(app: Flask, who: str) -> str:
-    """The first task in a person's inbox."""
-    page = browser(app, who).get("/inbox").get_data(as_text=True)
-    found = re.search(r'data-task="([0-9a-f-]{36})"', page)
-    assert found, page
-    return found.group(1)
 
 
 def test_pages_need_a_signed_in_user(app: Flask, people: dict[str, Actor]) -> None:
-    anonymous = browser(app)
+    anonymous = new_browser(app)
     for path in ("/", "/inbox", "/cases", "/dashboard", "/cases/1", "/start"):
         response = anonymous.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
@@ -94,7 +36,7 @@ def test_pages_need_a_signed_in_user(app: Flask, people: dict[str, Actor]) -> No
 def test_a_post_without_the_csrf_token_is_refused(app: Flask, people: dict[str, Actor]) -> None:
     start_case(app)
     task_id = first_task(app, "intake")
-    intake = browser(app, "intake")
+    intake = new_browser(app, "intake")
     intake.get("/inbox")
     refused = intake.post(f"/tasks/{task_id}/claim", csrf=False)
     assert refused.status_code == 400 and "表单已过期或并非来自本站" in refused.get_data(as_text=True)
@@ -109,23 +51,23 @@ def test_users_cannot_open_other_groups_tasks_or_hidden_cases_by_url(app: Flask,
     case_id = start_case(app)
     task_id = first_task(app, "intake")
     for who in ("investigator", "other_applicant", "committee1", "admin", "orgdept"):
-        visitor = browser(app, who)
+        visitor = new_browser(app, who)
         assert visitor.get(f"/tasks/{task_id}").status_code == 404, who
         assert visitor.get(f"/cases/{case_id}").status_code == 404, who
         assert visitor.get(f"/cases/{case_id}/diagram.bpmn").status_code == 404, who
         visitor.get("/inbox")
         assert visitor.post(f"/tasks/{task_id}/claim").status_code == 302  # refused with a message, nothing claimed
-    investigator = browser(app, "investigator")
+    investigator = new_browser(app, "investigator")
     assert investigator.get("/dashboard").status_code == 403
-    assert browser(app, "supervisor").get("/dashboard").status_code == 200
-    assert browser(app, "applicant").get(f"/cases/{case_id}").status_code == 200
-    assert browser(app, "intake").get(f"/tasks/{task_id}").status_code == 200
+    assert new_browser(app, "supervisor").get("/dashboard").status_code == 200
+    assert new_browser(app, "applicant").get(f"/cases/{case_id}").status_code == 200
+    assert new_browser(app, "intake").get(f"/tasks/{task_id}").status_code == 200
 
 
 def test_a_refused_form_shows_messages_and_keeps_the_input(app: Flask, people: dict[str, Actor]) -> None:
     start_case(app)
     task_id = first_task(app, "intake")
-    intake = browser(app, "intake")
+    intake = new_browser(app, "intake")
     intake.get("/inbox")
     intake.post(f"/tasks/{task_id}/claim")
     intake.get(f"/tasks/{task_id}")
@@ -146,13 +88,13 @@ def test_user_text_is_escaped_everywhere(app: Flask, people: dict[str, Actor]) -
     case_id = start_case(app, cadre_name="<script>alert(1)</script>", matter="事项\"><img src=x onerror=alert(1)>")
     for who, path in (("intake", "/inbox"), ("supervisor", f"/cases/{case_id}"), ("supervisor", "/cases"),
                       ("intake", f"/tasks/{first_task(app, 'intake')}")):
-        page = browser(app, who).get(path).get_data(as_text=True)
+        page = new_browser(app, who).get(path).get_data(as_text=True)
         assert "<script>alert(1)" not in page and "<img src=x" not in page, path
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page or "&lt;img src=x" in page, path
 
 
 def test_the_language_switch_and_a_complete_catalog(app: Flask, people: dict[str, Actor]) -> None:
-    visitor = browser(app, "intake")
+    visitor = new_browser(app, "intake")
     visitor.get("/inbox")
     visitor.post("/language", {"lang": "en", "next": "/inbox"})
     assert "My inbox" in visitor.get("/inbox").get_data(as_text=True)
@@ -168,8 +110,8 @@ def test_the_language_switch_and_a_complete_catalog(app: Flask, people: dict[str
 
 
 def test_changing_the_password_ends_other_sessions(app: Flask, people: dict[str, Actor]) -> None:
-    laptop = browser(app, "intake")
-    tablet = browser(app, "intake")
+    laptop = new_browser(app, "intake")
+    tablet = new_browser(app, "intake")
     laptop.get("/password")
     mismatch = laptop.post("/password", {"old_password": "Lantern-Meadow-2718", "new_password": "new-password-1",
                                          "confirm_password": "other"})
@@ -181,7 +123,7 @@ def test_changing_the_password_ends_other_sessions(app: Flask, people: dict[str,
                                      "confirm_password": "new-password-1"}).status_code == 302
     assert laptop.get("/inbox").status_code == 200
     assert tablet.get("/inbox").status_code == 302  # signed out by the change
-    assert browser(app).sign_in("intake", "new-password-1").status_code == 302
+    assert new_browser(app).sign_in("intake", "new-password-1").status_code == 302
 
 
 def test_a_supervisor_reassigns_and_reminds(app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
@@ -194,22 +136,22 @@ def test_a_supervisor_reassigns_and_reminds(app: Flask, deployed: EngineContext,
         uow.commit()
     start_case(app)
     task_id = first_task(app, "intake")
-    supervisor = browser(app, "supervisor")
+    supervisor = new_browser(app, "supervisor")
     supervisor.get("/dashboard")
     refused = supervisor.post(f"/dashboard/tasks/{task_id}/reassign", {"assignee": "stranger"})
     assert "该任务不属于您所在的用户组" in supervisor.get(refused.headers["Location"]).get_data(as_text=True)
     supervisor.post(f"/dashboard/tasks/{task_id}/reassign", {"assignee": "intake2"})
-    assert task_id in browser(app, "intake2").get("/inbox").get_data(as_text=True)
+    assert task_id in new_browser(app, "intake2").get("/inbox").get_data(as_text=True)
     supervisor.get("/dashboard")
     supervisor.post(f"/dashboard/tasks/{task_id}/remind", {"note": "请本周内办结"})
-    holder = browser(app, "intake2")
+    holder = new_browser(app, "intake2")
     assert 'data-testid="unread">2<' in holder.get("/inbox").get_data(as_text=True)
     assert "请本周内办结" in holder.get("/notifications").get_data(as_text=True)
-    assert browser(app, "intake").get("/dashboard").status_code == 403
+    assert new_browser(app, "intake").get("/dashboard").status_code == 403
 
 
 def test_ids_no_row_can_have_are_not_found_on_every_database(app: Flask, people: dict[str, Actor]) -> None:
-    owner = browser(app, "owner")
+    owner = new_browser(app, "owner")
     for path in ("/cases/99999999999", "/cases/99999999999/diagram.bpmn", "/library/drafts/99999999999",
                  "/library/versions/99999999999.zip", "/library/drafts/99999999999/problems"):
         assert owner.get(path).status_code == 404, path

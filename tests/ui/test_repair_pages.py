@@ -17,10 +17,10 @@ from engine.library.deploy import deploy
 from engine.persistence.models import AuditEvent, Case, TaskIndex
 from engine.persistence.uow import UnitOfWork
 from engine.procedure import repair, services
-from tests.integration.test_engine_basics import mini_files, start_mini
+from tests.support.bpmn import mini_files
+from tests.support.cases import start_mini
+from tests.support.pages import new_browser
 from webapp.cli import main
-
-from .test_pages import browser
 
 
 def test_a_failed_step_is_found_stuck_repaired_through_the_page_and_the_case_finishes(
@@ -29,7 +29,7 @@ def test_a_failed_step_is_found_stuck_repaired_through_the_page_and_the_case_fin
     case_id, task_id = start_mini(deployed, people["intake"], "ratio = 100 // amount")
     with pytest.raises(ScriptFailed):
         services.complete_task(deployed, people["intake"], task_id, {"decision": "yes", "amount": 0})
-    supervisor = browser(app, "supervisor")
+    supervisor = new_browser(app, "supervisor")
     dashboard = supervisor.get("/dashboard").get_data(as_text=True)
     assert f'data-case="{case_id}"' in dashboard and "环节执行失败" in dashboard
     page = supervisor.get(f"/cases/{case_id}").get_data(as_text=True)
@@ -52,7 +52,7 @@ def test_a_failed_step_is_found_stuck_repaired_through_the_page_and_the_case_fin
 
 def test_others_cannot_repair(app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
     case_id, _ = start_mini(deployed, people["intake"])
-    intake = browser(app, "intake")
+    intake = new_browser(app, "intake")
     intake.get("/inbox")
     response = intake.post(f"/cases/{case_id}/repair", {"action": "terminate", "reason": "不该成功"})
     assert "只有监督人员可以修复案件" in intake.get(response.headers["Location"]).get_data(as_text=True)
@@ -66,7 +66,7 @@ def test_bulk_reassign_and_bulk_suspend_over_fifty_cases(app: Flask, deployed: E
         users.create_user(uow.session, "intake2", "Lantern-Meadow-2718", ["intake"], uow.now)
         uow.commit()
     started = [start_mini(deployed, people["intake"]) for _ in range(50)]
-    supervisor = browser(app, "supervisor")
+    supervisor = new_browser(app, "supervisor")
     supervisor.get("/dashboard")
     supervisor.client.post("/dashboard/reassign", data={"csrf_token": supervisor.token, "assignee": "intake2",
                                                         "task_ids": [t for _, t in started]},
@@ -107,7 +107,7 @@ def test_each_repair_from_the_case_page_redirects_to_the_case_with_a_notice(
     action: str, status: str, app: Flask, deployed: EngineContext, people: dict[str, Actor]
 ) -> None:
     case_id = _case_in_state(deployed, people, action)
-    supervisor = browser(app, "supervisor")
+    supervisor = new_browser(app, "supervisor")
     page = supervisor.get(f"/cases/{case_id}").get_data(as_text=True)
     assert f'value="{action}"' in page  # the page offers the action it is about to be used for
     with deployed.sessions() as s:

@@ -22,10 +22,9 @@ from engine.access.policy import Actor
 from engine.context import EngineContext
 from engine.persistence.models import User, WebSession
 from engine.persistence.uow import UnitOfWork
+from tests.support.pages import Browser, new_browser
+from tests.support.people import PASSWORD
 
-from .test_pages import Browser, browser
-
-PASSWORD = "Lantern-Meadow-2718"
 NEW_PASSWORD = "Quiet-Harbor-Lamp-93"
 
 
@@ -62,7 +61,7 @@ def token_works(app: Flask, token: str) -> bool:
 
 def test_a_cookie_replayed_after_signing_out_gets_the_login_page(app: Flask, deployed: EngineContext,
                                                                  people: dict[str, Actor]) -> None:
-    visitor = browser(app, "intake")
+    visitor = new_browser(app, "intake")
     copied = session_cookie(visitor)
     assert replay(app, copied).status_code == 200  # while signed in the copy works: it is the credential
     visitor.get("/inbox")
@@ -112,8 +111,8 @@ def test_the_session_cookie_carries_only_a_random_id(app: Flask, deployed: Engin
 
 def test_a_password_change_ends_other_sessions_and_revokes_api_tokens(app: Flask, deployed: EngineContext,
                                                                       people: dict[str, Actor]) -> None:
-    laptop = browser(app, "intake")
-    tablet = browser(app, "intake")
+    laptop = new_browser(app, "intake")
+    tablet = new_browser(app, "intake")
     token = api_token(app, "intake")
     other_token = api_token(app, "investigator")
     laptop.get("/password")
@@ -124,13 +123,13 @@ def test_a_password_change_ends_other_sessions_and_revokes_api_tokens(app: Flask
     assert goes_to_login(tablet.get("/inbox"))
     assert not token_works(app, token)
     assert token_works(app, other_token)  # other people keep theirs
-    assert browser(app).sign_in("intake", PASSWORD).status_code == 401
-    assert browser(app).sign_in("intake", NEW_PASSWORD).status_code == 302
+    assert new_browser(app).sign_in("intake", PASSWORD).status_code == 401
+    assert new_browser(app).sign_in("intake", NEW_PASSWORD).status_code == 302
 
 
 def test_a_deactivated_users_sessions_and_tokens_end(app: Flask, deployed: EngineContext,
                                                      people: dict[str, Actor]) -> None:
-    visitor = browser(app, "orgdept")
+    visitor = new_browser(app, "orgdept")
     token = api_token(app, "orgdept")
     with UnitOfWork(deployed.sessions, deployed.clock) as uow:
         users.deactivate(uow.session, "orgdept", uow.now)
@@ -144,7 +143,7 @@ def test_a_deactivated_users_sessions_and_tokens_end(app: Flask, deployed: Engin
 def test_sessions_expire_after_eight_idle_hours_and_are_written_at_most_once_a_minute(
     app: Flask, deployed: EngineContext, people: dict[str, Actor], clock: Any
 ) -> None:
-    visitor = browser(app, "intake")
+    visitor = new_browser(app, "intake")
 
     def last_seen() -> Any:
         with deployed.sessions() as s:
@@ -208,10 +207,10 @@ def test_a_local_target_is_kept(app: Flask, people: dict[str, Actor]) -> None:
                                                ("qwertyuiop12", "过于常见")])
 def test_the_password_page_refuses_short_and_common_passwords(app: Flask, people: dict[str, Actor], new: str,
                                                               message: str) -> None:
-    visitor = browser(app, "intake")
+    visitor = new_browser(app, "intake")
     visitor.get("/password")
     refused = visitor.post("/password", {"old_password": PASSWORD, "new_password": new, "confirm_password": new})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400 and message in page
     assert re.search(r'<p class="field-error" id="new_password-error">[^<]*' + message, page)
-    assert browser(app).sign_in("intake", PASSWORD).status_code == 302  # unchanged
+    assert new_browser(app).sign_in("intake", PASSWORD).status_code == 302  # unchanged

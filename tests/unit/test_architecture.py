@@ -1,4 +1,5 @@
-"""The dependency rule: the engine never imports the web layer or Flask."""
+"""The dependency rules and the size of modules: the engine never imports the web layer or Flask and its rooms import
+only downwards; tests share helpers through tests.support, never by importing one another; no module passes 400 lines."""
 
 from __future__ import annotations
 
@@ -81,3 +82,79 @@ def test_the_room_check_sees_imports() -> None:
     imported = _engine_imports(ENGINE / "procedure" / "services.py")
     assert ("persistence", "case_rows") in imported
     assert LAYERS.index(_room(("persistence", "case_rows"))) < LAYERS.index(_room(("procedure", "services")))
+
+
+PROJECT = ENGINE.parent
+SOURCE_FOLDERS = ("engine", "webapp", "tests", "bench")
+MAX_LINES = 400
+
+
+def _too_long(paths: list[Path]) -> dict[str, int]:
+    """The modules among `paths` longer than MAX_LINES, with their number of lines."""
+    counted = {path: len(path.read_text(encoding="utf-8").splitlines()) for path in paths}
+    return {path.name if not path.is_relative_to(PROJECT) else str(path.relative_to(PROJECT)): n
+            for path, n in counted.items() if n > MAX_LINES}
+
+
+def test_no_module_is_longer_than_400_lines() -> None:
+    assert _too_long([path for folder in SOURCE_FOLDERS for path in sorted((PROJECT / folder).rglob("*.py"))]) == {}
+
+
+def test_the_length_check_reads_every_folder_and_counts_lines(tmp_path: Path) -> None:
+    # Guards the guard: each folder has modules for the check to read, and one line too many is seen.
+    for folder in SOURCE_FOLDERS:
+        assert any((PROJECT / folder).rglob("*.py")), folder
+    (tmp_path / "fits.py").write_text("x = 1\n" * MAX_LINES, encoding="utf-8")
+    (tmp_path / "long.py").write_text("x = 1\n" * (MAX_LINES + 1), encoding="utf-8")
+    assert _too_long(sorted(tmp_path.glob("*.py"))) == {"long.py": MAX_LINES + 1}
+
+
+TESTS = PROJECT / "tests"
+
+
+def _tests_imported(source: str, package: tuple[str, ...]) -> set[str]:
+    """The test modules and conftest files that code in `package` (e.g. ("tests", "ui")) imports, as dotted names."""
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else ()
+            module = ".".join((*base, *(node.module.split(".") if node.module else ())))
+            imported.add(module)
+            imported.update(f"{module}.{alias.name}" for alias in node.names)
+    found = set()
+    for name in imported:
+        parts = name.split(".")
+        if parts[0] not in ("tests", "conftest"):
+            continue
+        for end, part in enumerate(parts):
+            if part == "conftest" or part.startswith("test_"):
+                found.add(".".join(parts[: end + 1]))
+                break
+    return found
+
+
+def test_no_test_module_imports_another_test_module_or_a_conftest() -> None:
+    offenders = {}
+    for path in sorted(TESTS.rglob("*.py")):
+        package = path.relative_to(PROJECT).parent.parts
+        imported = _tests_imported(path.read_text(encoding="utf-8"), package)
+        if imported:
+            offenders[str(path.relative_to(PROJECT))] = sorted(imported)
+    assert offenders == {}
+
+
+def test_the_test_import_check_sees_absolute_relative_and_conftest_imports() -> None:
+    # Guards the guard: each way of importing a test module or a conftest is seen, and the shared helpers are not.
+    source = (
+        "from .test_pages import browser\n"
+        "from ..conftest import make_context\n"
+        "from tests.e2e import test_ordinary\n"
+        "import tests.api.test_tokens\n"
+        "from conftest import PEOPLE\n"
+        "from tests.support.pages import new_browser\n"
+    )
+    assert _tests_imported(source, ("tests", "ui")) == {
+        "tests.ui.test_pages", "tests.conftest", "tests.e2e.test_ordinary", "tests.api.test_tokens", "conftest",
+    }

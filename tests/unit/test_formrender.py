@@ -13,7 +13,8 @@ from lxml.html import HtmlElement
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from engine.bundles.forms import FieldDef, FormDefinition, form_from_file, load_form, validate_submission
+from engine.bundles.form_definitions import FieldDef, FormDefinition, form_from_file, load_form
+from engine.bundles.form_submissions import validate_submission
 from engine.errors import FormInvalid
 from webapp.ui.formrender import Submission, parse_submission, render_form
 

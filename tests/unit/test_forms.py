@@ -6,14 +6,8 @@ from typing import Any
 
 import pytest
 
-from engine.bundles.forms import (
-    MAX_LIST_ITEMS,
-    FormDefinition,
-    check_payload_size,
-    form_from_file,
-    load_form,
-    validate_submission,
-)
+from engine.bundles.form_definitions import FormDefinition, form_from_file, load_form
+from engine.bundles.form_submissions import MAX_LIST_ITEMS, check_payload_size, validate_submission
 from engine.errors import FormInvalid, ModelInvalid
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 from flask_smorest import Api
 
+from ..routing import TaskIdConverter
 from . import errors
 
 API_CONFIG: dict[str, Any] = {
@@ -25,6 +26,14 @@ API_CONFIG: dict[str, Any] = {
     },
 }
 
+# flask-smorest's endpoint of the browsable document (Swagger UI), on its "api-docs" blueprint.
+DOCS_PAGE = "api-docs.openapi_swagger_ui"
+
+
+def task_id_schema(converter: TaskIdConverter) -> dict[str, str]:
+    """How the document describes a task id in a path."""
+    return {"type": "string", "format": "uuid"}
+
 
 class RcjcApi(Api):
     """flask-smorest's Api with the rcjc error shape in the document and in responses."""
@@ -40,6 +49,7 @@ def init_api(app: Flask) -> Api:
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
     api = RcjcApi(app)
+    api.register_converter(TaskIdConverter, task_id_schema)  # before the blueprints: their paths use it
     from . import auth, cases, catalog, supervision, tasks, users
 
     for blueprint in (auth.bp, users.bp, catalog.bp, cases.bp, tasks.bp, supervision.bp):

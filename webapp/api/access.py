@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 import marshmallow as ma
-from flask import Request, current_app, g, request
+from flask import Request, g, request
 from flask_smorest import Blueprint
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser, abort, is_json_request
@@ -17,17 +17,12 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from engine import bounded_json
 from engine.access import tokens
 from engine.access.policy import Actor
-from engine.context import EngineContext
 from engine.errors import Unauthenticated
 
 from .. import bodies
+from ..context import engine_context
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def engine_context() -> EngineContext:
-    """The engine context of this app."""
-    return cast(EngineContext, current_app.extensions["rcjc"])
 
 
 def client_address() -> str:

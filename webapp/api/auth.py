@@ -6,10 +6,10 @@ from typing import Any
 
 from flask.views import MethodView
 
-from engine.access import tokens
-from engine.persistence.uow import UnitOfWork
+from engine.access import accounts
 
-from .access import ApiBlueprint, authenticated, bearer_token, client_address, engine_context
+from ..context import engine_context
+from .access import ApiBlueprint, authenticated, bearer_token, client_address
 from .errors import ErrorSchema
 from .schemas import CredentialsSchema, TokenSchema
 
@@ -27,16 +27,8 @@ class Token(MethodView):
     @bp.doc(security=[])
     def post(self, credentials: dict[str, str]) -> dict[str, Any]:
         """Exchange a username and password for a bearer token."""
-        ctx = engine_context()
-        with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-            try:
-                issued = tokens.sign_in(uow.session, credentials["username"], credentials["password"],
-                                        client_address(), uow.now)
-            except tokens.BadCredentials:
-                uow.commit()  # the failure counts towards the throttle
-                raise
-            tokens.purge_expired(uow.session, uow.now)
-            uow.commit()
+        issued = accounts.issue_token(engine_context(), credentials["username"], credentials["password"],
+                                      client_address())
         return {"token": issued.token, "expires_at": issued.expires_at}
 
     @bp.response(204)
@@ -44,7 +36,4 @@ class Token(MethodView):
     @authenticated
     def delete(self) -> None:
         """Revoke the token this request carries."""
-        ctx = engine_context()
-        with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-            tokens.revoke(uow.session, bearer_token() or "", uow.now)
-            uow.commit()
+        accounts.revoke_token(engine_context(), bearer_token() or "")

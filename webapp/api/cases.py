@@ -16,7 +16,8 @@ from engine.procedure import services
 from engine.reading import catalog, queries
 from engine.reading.case_list import CaseFilter, list_cases
 
-from .access import ApiBlueprint, current_actor, engine_context
+from ..context import engine_context
+from .access import ApiBlueprint, current_actor
 from .errors import ErrorSchema
 from .schemas import AccessLogSchema, AuditListSchema, CaseFilterArgs, CaseListSchema, CaseSchema, StartCaseSchema
 

@@ -14,7 +14,8 @@ from engine.library.deploy import deploy
 from engine.procedure import services
 from engine.reading import catalog
 
-from .access import ApiBlueprint, current_actor, engine_context
+from ..context import engine_context
+from .access import ApiBlueprint, current_actor
 from .cases import case_payload
 from .errors import ErrorSchema
 from .schemas import CaseSchema, DeploymentSchema, MessageSchema, ProcessListSchema

@@ -135,9 +135,22 @@ def error_response(status: int, code: str, message: str, fields: Mapping[str, An
     return response
 
 
+def is_api_request() -> bool:
+    """Whether the API answers this request, in its shape: anything under /api/.
+
+    The path, not the blueprint, tells: a 404 of an unknown URL has no blueprint, and is the API's under /api/.
+    """
+    return request.path.startswith(API_PREFIX)
+
+
+def status_of(exc: EngineError) -> int:
+    """The HTTP status an engine error stands for (pages show theirs with the same status)."""
+    return next((s for cls, s in _STATUS if isinstance(exc, cls)), 400)
+
+
 def engine_error_response(exc: EngineError) -> Response:
     """Map an engine error to its status and shape."""
-    status = next((s for cls, s in _STATUS if isinstance(exc, cls)), 400)
+    status = status_of(exc)
     fields: dict[str, Any] = {}
     headers: dict[str, str] = {}
     if isinstance(exc, FormInvalid):
@@ -175,23 +188,23 @@ def http_error_response(error: HTTPException) -> Response:
 
 
 def register(app: Flask) -> None:
-    """Install the API's error handlers; pages outside /api/ keep Flask's own responses."""
+    """Install the API's error handlers; pages outside /api/ keep Flask's own responses (or the UI's pages)."""
 
     @app.errorhandler(EngineError)
     def _engine(exc: EngineError) -> Any:
-        if not request.path.startswith(API_PREFIX):
+        if not is_api_request():
             raise exc
         return engine_error_response(exc)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Any:
-        if not request.path.startswith(API_PREFIX):
+        if not is_api_request():
             return error
         return http_error_response(error)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        if not request.path.startswith(API_PREFIX):
+        if not is_api_request():
             return InternalServerError()
         return error_response(500, *_HTTP_MESSAGES[500])

@@ -6,8 +6,10 @@ import marshmallow as ma
 from marshmallow import validate
 
 from engine.groups import GROUP_LABELS
+from engine.persistence.lifecycle import CaseStatus
 
-CASE_STATUSES = ("running", "completed", "error", "suspended", "terminated")
+# Plain strings, not the enum's members: the OpenAPI document lists them as they are.
+CASE_STATUSES = tuple(status.value for status in CaseStatus)
 ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]*$"
 # Form data holds one entry per field of a form, keyed by identifiers; no form comes near these bounds.
 MAX_DATA_KEYS = 200

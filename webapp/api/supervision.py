@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, select
-
 from engine.access.policy import Actor, ensure_supervisor
 from engine.context import EngineContext
-from engine.errors import FormInvalid, NotFound
+from engine.errors import FormInvalid
 from engine.notifications import inbox
-from engine.persistence.models import Notification, TaskIndex
 from engine.procedure import repair, supervision
 
-from .access import ApiBlueprint, current_actor, engine_context
+from ..context import engine_context
+from .access import ApiBlueprint, current_actor
 from .errors import ErrorSchema
 from .schemas import (
     NotificationArgs,
@@ -26,18 +24,8 @@ from .schemas import (
     RepairSchema,
     TaskOutcomeListSchema,
 )
-from .tasks import task_id_or_404
 
 bp = ApiBlueprint("supervision", __name__, url_prefix="/api/v1", description="监督与通知")
-
-
-def _open_task_in(ctx: EngineContext, case_id: int, bpmn_id: str) -> str:
-    """The id of the case's open task with this BPMN id."""
-    with ctx.sessions() as session:
-        found = session.scalar(select(TaskIndex.id).where(TaskIndex.case_id == case_id, TaskIndex.bpmn_id == bpmn_id))
-    if found is None:
-        raise NotFound(f"案件 {case_id} 没有待办环节 {bpmn_id}")
-    return found
 
 
 def _action(ctx: EngineContext, actor: Actor, body: dict[str, Any]) -> Callable[[int], object]:
@@ -48,7 +36,7 @@ def _action(ctx: EngineContext, actor: Actor, body: dict[str, Any]) -> Callable[
     if action == "skip":
         if not body.get("bpmn_id"):
             raise FormInvalid({"bpmn_id": ["跳过环节时请指明环节（bpmn_id）"]})
-        return lambda case_id: repair.skip(ctx, actor, case_id, _open_task_in(ctx, case_id, body["bpmn_id"]), reason)
+        return lambda case_id: repair.skip_step(ctx, actor, case_id, body["bpmn_id"], reason)
     if action == "suspend":
         return lambda case_id: repair.suspend(ctx, actor, case_id, reason)
     if action == "resume":
@@ -85,7 +73,7 @@ def reassign_tasks(body: dict[str, Any]) -> dict[str, Any]:
     return {"items": items, "total": len(items), "succeeded": sum(i.ok for i in items)}
 
 
-@bp.post("/tasks/<string:task_id>/remind")
+@bp.post("/tasks/<task_id>/remind")
 @bp.arguments(RemindSchema)
 @bp.response(200, RemindedSchema)
 @bp.alt_response(401, schema=ErrorSchema, description="未登录")
@@ -94,7 +82,7 @@ def reassign_tasks(body: dict[str, Any]) -> dict[str, Any]:
 @bp.alt_response(409, schema=ErrorSchema, description="任务已办理")
 def remind(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     """Remind whoever holds the task (or everyone who may take it)."""
-    names = supervision.remind(engine_context(), current_actor(), task_id_or_404(task_id), body["note"])
+    names = supervision.remind(engine_context(), current_actor(), task_id, body["note"])
     return {"reminded": names}
 
 
@@ -104,16 +92,9 @@ def remind(body: dict[str, Any], task_id: str) -> dict[str, Any]:
 @bp.alt_response(401, schema=ErrorSchema, description="未登录")
 def notifications(args: dict[str, Any]) -> dict[str, Any]:
     """My notifications, newest first."""
-    mine = Notification.username == current_actor().username
-    where = [mine] + ([Notification.read_at.is_(None)] if args.get("unread") else [])
-    ctx = engine_context()
-    with ctx.sessions() as session:
-        total = session.scalar(select(func.count()).select_from(Notification).where(*where)) or 0
-        unread = session.scalar(select(func.count()).select_from(Notification).where(
-            mine, Notification.read_at.is_(None))) or 0
-        items = list(session.scalars(select(Notification).where(*where).order_by(Notification.id.desc())
-                                     .limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])))
-    return {"items": items, "total": total, "unread": unread}
+    found = inbox.notifications_of(engine_context(), current_actor().username, args["page"], args["per_page"],
+                                   bool(args.get("unread")))
+    return {"items": found.items, "total": found.total, "unread": found.unread}
 
 
 @bp.post("/notifications/read")

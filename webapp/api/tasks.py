@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from engine.errors import Forbidden, NotFound
+from engine.errors import Forbidden
 from engine.procedure import services
 from engine.reading import queries
 
-from .access import ApiBlueprint, current_actor, engine_context
+from ..context import engine_context
+from .access import ApiBlueprint, current_actor
 from .errors import ErrorSchema
 from .schemas import CompleteTaskSchema, CompletionSchema, TaskFilterArgs, TaskListSchema, TaskSchema
 
 bp = ApiBlueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="待办任务")
-
-
-def task_id_or_404(task_id: str) -> str:
-    """The canonical form of a task id; anything that is not a task id cannot name a task."""
-    try:
-        return str(uuid.UUID(task_id))
-    except ValueError as exc:
-        raise NotFound("任务不存在") from exc
 
 
 def task_payload(task_id: str) -> dict[str, Any]:
@@ -64,17 +56,17 @@ def list_tasks(args: dict[str, Any]) -> dict[str, Any]:
             "total": len(items), "page": page, "per_page": per_page}
 
 
-@bp.get("/<string:task_id>")
+@bp.get("/<task_id>")
 @bp.response(200, TaskSchema)
 @bp.alt_response(401, schema=ErrorSchema, description="未登录")
 @bp.alt_response(404, schema=ErrorSchema, description="任务不存在或无权查看")
 @bp.alt_response(409, schema=ErrorSchema, description="任务已办理")
 def get_task(task_id: str) -> dict[str, Any]:
     """The task with its form-js definition, current values and the case data the caller may see."""
-    return task_payload(task_id_or_404(task_id))
+    return task_payload(task_id)
 
 
-@bp.post("/<string:task_id>/claim")
+@bp.post("/<task_id>/claim")
 @bp.response(200, TaskSchema)
 @bp.alt_response(401, schema=ErrorSchema, description="未登录")
 @bp.alt_response(403, schema=ErrorSchema, description="不属于您的用户组或须回避")
@@ -82,12 +74,11 @@ def get_task(task_id: str) -> dict[str, Any]:
 @bp.alt_response(409, schema=ErrorSchema, description="已由他人认领或已办理")
 def claim(task_id: str) -> dict[str, Any]:
     """Take the task from the group's queue."""
-    task_id = task_id_or_404(task_id)
     services.claim_task(engine_context(), current_actor(), task_id)
     return task_payload(task_id)
 
 
-@bp.post("/<string:task_id>/release")
+@bp.post("/<task_id>/release")
 @bp.response(200, TaskSchema)
 @bp.alt_response(401, schema=ErrorSchema, description="未登录")
 @bp.alt_response(403, schema=ErrorSchema, description="不是认领人")
@@ -95,12 +86,11 @@ def claim(task_id: str) -> dict[str, Any]:
 @bp.alt_response(409, schema=ErrorSchema, description="任务已办理")
 def release(task_id: str) -> dict[str, Any]:
     """Put the task back into its group's queue."""
-    task_id = task_id_or_404(task_id)
     services.release_task(engine_context(), current_actor(), task_id)
     return task_payload(task_id)
 
 
-@bp.post("/<string:task_id>/complete")
+@bp.post("/<task_id>/complete")
 @bp.arguments(CompleteTaskSchema)
 @bp.response(200, CompletionSchema)
 @bp.alt_response(401, schema=ErrorSchema, description="未登录")
@@ -115,6 +105,6 @@ def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     """
     actor = current_actor()
     ctx = engine_context()
-    result = services.complete_task(ctx, actor, task_id_or_404(task_id), body["data"], body.get("expected_version"))
+    result = services.complete_task(ctx, actor, task_id, body["data"], body.get("expected_version"))
     with ctx.sessions() as session:
         return queries.step_view(session, actor, result.case_id)

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from engine.bundles.forms import DISPLAY_TYPES, FieldDef, FormDefinition, Scalar, load_form, max_length
+from engine.bundles.form_definitions import DISPLAY_TYPES, FieldDef, FormDefinition, Scalar, load_form, max_length
 
 FORM_ERRORS = "_schema"
 MULTI_TYPES = frozenset({"checklist", "taglist"})

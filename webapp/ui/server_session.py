@@ -15,9 +15,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import CallbackDict
 
 from engine.access import web_sessions
-from engine.context import EngineContext
 from engine.errors import EngineError
-from engine.persistence.uow import UnitOfWork
+
+from ..context import context_of
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +91,8 @@ class DatabaseSessionInterface(SessionInterface):
         session_id = request.cookies.get(self.get_cookie_name(app))
         if session_id is None:
             return ServerSession()
-        ctx = _context(app)
-        stored = None
-        if web_sessions.well_formed(session_id):
-            with ctx.sessions() as s:
-                stored = web_sessions.read(s, session_id, ctx.clock.now())
+        ctx = context_of(app)
+        stored = web_sessions.read(ctx, session_id)
         if stored is None:
             return ServerSession(stale_cookie=True)  # signed out, expired, or never issued
         return ServerSession(_decode(stored.data), session_id, stored)
@@ -107,13 +104,11 @@ class DatabaseSessionInterface(SessionInterface):
             return
         if state.accessed:
             response.vary.add("Cookie")
-        ctx = _context(app)
+        ctx = context_of(app)
         lifetime = app.permanent_session_lifetime
         if state.ended:
             if state.session_id is not None:
-                with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-                    web_sessions.end(uow.session, state.session_id)
-                    uow.commit()
+                web_sessions.end(ctx, state.session_id)
             self._remove_cookie(app, response)
             return
         if state.renew or state.session_id is None:
@@ -121,34 +116,27 @@ class DatabaseSessionInterface(SessionInterface):
                 if state.stale_cookie:
                     self._remove_cookie(app, response)
                 return  # nothing worth storing yet
-            with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-                if state.session_id is not None:
-                    web_sessions.end(uow.session, state.session_id)
-                new_id = web_sessions.create(uow.session, _encode(state), state.user_id, uow.now, lifetime)
-                uow.commit()
-            self._set_cookie(app, response, new_id, uow.now + lifetime)
+            new_id, expires = web_sessions.start(ctx, _encode(state), state.user_id, lifetime, state.session_id)
+            self._set_cookie(app, response, new_id, expires)
             return
         assert state.stored is not None and state.session_id is not None
         if state.modified:
-            with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-                kept = web_sessions.save(uow.session, state.session_id, _encode(state), uow.now, lifetime)
-                uow.commit()
-            if kept:
-                self._set_cookie(app, response, state.session_id, uow.now + lifetime)
+            kept_until = web_sessions.save(ctx, state.session_id, _encode(state), lifetime)
+            if kept_until is not None:
+                self._set_cookie(app, response, state.session_id, kept_until)
             else:
                 self._remove_cookie(app, response)  # ended meanwhile (signed out elsewhere): never revived
             return
         now = ctx.clock.now()
         if state.stored.due_for_touch(now):
             try:
-                with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-                    web_sessions.touch(uow.session, state.session_id, uow.now, lifetime)
-                    uow.commit()
+                touched_until = web_sessions.touch(ctx, state.session_id, lifetime)
             except (EngineError, SQLAlchemyError) as exc:
                 # Only the sliding expiry is lost; the page itself has been served.
                 log.warning("could not record a session's visit: %s", exc)
                 return
-            self._set_cookie(app, response, state.session_id, uow.now + lifetime)
+            if touched_until is not None:
+                self._set_cookie(app, response, state.session_id, touched_until)
 
     def _set_cookie(self, app: Flask, response: Response, session_id: str, expires: datetime) -> None:
         response.set_cookie(
@@ -165,7 +153,3 @@ class DatabaseSessionInterface(SessionInterface):
             samesite=self.get_cookie_samesite(app), httponly=self.get_cookie_httponly(app),
         )
         response.vary.add("Cookie")
-
-
-def _context(app: Flask) -> EngineContext:
-    return cast(EngineContext, app.extensions["rcjc"])

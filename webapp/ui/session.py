@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask import Flask, g, redirect, request, session, url_for
 
+from engine.access import accounts
+from engine.access.accounts import Account
 from engine.access.policy import Actor
-from engine.context import EngineContext
-from engine.persistence.models import User
 
+from ..context import engine_context
 from .server_session import DatabaseSessionInterface, ServerSession
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,7 +39,7 @@ def secret_key(instance_path: str) -> str:
 
 
 # Applied before the caller's settings: Secure is on unless turned off for plain HTTP on the loopback interface.
-COOKIE_DEFAULTS = {
+COOKIE_DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": True,
@@ -53,18 +54,13 @@ def configure(app: Flask) -> None:
     app.session_interface = DatabaseSessionInterface()
 
 
-def engine_context() -> EngineContext:
-    """The app's engine context."""
-    return cast(EngineContext, current_app.extensions["rcjc"])
-
-
 def _session() -> ServerSession:
     return cast(ServerSession, session)  # the proxy hands attribute access to the request's ServerSession
 
 
-def sign_in(user: User) -> None:
-    """Start a fresh session for the user under a new id (guards against session fixation)."""
-    _session().start_for(user.id)
+def sign_in(account: Account) -> None:
+    """Start a fresh session for the account under a new id (guards against session fixation)."""
+    _session().start_for(account.id)
     g.pop("ui_user", None)
 
 
@@ -74,19 +70,12 @@ def sign_out() -> None:
     g.pop("ui_user", None)
 
 
-def current_user() -> User | None:
+def current_user() -> Account | None:
     """The active user the session belongs to, else None (a password change or deactivation deletes their sessions)."""
     if "ui_user" in g:
-        return cast(User | None, g.ui_user)
-    user = None
+        return cast(Account | None, g.ui_user)
     user_id = _session().user_id
-    if user_id is not None:
-        with engine_context().sessions() as s:
-            found = s.get(User, user_id)
-            if found is not None and found.active:
-                found.groups  # noqa: B018 - load memberships before the session closes
-                s.expunge(found)
-                user = found
+    user = accounts.active_account(engine_context(), user_id) if user_id is not None else None
     g.ui_user = user
     return user
 
@@ -95,7 +84,7 @@ def current_actor() -> Actor:
     """The signed-in user as the engine's actor (call only behind login_required)."""
     user = current_user()
     assert user is not None
-    return Actor(user.username, user.groups, user.unit)
+    return user.actor
 
 
 def login_required(view: F) -> F:

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
 
 from engine import bounded_json
-from engine.calendar import load_schedule_json, package_years
+from engine.calendar import YearSchedule, load_schedule_json, package_years
 from engine.errors import EngineError
 from engine.procedure import calendar_changes, holiday_schedules
 
-from .session import current_actor, engine_context, login_required
+from ..context import engine_context
+from .blueprint import UiBlueprint
+from .session import current_actor, login_required
 
-bp = Blueprint("ui_admin", __name__)
+bp = UiBlueprint("ui_admin", __name__)
 
 ADMIN = "admin"
 # A year's schedule is a few dozen dates; anything much larger is not one.
@@ -33,7 +36,7 @@ def _page(error: str | None = None, file_name: str | None = None) -> str:
 
 @bp.route("/admin/calendar", methods=["GET", "POST"])
 @login_required
-def calendar_page() -> Any:
+def calendar_page() -> ResponseReturnValue:
     """Which years' holiday schedules are known; administrators import the official schedule of a new year."""
     actor = current_actor()
     if ADMIN not in actor.groups:
@@ -44,17 +47,8 @@ def calendar_page() -> Any:
     if upload is None or not upload.filename:
         return _page(_("Choose the schedule file (JSON) to import.")), 400
     name = upload.filename[:200]
-    content = upload.read(MAX_SCHEDULE_BYTES + 1)
-    if len(content) > MAX_SCHEDULE_BYTES:
-        return _page(_("The file is too large for a holiday schedule."), name), 400
     try:
-        # The same bounds as request bodies: a deeply nested file is refused as a bad file.
-        schedule = load_schedule_json(bounded_json.loads(content))
-    except UnicodeDecodeError:
-        return _page(_("The file is not UTF-8 text."), name), 400
-    except json.JSONDecodeError as exc:
-        return _page(_("The file is not valid JSON (line %(line)s, column %(column)s).",
-                       line=exc.lineno, column=exc.colno), name), 400
+        schedule = _read_schedule(upload)
     except ValueError as exc:
         return _page(str(exc), name), 400
     try:
@@ -65,3 +59,18 @@ def calendar_page() -> Any:
             "of %(cases)s cases moved.", year=result.year, n=result.recomputed, timers=result.timers_moved,
             cases=result.cases_moved))
     return redirect(url_for("ui_admin.calendar_page"))
+
+
+def _read_schedule(upload: FileStorage) -> YearSchedule:
+    """The holiday schedule an uploaded file holds; ValueError says, in the user's language, why it holds none."""
+    content = upload.read(MAX_SCHEDULE_BYTES + 1)
+    if len(content) > MAX_SCHEDULE_BYTES:
+        raise ValueError(_("The file is too large for a holiday schedule."))
+    try:
+        # The same bounds as request bodies: a deeply nested file is refused as a bad file.
+        return load_schedule_json(bounded_json.loads(content))
+    except UnicodeDecodeError as exc:
+        raise ValueError(_("The file is not UTF-8 text.")) from exc
+    except json.JSONDecodeError as exc:
+        raise ValueError(_("The file is not valid JSON (line %(line)s, column %(column)s).",
+                           line=exc.lineno, column=exc.colno)) from exc

@@ -4,34 +4,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from engine.access import disclosure
 from engine.access.policy import SUPERVISOR
-from engine.errors import EngineError, FormInvalid, NotFound
+from engine.errors import EngineError, FormInvalid
 from engine.groups import GROUP_LABELS
 from engine.persistence import audit
+from engine.persistence.lifecycle import CaseStatus
 from engine.persistence.models import Case, TaskIndex
 from engine.procedure import repair, services
 from engine.reading import catalog, queries
 from engine.reading.case_list import CaseFilter, list_cases
 
+from ..context import engine_context
 from ..guards import form_number
 from . import formrender
-from .session import current_actor, engine_context, login_required
+from .blueprint import UiBlueprint
+from .session import current_actor, login_required
 
-bp = Blueprint("ui_case", __name__)
+bp = UiBlueprint("ui_case", __name__)
 
 PER_PAGE = 25
 READ_CHANNELS = {"case": lazy_gettext("case page"), "task": lazy_gettext("task page"), "audit": lazy_gettext("audit trail")}
-STATUSES = ("running", "completed", "error", "suspended", "terminated")
+STATUSES = tuple(status.value for status in CaseStatus)
 
 
 @bp.get("/cases")
 @login_required
-def cases() -> Any:
+def cases() -> ResponseReturnValue:
     """The cases I may see, filtered like the API's list."""
     ctx = engine_context()
     args = request.args
@@ -51,17 +55,14 @@ def cases() -> Any:
 
 @bp.get("/cases/<int:case_id>")
 @login_required
-def case(case_id: int) -> Any:
+def case(case_id: int) -> ResponseReturnValue:
     """Status, diagram, open tasks, who holds the case, timeline and audit trail."""
     ctx = engine_context()
     actor = current_actor()
-    try:
-        with ctx.sessions() as session:
-            view, events = queries.case_page(ctx, session, actor, case_id)
-            chain_ok = all(r.ok for r in audit.verify(session, case_id))
-            reads = disclosure.access_log(session, actor, case_id) if SUPERVISOR in actor.groups else None
-    except NotFound:
-        abort(404)
+    with ctx.sessions() as session:
+        view, events = queries.case_page(ctx, session, actor, case_id)
+        chain_ok = all(r.ok for r in audit.verify(session, case_id))
+        reads = disclosure.access_log(session, actor, case_id) if SUPERVISOR in actor.groups else None
     retry_html = None
     if SUPERVISOR in actor.groups:
         definition, kept = _failed_form(case_id)
@@ -74,52 +75,55 @@ def case(case_id: int) -> Any:
 
 @bp.get("/cases/<int:case_id>/diagram.bpmn")
 @login_required
-def diagram(case_id: int) -> Any:
+def diagram(case_id: int) -> ResponseReturnValue:
     """The BPMN XML of the version the case runs on, for the viewer."""
     ctx = engine_context()
     process = request.args.get("process") or None
-    try:
-        with ctx.sessions() as session:
-            xml = catalog.case_diagram(ctx, session, current_actor(), case_id, process)
-    except NotFound:
-        abort(404)
+    with ctx.sessions() as session:
+        xml = catalog.case_diagram(ctx, session, current_actor(), case_id, process)
     return Response(xml, mimetype="application/xml")
 
 
 @bp.route("/start/<process_id>/<entry>", methods=["GET", "POST"])
 @login_required
-def start(process_id: str, entry: str) -> Any:
+def start(process_id: str, entry: str) -> ResponseReturnValue:
     """Start a case through one of its entries (the application, the pre-procedure check, clarification)."""
+    process, offered = _startable(process_id, entry)
+    if request.method == "GET":
+        return _start_page(process, offered, {}, {}, 200)
+    values = formrender.parse_submission(offered["form"], request.form)
+    try:
+        result = services.start_case(engine_context(), current_actor(), process_id, entry, values)
+    except FormInvalid as exc:
+        return _start_page(process, offered, values, exc.fields, 400)
+    except EngineError as exc:
+        flash(exc.message, "error")
+        return _start_page(process, offered, values, {}, 409)
+    flash(_("The case was started."))
+    return redirect(url_for("ui_case.case", case_id=result.case_id))
+
+
+def _startable(process_id: str, entry: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The deployed process and the entry of it the user may start a case through; 404 when there is none."""
     ctx = engine_context()
-    actor = current_actor()
     with ctx.sessions() as session:
-        found = {p["process_id"]: p for p in catalog.deployed_processes(ctx, session, actor)}.get(process_id)
+        found = {p["process_id"]: p for p in catalog.deployed_processes(ctx, session, current_actor())}.get(process_id)
     usable = [e for e in (found or {}).get("entries", []) if e["key"] == entry and e["may_start"]]
-    if not usable:
+    if found is None or not usable:
         abort(404)
-    definition = usable[0]["form"]
-    values: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    status = 200
-    if request.method == "POST":
-        values = formrender.parse_submission(definition, request.form)
-        try:
-            result = services.start_case(ctx, actor, process_id, entry, values)
-        except FormInvalid as exc:
-            errors, status = exc.fields, 400
-        except EngineError as exc:
-            flash(exc.message, "error")
-            status = 409
-        else:
-            flash(_("The case was started."))
-            return redirect(url_for("ui_case.case", case_id=result.case_id))
-    return render_template("start.html", process=found, entry=usable[0],
-                           form_html=formrender.render_form(definition, values, errors)), status
+    return found, usable[0]
+
+
+def _start_page(process: dict[str, Any], offered: dict[str, Any], values: dict[str, Any],
+                errors: dict[str, list[str]], status: int) -> ResponseReturnValue:
+    """The start form; `values` and `errors` come from a refused submission."""
+    return render_template("start.html", process=process, entry=offered,
+                           form_html=formrender.render_form(offered["form"], values, errors)), status
 
 
 @bp.get("/start")
 @login_required
-def start_menu() -> Any:
+def start_menu() -> ResponseReturnValue:
     """The ways the signed-in user may start a case."""
     ctx = engine_context()
     with ctx.sessions() as session:
@@ -136,7 +140,7 @@ def _failed_form(case_id: int) -> tuple[dict[str, Any] | None, dict[str, Any]]:
     ctx = engine_context()
     with ctx.sessions() as session:
         case = session.get(Case, case_id)
-        if case is None or case.status != "error" or not case.error or not case.error.get("task_id"):
+        if case is None or case.status != CaseStatus.ERROR or not case.error or not case.error.get("task_id"):
             return None, {}
         row = session.get(TaskIndex, case.error["task_id"])
         if row is None:
@@ -147,30 +151,33 @@ def _failed_form(case_id: int) -> tuple[dict[str, Any] | None, dict[str, Any]]:
 
 @bp.post("/cases/<int:case_id>/repair")
 @login_required
-def repair_case(case_id: int) -> Any:
+def repair_case(case_id: int) -> ResponseReturnValue:
     """A supervisor's repair of one case, from its page."""
-    ctx = engine_context()
-    actor = current_actor()
-    action = request.form.get("action", "")
-    reason = request.form.get("reason", "")[:500]
     try:
-        if action == "retry":
-            definition, _kept = _failed_form(case_id)  # `_` is the translation function here
-            data = formrender.parse_submission(definition, request.form) if definition else None
-            repair.retry(ctx, actor, case_id, data)
-        elif action == "skip":
-            repair.skip(ctx, actor, case_id, request.form.get("task_id", "")[:36], reason)
-        elif action == "suspend":
-            repair.suspend(ctx, actor, case_id, reason)
-        elif action == "resume":
-            repair.resume(ctx, actor, case_id, reason)
-        elif action == "terminate":
-            repair.terminate(ctx, actor, case_id, reason)
-        elif action == "migrate":
-            repair.migrate(ctx, actor, case_id)
-        else:
-            abort(400)
+        _repair(case_id, request.form.get("action", ""), request.form.get("reason", "")[:500])
         flash(_("Done."))
     except EngineError as exc:
         flash(exc.summary, "error")
     return redirect(url_for("ui_case.case", case_id=case_id))
+
+
+def _repair(case_id: int, action: str, reason: str) -> None:
+    """Apply one of REPAIRS to the case; any other action is a bad request (400)."""
+    ctx = engine_context()
+    actor = current_actor()
+    if action == "retry":
+        definition, _kept = _failed_form(case_id)  # `_` is the translation function here
+        data = formrender.parse_submission(definition, request.form) if definition else None
+        repair.retry(ctx, actor, case_id, data)
+    elif action == "skip":
+        repair.skip(ctx, actor, case_id, request.form.get("task_id", "")[:36], reason)
+    elif action == "suspend":
+        repair.suspend(ctx, actor, case_id, reason)
+    elif action == "resume":
+        repair.resume(ctx, actor, case_id, reason)
+    elif action == "terminate":
+        repair.terminate(ctx, actor, case_id, reason)
+    elif action == "migrate":
+        repair.migrate(ctx, actor, case_id)
+    else:
+        abort(400)

@@ -2,44 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.access import users
-from engine.errors import EngineError, Forbidden
+from engine.errors import EngineError
 from engine.groups import GROUP_LABELS
 from engine.procedure import repair, supervision
 from engine.reading import dashboard
 
+from ..context import engine_context
 from ..guards import form_number
-from .session import current_actor, engine_context, login_required
+from .blueprint import UiBlueprint
+from .session import current_actor, login_required
 
-bp = Blueprint("ui_dashboard", __name__)
+bp = UiBlueprint("ui_dashboard", __name__)
 
 
 @bp.get("/dashboard", endpoint="dashboard")
 @login_required
-def dashboard_page() -> Any:
+def dashboard_page() -> ResponseReturnValue:
     """Overdue tasks (by working days), stuck cases, open work by stage, department and assignee."""
     ctx = engine_context()
     actor = current_actor()
-    try:
-        with ctx.sessions() as session:
-            view = dashboard.overview(ctx, session, actor, ctx.clock.now())
-            members = {g: users.group_members(session, g) for g in GROUP_LABELS}
-    except Forbidden:
-        abort(403)
+    with ctx.sessions() as session:
+        view = dashboard.overview(ctx, session, actor, ctx.clock.now())
+        members = {g: users.group_members(session, g) for g in GROUP_LABELS}
     return render_template("dashboard.html", view=view, members=members, groups=GROUP_LABELS)
 
 
 @bp.post("/dashboard/tasks/<task_id>/reassign")
 @login_required
-def reassign(task_id: str) -> Any:
+def reassign(task_id: str) -> ResponseReturnValue:
     """Give a task to another member of its group."""
     try:
-        supervision.reassign_task(engine_context(), current_actor(), task_id[:36], request.form.get("assignee", "")[:80])
+        supervision.reassign_task(engine_context(), current_actor(), task_id, request.form.get("assignee", "")[:80])
         flash(_("The task was reassigned."))
     except EngineError as exc:
         flash(exc.summary, "error")
@@ -48,10 +46,10 @@ def reassign(task_id: str) -> Any:
 
 @bp.post("/dashboard/tasks/<task_id>/remind")
 @login_required
-def remind(task_id: str) -> Any:
+def remind(task_id: str) -> ResponseReturnValue:
     """Send a reminder to whoever holds (or may take) the task."""
     try:
-        names = supervision.remind(engine_context(), current_actor(), task_id[:36], request.form.get("note", "")[:200])
+        names = supervision.remind(engine_context(), current_actor(), task_id, request.form.get("note", "")[:200])
         flash(_("Reminder sent to %(names)s.", names="、".join(names) or "—"))
     except EngineError as exc:
         flash(exc.message, "error")
@@ -72,7 +70,7 @@ def _report(outcomes: list[tuple[str, bool, str]]) -> None:
 
 @bp.post("/dashboard/repair")
 @login_required
-def bulk_repair() -> Any:
+def bulk_repair() -> ResponseReturnValue:
     """Apply one repair to the selected cases."""
     ctx = engine_context()
     actor = current_actor()
@@ -96,16 +94,12 @@ def bulk_repair() -> Any:
 
 @bp.post("/dashboard/reassign")
 @login_required
-def bulk_reassign() -> Any:
+def bulk_reassign() -> ResponseReturnValue:
     """Give the selected tasks to one person."""
     task_ids = [v[:36] for v in request.form.getlist("task_ids")]
     if not task_ids:
         flash(_("Select tasks first."), "error")
         return redirect(url_for("ui_dashboard.dashboard"))
-    try:
-        outcomes = supervision.reassign_many(engine_context(), current_actor(), task_ids,
-                                             request.form.get("assignee", "")[:80])
-    except Forbidden:
-        abort(403)
+    outcomes = supervision.reassign_many(engine_context(), current_actor(), task_ids, request.form.get("assignee", "")[:80])
     _report([(o.task_id[:8], o.ok, o.message) for o in outcomes])
     return redirect(url_for("ui_dashboard.dashboard"))

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from engine.errors import EngineError
 from engine.groups import GROUP_LABELS
-from engine.notifications.inbox import mark_all_read
-from engine.persistence.models import Notification
+from engine.notifications.inbox import mark_all_read, notifications_of
 from engine.procedure import services
 from engine.reading import queries
 from engine.reading.queries import InboxItem
 
-from .session import current_actor, engine_context, login_required
+from ..context import engine_context
+from .blueprint import UiBlueprint
+from .session import current_actor, login_required
 
-bp = Blueprint("ui_inbox", __name__)
+bp = UiBlueprint("ui_inbox", __name__)
 
 SORTS = {
     "due": lambda row: (row.item.due_at is None, row.item.due_at or row.item.created_at),
@@ -47,14 +47,14 @@ def _rows(items: list[InboxItem], mine: bool, now: datetime) -> list[InboxRow]:
 
 @bp.get("/")
 @login_required
-def home() -> Any:
+def home() -> ResponseReturnValue:
     """The inbox is the start page."""
     return redirect(url_for("ui_inbox.inbox"))
 
 
 @bp.get("/inbox")
 @login_required
-def inbox() -> Any:
+def inbox() -> ResponseReturnValue:
     """My tasks and my groups' unclaimed tasks."""
     actor = current_actor()
     ctx = engine_context()
@@ -80,10 +80,10 @@ def inbox() -> Any:
 
 @bp.post("/tasks/<task_id>/claim")
 @login_required
-def claim(task_id: str) -> Any:
+def claim(task_id: str) -> ResponseReturnValue:
     """Claim a task, then open it."""
     try:
-        services.claim_task(engine_context(), current_actor(), task_id[:36])
+        services.claim_task(engine_context(), current_actor(), task_id)
     except EngineError as exc:
         flash(exc.message, "error")
         return redirect(url_for("ui_inbox.inbox"))
@@ -92,10 +92,10 @@ def claim(task_id: str) -> Any:
 
 @bp.post("/tasks/<task_id>/release")
 @login_required
-def release(task_id: str) -> Any:
+def release(task_id: str) -> ResponseReturnValue:
     """Put a task back into its group's queue."""
     try:
-        services.release_task(engine_context(), current_actor(), task_id[:36])
+        services.release_task(engine_context(), current_actor(), task_id)
         flash(_("The task is back in its group's queue."))
     except EngineError as exc:
         flash(exc.message, "error")
@@ -104,18 +104,15 @@ def release(task_id: str) -> Any:
 
 @bp.get("/notifications")
 @login_required
-def notifications() -> Any:
+def notifications() -> ResponseReturnValue:
     """My reminders and assignments, newest first."""
-    ctx = engine_context()
-    with ctx.sessions() as session:
-        found = list(session.scalars(select(Notification).where(Notification.username == current_actor().username)
-                                     .order_by(Notification.id.desc()).limit(100)))
-    return render_template("notifications.html", notifications=found)
+    found = notifications_of(engine_context(), current_actor().username)
+    return render_template("notifications.html", notifications=found.items)
 
 
 @bp.post("/notifications/read")
 @login_required
-def mark_read() -> Any:
+def mark_read() -> ResponseReturnValue:
     """Mark all my notifications read."""
     mark_all_read(engine_context(), current_actor().username)
     return redirect(url_for("ui_inbox.notifications"))

@@ -3,29 +3,28 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from sqlalchemy import select
 
-from engine.errors import Conflict, Forbidden, FormInvalid, ModelInvalid, NotFound
+from engine.errors import Conflict, FormInvalid, ModelInvalid, NotFound
 from engine.groups import GROUP_LABELS
-from engine.library import process_library
+from engine.library import process_library, versions
 from engine.persistence.models import BundleDraft
 
+from ..context import engine_context
 from ..guards import form_number
-from .session import current_actor, engine_context, login_required
+from .blueprint import UiBlueprint
+from .session import current_actor, login_required
 
-bp = Blueprint("ui_library", __name__, url_prefix="/library")
+bp = UiBlueprint("ui_library", __name__, url_prefix="/library")
 
 
 def _reader() -> None:
-    try:
-        process_library.ensure_reader(current_actor())
-    except Forbidden:
-        abort(403)
+    """Go on only for a reader of the library (Forbidden otherwise: the 403 page)."""
+    process_library.ensure_reader(current_actor())
 
 
 def _uploads() -> dict[str, bytes]:
@@ -43,36 +42,30 @@ def _report(outcomes: list[process_library.FileOutcome]) -> None:
 
 @bp.get("")
 @login_required
-def index() -> Any:
+def index() -> ResponseReturnValue:
     """Every process with its versions and cases, the drafts, and the import form."""
     _reader()
-    ctx = engine_context()
-    with ctx.sessions() as session:
-        processes = process_library.library(session, current_actor())
-        drafts = list(session.scalars(select(BundleDraft).order_by(BundleDraft.updated_at.desc()).limit(50)))
-    return render_template("library.html", processes=processes, drafts=drafts,
+    ctx, actor = engine_context(), current_actor()
+    return render_template("library.html", processes=versions.library(ctx, actor), drafts=versions.recent_drafts(ctx, actor),
                            owner=process_library.OWNER in current_actor().groups)
 
 
 @bp.get("/versions/<int:deployment_id>.zip")
 @login_required
-def download(deployment_id: int) -> Any:
+def download(deployment_id: int) -> ResponseReturnValue:
     """A deployed version's files as a zip archive."""
-    return Response(process_library.as_zip(_version_files(deployment_id)), mimetype="application/zip",
+    return Response(versions.as_zip(_version_files(deployment_id)), mimetype="application/zip",
                     headers={"Content-Disposition": f"attachment; filename=rcjc-version-{deployment_id}.zip"})
 
 
 @bp.post("/drafts")
 @login_required
-def create() -> Any:
+def create() -> ResponseReturnValue:
     """Start a draft from uploaded files or from a deployed version."""
     source = request.form.get("from_deployment", "")
     try:
-        draft_id, outcomes = process_library.create_draft(
-            engine_context(), current_actor(), request.form.get("name", ""), _uploads(),
-            form_number(source))
-    except Forbidden:
-        abort(403)
+        draft_id, outcomes = process_library.create_draft(engine_context(), current_actor(), request.form.get("name", ""),
+                                                          _uploads(), form_number(source))
     except (FormInvalid, NotFound) as exc:
         flash(exc.summary, "error")
         return redirect(url_for("ui_library.index"))
@@ -82,62 +75,31 @@ def create() -> Any:
 
 @bp.get("/drafts/<int:draft_id>")
 @login_required
-def draft(draft_id: int) -> Any:
+def draft(draft_id: int) -> ResponseReturnValue:
     """A draft's files, what stops it from deploying (on the diagram), and what it changes."""
     _reader()
-    ctx = engine_context()
-    try:
-        found, files = process_library.draft_files(ctx, draft_id)
-    except NotFound:
-        abort(404)
-    problems = process_library.validate_draft(ctx, draft_id, files)
-    with ctx.sessions() as session:
-        processes = process_library.library(session, current_actor())
-    newest = max((v for p in processes for v in p.versions), key=lambda v: v.deployed_at, default=None)
-    changes = []
-    if newest is not None:
-        with ctx.sessions() as session:
-            changes = process_library.diff(process_library.deployment_files(session, newest.deployment_id), files)
-    shown = request.args.get("file") or next((n for n in sorted(files) if n.endswith(".bpmn")), None)
-    marks = sorted({p.element_id for p in problems if p.file == shown and p.element_id})
-    # Side by side with the newest version of the same file: what was removed or changed there, added or changed here.
-    compared = None
-    if newest is not None and shown:
-        in_file = {c.element_id: c.change for c in changes if c.process_id in process_library.process_ids(files.get(shown, b""))}
-        compared = {
-            "old": {"rcjc-removed": [e for e, c in in_file.items() if c == "removed"],
-                    "rcjc-changed": [e for e, c in in_file.items() if c == "changed"]},
-            "new": {"rcjc-added": [e for e, c in in_file.items() if c == "added"],
-                    "rcjc-changed": [e for e, c in in_file.items() if c == "changed"]},
-        }
+    review = versions.review_draft(engine_context(), current_actor(), draft_id, request.args.get("file"))
     labels = {"added": _("added"), "removed": _("removed"), "changed": _("changed")}
-    return render_template("draft.html", draft=found, change_labels=labels, compared=compared, files=sorted(files),
-                           problems=problems, shown=shown, marks=marks, changes=changes, newest=newest,
-                           owner=process_library.OWNER in current_actor().groups)
+    return render_template("draft.html", draft=review.draft, change_labels=labels, compared=review.compared,
+                           files=sorted(review.files), problems=review.problems, shown=review.shown, marks=review.marks,
+                           changes=review.changes, newest=review.newest, owner=process_library.OWNER in current_actor().groups)
 
 
 @bp.get("/drafts/<int:draft_id>/files/<path:name>")
 @login_required
-def draft_file(draft_id: int, name: str) -> Any:
+def draft_file(draft_id: int, name: str) -> ResponseReturnValue:
     """One file of a draft, as stored (the viewer loads BPMN from here)."""
     _reader()
-    try:
-        _, files = process_library.draft_files(engine_context(), draft_id)
-    except NotFound:
-        abort(404)
+    _, files = process_library.draft_files(engine_context(), draft_id)
     return _one_file(files, name)
 
 
 @bp.post("/drafts/<int:draft_id>/files")
 @login_required
-def add(draft_id: int) -> Any:
+def add(draft_id: int) -> ResponseReturnValue:
     """Import more files into a draft."""
     try:
         _report(process_library.add_files(engine_context(), current_actor(), draft_id, _uploads()))
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
     except (FormInvalid, Conflict) as exc:
         flash(exc.summary, "error")
     return redirect(url_for("ui_library.draft", draft_id=draft_id))
@@ -145,29 +107,19 @@ def add(draft_id: int) -> Any:
 
 @bp.post("/drafts/<int:draft_id>/files/<path:name>/delete")
 @login_required
-def remove(draft_id: int, name: str) -> Any:
+def remove(draft_id: int, name: str) -> ResponseReturnValue:
     """Take a file out of a draft."""
-    try:
-        process_library.remove_file(engine_context(), current_actor(), draft_id, name)
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
+    process_library.remove_file(engine_context(), current_actor(), draft_id, name)
     return redirect(url_for("ui_library.draft", draft_id=draft_id))
 
 
 @bp.post("/drafts/<int:draft_id>/deploy")
 @login_required
-def deploy(draft_id: int) -> Any:
+def deploy(draft_id: int) -> ResponseReturnValue:
     """Deploy the draft as a new version."""
     revision = request.form.get("revision", "")
     try:
-        result = process_library.deploy_draft(engine_context(), current_actor(), draft_id,
-                                      form_number(revision))
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
+        result = process_library.deploy_draft(engine_context(), current_actor(), draft_id, form_number(revision))
     except ModelInvalid:
         flash(_("The draft cannot be deployed yet: see the problems below."), "error")
         return redirect(url_for("ui_library.draft", draft_id=draft_id))
@@ -184,21 +136,11 @@ def deploy(draft_id: int) -> Any:
 
 @bp.get("/drafts/<int:draft_id>/model/<path:name>")
 @login_required
-def modeler(draft_id: int, name: str) -> Any:
+def modeler(draft_id: int, name: str) -> ResponseReturnValue:
     """Edit a BPMN file of a draft in the modeler, with a panel for what rcjc reads from each element."""
-    try:
-        process_library.ensure_owner(current_actor())
-    except Forbidden:
-        abort(403)
-    ctx = engine_context()
-    try:
-        found, files = process_library.draft_files(ctx, draft_id)
-    except NotFound:
-        abort(404)
-    if name not in files or not name.endswith(".bpmn"):
-        abort(404)
+    found, files = _editable(draft_id, name, ".bpmn")
     forms = sorted(_form_ids(files))
-    settings = {"forms": forms, "limits": sorted(ctx.config.limits), "groups": sorted(GROUP_LABELS)}
+    settings = {"forms": forms, "limits": sorted(engine_context().config.limits), "groups": sorted(GROUP_LABELS)}
     return render_template("modeler.html", draft=found, name=name, settings=settings, labels=modeler_labels())
 
 
@@ -215,16 +157,12 @@ def _form_ids(files: dict[str, bytes]) -> set[str]:
 
 @bp.post("/drafts/<int:draft_id>/files/<path:name>/save")
 @login_required
-def save(draft_id: int, name: str) -> Any:
+def save(draft_id: int, name: str) -> ResponseReturnValue:
     """Save a file edited in the browser; a stale revision is a conflict, never an overwrite."""
     revision = request.headers.get("X-Draft-Revision", "")
     try:
         outcomes = process_library.add_files(engine_context(), current_actor(), draft_id, {name: request.get_data()},
-                                     form_number(revision))
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
+                                             form_number(revision))
     except Conflict as exc:
         return jsonify({"error": exc.message}), 409
     except FormInvalid as exc:
@@ -237,13 +175,10 @@ def save(draft_id: int, name: str) -> Any:
 
 @bp.get("/drafts/<int:draft_id>/problems")
 @login_required
-def problems(draft_id: int) -> Any:
+def problems(draft_id: int) -> ResponseReturnValue:
     """What stops the draft from deploying, for the modeler to mark on the diagram."""
     _reader()
-    try:
-        found = process_library.validate_draft(engine_context(), draft_id)
-    except NotFound:
-        abort(404)
+    found = process_library.validate_draft(engine_context(), draft_id)
     return jsonify([{"file": p.file, "line": p.line, "element_id": p.element_id, "reason": p.reason} for p in found])
 
 
@@ -307,15 +242,10 @@ def modeler_labels() -> dict[str, str]:
     return {key: str(text) for key, text in MODELER_LABELS.items()}
 
 
-def _editable(draft_id: int, name: str, suffix: str) -> tuple[Any, dict[str, bytes]]:
+def _editable(draft_id: int, name: str, suffix: str) -> tuple[BundleDraft, dict[str, bytes]]:
     """The draft and its files, when the user may edit and the file exists with this suffix."""
-    try:
-        process_library.ensure_owner(current_actor())
-        found, files = process_library.draft_files(engine_context(), draft_id)
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
+    process_library.ensure_owner(current_actor())
+    found, files = process_library.draft_files(engine_context(), draft_id)
     if name not in files or not name.endswith(suffix):
         abort(404)
     return found, files
@@ -323,7 +253,7 @@ def _editable(draft_id: int, name: str, suffix: str) -> tuple[Any, dict[str, byt
 
 @bp.get("/drafts/<int:draft_id>/form/<path:name>")
 @login_required
-def form_editor(draft_id: int, name: str) -> Any:
+def form_editor(draft_id: int, name: str) -> ResponseReturnValue:
     """Edit a form of a draft in the form-js editor."""
     found, _files = _editable(draft_id, name, ".json")
     return render_template("form_editor.html", draft=found, name=name, labels=modeler_labels())
@@ -331,7 +261,7 @@ def form_editor(draft_id: int, name: str) -> Any:
 
 @bp.get("/drafts/<int:draft_id>/table/<path:name>")
 @login_required
-def table_editor(draft_id: int, name: str) -> Any:
+def table_editor(draft_id: int, name: str) -> ResponseReturnValue:
     """Edit a decision table of a draft in the DMN editor."""
     found, _files = _editable(draft_id, name, ".dmn")
     return render_template("table_editor.html", draft=found, name=name, labels=modeler_labels())
@@ -339,7 +269,7 @@ def table_editor(draft_id: int, name: str) -> Any:
 
 @bp.get("/versions/<int:deployment_id>/files/<path:name>")
 @login_required
-def version_file(deployment_id: int, name: str) -> Any:
+def version_file(deployment_id: int, name: str) -> ResponseReturnValue:
     """One file of a deployed version (the side-by-side comparison draws it)."""
     return _one_file(_version_files(deployment_id), name)
 
@@ -347,11 +277,7 @@ def version_file(deployment_id: int, name: str) -> Any:
 def _version_files(deployment_id: int) -> dict[str, bytes]:
     """The files of a deployed version, for a reader of the library; 404 when there is no such version."""
     _reader()
-    try:
-        with engine_context().sessions() as session:
-            return process_library.deployment_files(session, deployment_id)
-    except NotFound:
-        abort(404)
+    return versions.deployment_files(engine_context(), current_actor(), deployment_id)
 
 
 def _one_file(files: dict[str, bytes], name: str) -> Response:

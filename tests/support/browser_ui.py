@@ -9,16 +9,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, ViewportSize, expect
 from sqlalchemy import select
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
 from engine.persistence.models import TaskIndex
+from tests.support.people import PASSWORD
+from tests.support.transports import OpenTask, ServiceTransport
 
-from ..e2e.transports import OpenTask, ServiceTransport
-
-PASSWORD = "Lantern-Meadow-2718"
+# The system's Chromium (Debian's package), unless CHROMIUM names another; pages are shot at one window size.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 DOCS = ROOT / "docs" / "screenshots"

@@ -7,7 +7,8 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-PASSWORD = "Lantern-Meadow-2718"
+from tests.support.driver import APPLICATION
+from tests.support.people import PASSWORD
 
 
 @dataclass
@@ -42,3 +43,14 @@ def sign_in(http: FlaskClient, username: str, password: str = PASSWORD) -> ApiUs
     response = http.post("/api/v1/auth/token", json={"username": username, "password": password})
     assert response.status_code == 200, response.get_data(as_text=True)
     return ApiUser(http, username, response.get_json()["token"])
+
+
+def start(users: dict[str, ApiUser], **changes: Any) -> dict[str, Any]:
+    """The applicant files an application; the new case."""
+    return users["applicant"].post("/cases", {"process_id": "rcjc_case", "data": {**APPLICATION, **changes}}, expect=201)
+
+
+def act(user: ApiUser, task_id: str, data: dict[str, Any], expect: int = 200) -> Any:
+    """Claim and complete a task."""
+    user.post(f"/tasks/{task_id}/claim")
+    return user.post(f"/tasks/{task_id}/complete", {"data": data}, expect=expect)

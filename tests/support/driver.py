@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .transports import CaseState, OpenTask, Transport
+from tests.support.transports import CaseState, OpenTask, Transport
 
 APPLICATION: dict[str, Any] = {
     "cadre_name": "张明",
