@@ -81,7 +81,7 @@
     return el;
   }
 
-  function select(options, value, onChange) {
+  function choiceField(options, value, onChange) {
     var el = document.createElement("select");
     [""].concat(options).forEach(function (option) {
       var o = document.createElement("option");
@@ -128,17 +128,17 @@
     var idField = field(labels["Id"], input(element.id, function () {}));
     idField.readOnly = true;
     if (type === "bpmn:Lane") {
-      field(labels["Group (lane)"], select(settings.groups, bo.name, function (v) { modeling.updateLabel(element, v); }));
+      field(labels["Group (lane)"], choiceField(settings.groups, bo.name, function (v) { modeling.updateLabel(element, v); }));
       return;
     }
     field(labels["Name"], input(bo.name, function (v) { modeling.updateLabel(element, v); }));
     if (type === "bpmn:UserTask") {
-      field(labels["Form"], select(settings.forms, props.form, function (v) { setProperty(element, "form", v); }));
-      field(labels["Time limit"], select(settings.limits, props.limit, function (v) { setProperty(element, "limit", v); }));
+      field(labels["Form"], choiceField(settings.forms, props.form, function (v) { setProperty(element, "form", v); }));
+      field(labels["Time limit"], choiceField(settings.limits, props.limit, function (v) { setProperty(element, "limit", v); }));
       field(labels["Counted from (date field)"], input(props.limit_from, function (v) { setProperty(element, "limit_from", v); }));
       field(labels["Only this person (data field)"], input(props.assignee, function (v) { setProperty(element, "assignee", v); }));
       field(labels["Excluded: handlers of (lanes)"], input(props.exclude_handlers_of, function (v) { setProperty(element, "exclude_handlers_of", v); }));
-      field(labels["Limit continues across rounds"], select(["resume"], props.clock, function (v) { setProperty(element, "clock", v); }));
+      field(labels["Limit continues across rounds"], choiceField(["resume"], props.clock, function (v) { setProperty(element, "clock", v); }));
       var notices = document.createElement("button");
       notices.type = "button";
       notices.id = "add-notices";
@@ -159,7 +159,7 @@
       var current = definition[key] ? definition[key].body : "";
       field(labels["Timer (e.g. deadline(\"acceptance\"))"], area(current, expression(element, key, "timer")));
       if (type === "bpmn:BoundaryEvent") {
-        field(labels["Notify"], select(["reminder", "escalation"], props.notify, function (v) { setProperty(element, "notify", v); }));
+        field(labels["Notify"], choiceField(["reminder", "escalation"], props.notify, function (v) { setProperty(element, "notify", v); }));
       }
     }
   }
