@@ -20,7 +20,7 @@ from engine.errors import Conflict, EngineError, FormInvalid, NotFound, ScriptFa
 from engine.persistence import case_rows
 from engine.persistence.case_rows import CaseRow
 from engine.persistence.lifecycle import CaseStatus, transition
-from engine.persistence.models import OPEN_STATUSES, Notification, TaskIndex
+from engine.persistence.models import OPEN_STATUSES, Case, Notification, TaskIndex
 from engine.persistence.uow import UnitOfWork
 from engine.procedure import runtime, workflow_store
 from engine.procedure.services import StepResult, finish, latest_version, mark_failed, record_event, record_handler
@@ -123,6 +123,30 @@ def skip_step(ctx: EngineContext, actor: Actor, case_id: int, bpmn_id: str, reas
     if task_id is None:
         raise NotFound(f"案件 {case_id} 没有待办环节 {bpmn_id}")
     return skip(ctx, actor, case_id, task_id, reason)
+
+
+@dataclass(frozen=True)
+class FailedStep:
+    """The step a case failed on: its form definition and the input kept with the error, for a retry."""
+
+    form: dict[str, Any]
+    kept: dict[str, Any]
+
+
+def failed_step(ctx: EngineContext, actor: Actor, case_id: int) -> FailedStep | None:
+    """The failed step a supervisor may retry with edited input; None when the case is not in error at a step.
+
+    Raises: Forbidden (the kept input is the handler's, shown to supervisors only).
+    """
+    ensure_supervisor(actor, "只有监督人员可以修复案件")
+    with ctx.sessions() as session:
+        case = session.get(Case, case_id)
+        error = case.error if case is not None and case.status == CaseStatus.ERROR else None
+        row = session.get(TaskIndex, error["task_id"]) if error and error.get("task_id") else None
+        if case is None or error is None or row is None:
+            return None
+        form = ctx.bundle_of_version(session, case.process_version_id).form(row.form_key)
+        return FailedStep(dict(form.source), dict(error.get("data") or {}))
 
 
 def suspend(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> StepResult:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from engine.access.policy import Actor
 from engine.bundles import form_submissions
 from engine.context import EngineContext
 from engine.errors import Forbidden, FormInvalid, NotFound
-from engine.persistence.models import Case, TaskDraft, TaskIndex
+from engine.persistence.db import connection
+from engine.persistence.models import Case, TaskDraft, TaskIndex, table
+from engine.persistence.prepared import Prepared
 from engine.persistence.uow import UnitOfWork
 
 MAX_DRAFT_CHARS = 200_000
@@ -48,6 +50,11 @@ def load_draft(ctx: EngineContext, actor: Actor, task_id: str) -> dict[str, Any]
         return dict(found) if found is not None else None
 
 
+DRAFTS = table(TaskDraft)
+# On every completed step: prepared like the rest of that path rather than run through the ORM.
+_DISCARD = Prepared(delete(DRAFTS).where(DRAFTS.c.task_id == bindparam("task_id")))
+
+
 def discard_drafts(session: Session, task_id: str) -> None:
     """Drop every draft of a task in the transaction that completes it (nothing is left behind for anyone)."""
-    session.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id))
+    _DISCARD.run(connection(session), {"task_id": task_id})

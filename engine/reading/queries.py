@@ -216,8 +216,11 @@ def task_page(
     if policy.may_view_case(session, actor, case):
         events, in_trail = _audit(ctx, session, actor, case)
         shown += in_trail
+        forms = ctx.bundle_of_version(session, case.process_version_id).forms
+        # Each step with its form's definition, to show the input as it was asked (None when the version lacks it).
         steps = [{"name": e["details"].get("name", e["bpmn_id"]), "form": e["details"].get("form"), "by": e["actor"],
-                  "group": e["lane"], "at": e["at"], "bpmn_id": e["bpmn_id"], "data": dict(e["details"].get("after") or {})}
+                  "group": e["lane"], "at": e["at"], "bpmn_id": e["bpmn_id"], "data": dict(e["details"].get("after") or {}),
+                  "form_source": forms[e["details"]["form"]].source if e["details"].get("form") in forms else None}
                  for e in events if e["event"] == "task_completed"]
     disclosure.record_read(ctx, actor, case.id, shown, "task")
     return view, steps

@@ -50,6 +50,11 @@ def test_retry_with_edited_input_finishes_the_case_and_records_before_and_after(
     assert case.status == "error" and case.error and case.error["data"] == {"decision": "yes", "amount": 0}
     with pytest.raises(Forbidden):
         repair.retry(ctx, people["intake"], case_id)
+    with pytest.raises(Forbidden):
+        repair.failed_step(ctx, people["intake"], case_id)  # the handler's kept input is shown to supervisors only
+    failed = repair.failed_step(ctx, people["supervisor"], case_id)
+    assert failed is not None and failed.kept == {"decision": "yes", "amount": 0}
+    assert {c.get("key") for c in failed.form["components"]} >= {"decision", "amount"}
     with pytest.raises(ScriptFailed):
         repair.retry(ctx, people["supervisor"], case_id)  # the same input fails the same way
     assert case_of(ctx, case_id).status == "error"

@@ -15,7 +15,6 @@ from engine.errors import EngineError, FormInvalid
 from engine.groups import GROUP_LABELS
 from engine.persistence import audit
 from engine.persistence.lifecycle import CaseStatus
-from engine.persistence.models import Case, TaskIndex
 from engine.procedure import repair, services
 from engine.reading import catalog, queries
 from engine.reading.case_list import CaseFilter, list_cases
@@ -63,11 +62,8 @@ def case(case_id: int) -> ResponseReturnValue:
         view, events = queries.case_page(ctx, session, actor, case_id)
         chain_ok = all(r.ok for r in audit.verify(session, case_id))
         reads = disclosure.access_log(session, actor, case_id) if SUPERVISOR in actor.groups else None
-    retry_html = None
-    if SUPERVISOR in actor.groups:
-        definition, kept = _failed_form(case_id)
-        if definition is not None:
-            retry_html = formrender.render_form(definition, kept, {}, id_prefix="retry")
+    failed = repair.failed_step(ctx, actor, case_id) if SUPERVISOR in actor.groups else None
+    retry_html = formrender.render_form(failed.form, failed.kept, {}, id_prefix="retry") if failed else None
     return render_template("case.html", case=view, events=events, chain_ok=chain_ok, holders=view["open_tasks"],
                            now=ctx.clock.now(), groups=GROUP_LABELS, supervisor=SUPERVISOR in actor.groups,
                            retry_html=retry_html, reads=reads, channel_labels=READ_CHANNELS)
@@ -135,20 +131,6 @@ def start_menu() -> ResponseReturnValue:
 REPAIRS = ("retry", "skip", "suspend", "resume", "terminate", "migrate")
 
 
-def _failed_form(case_id: int) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-    """The form of the step a case failed on, and the input kept with the error (for the retry panel)."""
-    ctx = engine_context()
-    with ctx.sessions() as session:
-        case = session.get(Case, case_id)
-        if case is None or case.status != CaseStatus.ERROR or not case.error or not case.error.get("task_id"):
-            return None, {}
-        row = session.get(TaskIndex, case.error["task_id"])
-        if row is None:
-            return None, {}
-        bundle = ctx.bundle_of_version(session, case.process_version_id)
-        return dict(bundle.form(row.form_key).source), dict(case.error.get("data") or {})
-
-
 @bp.post("/cases/<int:case_id>/repair")
 @login_required
 def repair_case(case_id: int) -> ResponseReturnValue:
@@ -166,8 +148,8 @@ def _repair(case_id: int, action: str, reason: str) -> None:
     ctx = engine_context()
     actor = current_actor()
     if action == "retry":
-        definition, _kept = _failed_form(case_id)  # `_` is the translation function here
-        data = formrender.parse_submission(definition, request.form) if definition else None
+        failed = repair.failed_step(ctx, actor, case_id)
+        data = formrender.parse_submission(failed.form, request.form) if failed else None
         repair.retry(ctx, actor, case_id, data)
     elif action == "skip":
         repair.skip(ctx, actor, case_id, request.form.get("task_id", "")[:36], reason)

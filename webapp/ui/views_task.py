@@ -7,13 +7,9 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from markupsafe import Markup
-from sqlalchemy.orm import Session
 
-from engine.bundles.definitions import Bundle
 from engine.errors import Conflict, EngineError, FormInvalid, ScriptFailed, TaskNotReady
 from engine.groups import GROUP_LABELS
-from engine.persistence.models import Case
 from engine.procedure import services, task_drafts
 from engine.reading import queries
 
@@ -34,7 +30,6 @@ def _page(task_id: str, values: dict[str, Any] | None = None, errors: dict[str, 
     try:
         with ctx.sessions() as session:
             task, steps = queries.task_page(ctx, session, actor, task_id, ctx.clock.now())
-            bundle = ctx.bundle_of_version(session, _version_of(session, task["case_id"]))
     except TaskNotReady:
         return _already_completed()
     may_act = task["assignee"] == actor.username
@@ -42,24 +37,15 @@ def _page(task_id: str, values: dict[str, Any] | None = None, errors: dict[str, 
         values = {**task["values"], **(task_drafts.load_draft(ctx, actor, task_id) or {})} if may_act else task["values"]
     form_html = formrender.render_form(task["form"], values, errors or {}, options_data=task["context"], readonly=not may_act)
     days_left = ctx.calendar.working_days_left(task["due_at"], ctx.clock.now()) if task["due_at"] else None
-    return render_template("task.html", task=task, form_html=form_html, steps=_earlier_steps(bundle, steps),
+    return render_template("task.html", task=task, form_html=form_html, steps=_earlier_steps(steps),
                            may_act=may_act, message=message, days_left=days_left, groups=GROUP_LABELS), status
 
 
-def _earlier_steps(bundle: Bundle, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _earlier_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The case's completed steps, each with its form rendered read-only (None when the version has no such form)."""
-    return [{**step, "html": _read_only_form(bundle, step, n) if step["form"] in bundle.forms else None}
+    return [{**step, "html": formrender.render_form(step["form_source"], step["data"], {}, readonly=True,
+                                                    id_prefix=f"step-{n}") if step["form_source"] else None}
             for n, step in enumerate(steps)]
-
-
-def _read_only_form(bundle: Bundle, step: dict[str, Any], n: int) -> Markup:
-    return formrender.render_form(bundle.form(step["form"]).source, step["data"], {}, readonly=True, id_prefix=f"step-{n}")
-
-
-def _version_of(session: Session, case_id: int) -> int:
-    case = session.get(Case, case_id)
-    assert case is not None
-    return case.process_version_id
 
 
 def _already_completed() -> ResponseReturnValue:
