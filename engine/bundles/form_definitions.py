@@ -15,6 +15,7 @@ from typing import Any
 import re2
 
 from engine import bounded_json
+from engine.bundles.form_conditions import FieldRules, field_rules
 from engine.errors import ModelInvalid, Problem
 
 Scalar = str | int | float | bool
@@ -49,6 +50,7 @@ class FieldDef:
     options: tuple[tuple[str, Scalar], ...] = ()
     values_key: str | None = None
     readonly: bool = False
+    rules: FieldRules = field(default_factory=FieldRules)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,11 @@ class FormDefinition:
     def keys(self) -> tuple[str, ...]:
         """The keys of all input fields, in form order."""
         return tuple(f.key for f in self.fields)
+
+    @property
+    def rules(self) -> dict[str, FieldRules]:
+        """The conditional rules (requiredWhen, constraint) of the fields that have any, by key."""
+        return {f.key: f.rules for f in self.fields if f.rules}
 
 
 def is_scalar(value: Any) -> bool:
@@ -204,6 +211,7 @@ def _field_def(comp: Mapping[str, Any], problems: list[str]) -> FieldDef | None:
         options=options,
         values_key=values_key if kind in CHOICE_TYPES else None,
         readonly=readonly is True,
+        rules=field_rules(comp, key, problems),
     )
 
 

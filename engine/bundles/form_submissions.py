@@ -13,6 +13,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields
 from marshmallow.validate import Length, OneOf, Range, Validator
 
+from engine.bundles.form_conditions import REQUIRED, check_rules
 from engine.bundles.form_definitions import (
     TEXT_TYPES,
     FieldDef,
@@ -25,7 +26,6 @@ from engine.bundles.form_definitions import (
 )
 from engine.errors import FormInvalid
 
-REQUIRED = "此项为必填项"
 UNKNOWN = "未知字段"
 BAD_CHOICE = "选项无效"
 _DATE_MESSAGES = {"date": "应为日期（YYYY-MM-DD）", "datetime": "应为日期时间（ISO 8601）", "time": "应为时间（HH:MM）"}
@@ -236,4 +236,8 @@ def validate_submission(
     for fd in form.fields:
         if fd.type == "checkbox" and not fd.readonly and fd.key not in clean:
             clean[fd.key] = False
+    # Rules between fields and the case see the values as they will be stored.
+    editable = [fd.key for fd in form.fields if not fd.readonly]
+    if form.rules and (broken := check_rules(form.rules, clean, context or {}, editable)):
+        raise FormInvalid(broken)
     return clean
