@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.bundles.definitions import Bundle, BundleCache, load_bundle
 from engine.calendar import WorkingCalendar, parse_limit
 from engine.clock import Clock, SystemClock
-from engine.config import EngineConfig
+from engine.config import DEFAULT_SETTINGS, EngineConfig
 from engine.groups import GROUP_LABELS
 from engine.persistence.audit_key import KEY_INFO, AuditKey
 from engine.persistence.db import make_engine, make_session_factory
@@ -42,12 +42,17 @@ class EngineContext:
     def create(
         cls, url: str, config: EngineConfig, clock: Clock | None = None, audit_key: AuditKey | None = None
     ) -> EngineContext:
-        """Connect to the database at `url` and check the configured limits; `audit_key` keys the audit trail."""
+        """Connect to the database at `url` and check the configured limits and application window; `audit_key`
+        keys the audit trail."""
         for name, text in config.limits.items():
             try:
                 parse_limit(text)
             except ValueError as exc:
                 raise ValueError(f"time limit {name}: {exc}") from exc
+        try:
+            parse_limit(str(config.settings.get("application_window", DEFAULT_SETTINGS["application_window"])))
+        except ValueError as exc:
+            raise ValueError(f"setting application_window: {exc}") from exc
         engine = make_engine(url)
         calendar = WorkingCalendar(extra_holidays=config.extra_holidays, extra_workdays=config.extra_workdays)
         key = audit_key or AuditKey.generate()

@@ -2,7 +2,8 @@
 
 The committee's deliberation (attendance, individual votes and their comments, minutes, members' names)
 stays with the committee, its chair, supervisors and the appeal reviewers; who reported a cadre and how
-the reporter was handled stays with the departments that handle reports. Every path that hands case
+the reporter was handled stays with the departments that handle reports; a cadre's identity number stays with
+those who handle the case and keep the register. Every path that hands case
 data, steps, tasks or audit events to a person filters them here, and every read of confidential data
 is recorded so that supervisors can see who read what.
 """
@@ -37,8 +38,8 @@ class ConfidentialKind:
 
 DELIBERATION = ConfidentialKind(
     "deliberation", "裁定会议审议情况",
-    fields=frozenset({"committee_members", "attendees", "member", "vote", "vote_comment", "votes", "meeting_history",
-                      "meeting_round", "minutes"}),
+    fields=frozenset({"committee_members", "attendees", "member", "vote", "vote_comment", "votes", "ballot", "tally",
+                      "meeting_history", "meeting_round", "minutes"}),
     # Investigators review appeals, which re-examine how the ruling was reached.
     readers=frozenset({"committee", "committee_chair", "supervisor", "investigator"}),
     person_lanes=frozenset({"committee"}),
@@ -48,7 +49,14 @@ INFORMANTS = ConfidentialKind(
     fields=frozenset({"report_summary", "reporter_intent", "handling_note", "referral_target", "referral_note"}),
     readers=frozenset({"intake", "investigator", "committee_chair", "supervisor"}),
 )
-KINDS: tuple[ConfidentialKind, ...] = (DELIBERATION, INFORMANTS)
+# A cadre's identity number is personal information: read by those who handle the case and keep the register.
+IDENTITY = ConfidentialKind(
+    "identity", "干部身份证号码",
+    fields=frozenset({"cadre_id_number"}),
+    readers=frozenset({"applicant_org", "accountability", "intake", "investigator", "committee_chair", "supervisor",
+                       "org_dept"}),
+)
+KINDS: tuple[ConfidentialKind, ...] = (DELIBERATION, INFORMANTS, IDENTITY)
 # Audit details that name people besides the event's actor.
 PERSON_DETAILS = ("from", "to", "previous_assignee", "assignee")
 

@@ -1,11 +1,11 @@
-"""The engine's tables: users, deployments, cases, the task index, handlers, rulings and audit."""
+"""The engine's tables: users, deployments, cases, the task index, handlers, rulings, closed rectifications and audit."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.persistence.db import Base, UTCDateTime
@@ -180,9 +180,31 @@ class Ruling(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     cadre_name: Mapped[str] = mapped_column(String(100), index=True)
+    # The prior-ruling check narrows its candidates by the folded name or the identity number (prior_match).
+    cadre_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    cadre_unit: Mapped[str | None] = mapped_column(String(200))
+    cadre_id_number: Mapped[str | None] = mapped_column(String(18), index=True)
+    # The number of the accountability case the ruling answered, where the case came from the pre-check.
+    reference: Mapped[str | None] = mapped_column(String(100))
     matter: Mapped[str] = mapped_column(String(500))
     outcome: Mapped[str | None] = mapped_column(String(20))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RectificationClosure(Base):
+    """A rectification accepted and closed (整改销号), so that the same problem is not reopened."""
+
+    __tablename__ = "rectification_closure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
+    cadre_name: Mapped[str] = mapped_column(String(100))
+    cadre_key: Mapped[str] = mapped_column(String(100), index=True)
+    cadre_unit: Mapped[str | None] = mapped_column(String(200))
+    cadre_id_number: Mapped[str | None] = mapped_column(String(18), index=True)
+    matter: Mapped[str] = mapped_column(String(500))
+    requirements: Mapped[str | None] = mapped_column(Text)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(Base):

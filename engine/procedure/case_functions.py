@@ -15,7 +15,9 @@ from engine.calendar import parse_limit
 from engine.config import SCRIPT_SETTINGS
 from engine.context import EngineContext
 from engine.persistence import case_clocks
-from engine.persistence.models import CaseHandler, Ruling
+from engine.persistence.models import CaseHandler
+from engine.procedure import meeting, prior_rulings
+from engine.procedure.prior_match import Cadre
 
 
 def end_of_day(ctx: EngineContext, day: date) -> datetime:
@@ -80,24 +82,31 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
         return [m for m in members if m not in handled]
 
     def quorum_met(attendees: Sequence[str], members: Sequence[str]) -> bool:
-        present = len(set(attendees) & set(members))
-        return bool(members) and present >= ctx.config.ratio("quorum") * len(members)
+        return meeting.quorum_met(attendees, members, ctx.config.ratio("quorum"))
 
     def majority_reached(votes: Sequence[Any], members: Sequence[str]) -> bool:
-        values = [v.get("vote") if isinstance(v, dict) else v for v in votes]
-        voting = len(members) - values.count("recuse")
-        return voting > 0 and values.count("agree") > ctx.config.ratio("majority") * voting
+        basis = str(ctx.config.settings.get("majority_of", "all_members"))
+        return meeting.majority_reached(votes, members, ctx.config.ratio("majority"), basis)
 
-    def find_prior_ruling(cadre_name: str, matter: str) -> int | None:
-        query = (
-            select(Ruling.id)
-            .where(Ruling.cadre_name == normalize(cadre_name), Ruling.matter == normalize(matter))
-            .order_by(Ruling.decided_at.desc())
-            .limit(1)
-        )
-        if case_id is not None:
-            query = query.where(Ruling.case_id != case_id)
-        return session.scalar(query)
+    def minutes_draft(history: Sequence[Any], members: Sequence[str]) -> str:
+        return meeting.minutes_draft(session, history, members)
+
+    def prior_ruling_match(
+        cadre_name: str, matter: str, cadre_unit: str | None = None, cadre_id_number: str | None = None
+    ) -> dict[str, Any] | None:
+        cadre = Cadre.of(cadre_name, cadre_unit, cadre_id_number)
+        threshold = float(ctx.config.settings.get("prior_matter_similarity", 0.6))
+        found = prior_rulings.find_prior(session, cadre, str(matter or ""), threshold, ctx.config.timezone, case_id)
+        if found is None:
+            return None
+        return {"ruling_id": found.ruling_id, "case_id": found.case_id, "similarity": found.similarity,
+                "summary": found.summary}
+
+    def find_prior_ruling(
+        cadre_name: str, matter: str, cadre_unit: str | None = None, cadre_id_number: str | None = None
+    ) -> int | None:
+        found = prior_ruling_match(cadre_name, matter, cadre_unit, cadre_id_number)
+        return found["ruling_id"] if found is not None else None
 
     def today() -> str:
         return ctx.clock.now().astimezone(ZoneInfo(ctx.config.timezone)).date().isoformat()
@@ -111,12 +120,9 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
         "eligible_members": eligible_members,
         "quorum_met": quorum_met,
         "majority_reached": majority_reached,
+        "vote_tally": meeting.tally,
+        "minutes_draft": minutes_draft,
         "find_prior_ruling": find_prior_ruling,
+        "prior_ruling_match": prior_ruling_match,
         "today": today,
     }
-
-
-def normalize(text: str) -> str:
-    """Names and matters are compared with their white space folded."""
-    return " ".join(str(text or "").split())
-

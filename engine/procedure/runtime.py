@@ -17,6 +17,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.bundles.definitions import Bundle
 from engine.errors import Conflict, NotFound, ScriptFailed, TaskNotReady
+from engine.procedure import branches
 
 TIMER_TYPES = ("TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition")
 
@@ -102,14 +103,15 @@ def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
 
 
 def case_data(workflow: BpmnWorkflow, open_tasks: list[SpiffTask] | None = None) -> dict[str, Any]:
-    """The case's current data: the workflow's result when finished, else the newest task's data."""
+    """The case's current data: the workflow's result when finished, else the newest task's data (with what
+    parallel branches beside it changed)."""
     if workflow.completed:
         return dict(workflow.data)
     if open_tasks is None:
         open_tasks = open_human_tasks(workflow)
     candidates = open_tasks or ([workflow.last_task] if workflow.last_task else [])
     newest = max(candidates, key=lambda t: t.last_state_change, default=None)
-    return dict(newest.data) if newest is not None else {}
+    return branches.with_other_branches(workflow, newest) if newest is not None else {}
 
 
 def element_ids(workflow: BpmnWorkflow) -> tuple[list[str], list[str]]:

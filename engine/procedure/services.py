@@ -22,7 +22,7 @@ from engine.persistence.lifecycle import CaseStatus, transition
 from engine.persistence.models import CaseHandler, ProcessVersion, TaskIndex, table
 from engine.persistence.prepared import Prepared
 from engine.persistence.uow import UnitOfWork
-from engine.procedure import runtime, task_drafts, workflow_store
+from engine.procedure import application_window, runtime, task_drafts, workflow_store
 
 TASKS = table(TaskIndex)
 _TASK_ROW = Prepared(select(TASKS).where(TASKS.c.id == bindparam("task_id")))
@@ -99,7 +99,7 @@ def latest_version(ctx: EngineContext, session: Any, process_id: str) -> LatestV
 def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, data: Mapping[str, Any]) -> StepResult:
     """Start a case of the newest version of a process through one of its entries.
 
-    Raises: NotFound, Forbidden, FormInvalid, ScriptFailed.
+    Raises: NotFound, Forbidden, FormInvalid (also for an application filed after its window), ScriptFailed.
     """
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         pv = latest_version(ctx, uow.session, process_id)
@@ -109,6 +109,7 @@ def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, da
             raise NotFound(f"流程 {process_id} 没有发起方式 {entry}")
         policy.ensure_may_start(actor, found)
         clean = form_submissions.validate_submission(bundle.form(found.form), data)
+        application_window.check(ctx, clean)
         case = case_rows.create(uow.session, {
             "process_version_id": pv.id, "process_id": process_id, "status": CaseStatus.RUNNING, "state": b"",
             "next_timer_at": None, "started_by": actor.username, "started_unit": actor.unit,

@@ -19,10 +19,10 @@ from engine.persistence import case_clocks
 from engine.persistence.case_rows import CaseRow
 from engine.persistence.db import connection
 from engine.persistence.lifecycle import CaseStatus, transition
-from engine.persistence.models import Case, CaseGroup, Ruling, TaskIndex, table
+from engine.persistence.models import Case, CaseGroup, TaskIndex, table
 from engine.persistence.prepared import Prepared
-from engine.procedure import runtime
-from engine.procedure.case_functions import case_functions, normalize
+from engine.procedure import prior_rulings, runtime
+from engine.procedure.case_functions import case_functions
 from engine.procedure.holiday_schedules import pick_up_imported, task_due
 
 TASKS = table(TaskIndex)
@@ -73,8 +73,8 @@ def save_workflow(
         transition(case, CaseStatus.COMPLETED if workflow.completed else CaseStatus.RUNNING)
     case.error = None
     open_ids = sync_task_index(ctx, session, case, bundle, open_tasks)
-    if workflow.completed:
-        _register_ruling(session, case, data, now)
+    # Rulings, clarifications and accepted rectifications go into the register the prior-ruling check reads.
+    prior_rulings.register(session, case.id, data, now, completed=workflow.completed)
     return open_ids
 
 
@@ -128,18 +128,3 @@ def sync_task_index(
             _ADD_GROUPS[conn.dialect.name].run(conn, [{"case_id": case_id, "group_key": g} for g in groups])
     created = {**{k: v for k, v in existing.items() if k in open_ids}, **{r["id"]: now for r in new_rows}}
     return tuple(sorted(created, key=lambda task_id: (created[task_id], task_id)))
-
-
-def _register_ruling(session: Session, case: CaseRow, data: dict[str, Any], now: datetime) -> None:
-    if session.scalar(select(Ruling.id).where(Ruling.case_id == case.id)) is not None:
-        return
-    cadre, matter = normalize(data.get("cadre_name", "")), normalize(data.get("matter", ""))
-    if not cadre or not matter:
-        return
-    if data.get("outcome"):
-        session.add(Ruling(case_id=case.id, kind="ruling", cadre_name=cadre, matter=matter,
-                           outcome=str(data["outcome"]), decided_at=now))
-    elif data.get("clarification_closure") == "clarified":
-        session.add(Ruling(case_id=case.id, kind="clarification", cadre_name=cadre, matter=matter,
-                           outcome=None, decided_at=now))
-

@@ -29,8 +29,9 @@ def ruled(run: CaseRun, report_false: bool = False) -> None:
     run.convene(ALL_MEMBERS)
     for member in ALL_MEMBERS:
         run.do(member, "cast_vote", {"vote": "agree", "vote_comment": f"{COMMENT}（{member}）"}, per_person=True)
-    run.do("chair", "issue_ruling", {"ruling_facts": "经调查核实……", "ruling_basis": "依据容错纠错实施办法",
-                                     "outcome": "EXEMPT", "minutes": MINUTES, "rectification_required": False})
+    run.do("chair", "issue_ruling", {"ruling_action": "issue", "ruling_facts": "经调查核实……",
+                                     "ruling_basis": "依据容错纠错实施办法", "outcome": "EXEMPT", "minutes": MINUTES,
+                                     "rectification_required": False})
     run.feedback()
     run.do("orgdept", "apply_result", {"result_application_note": "不作负面评价", "no_negative_effect": True})
 

@@ -58,7 +58,7 @@ def test_edit_validate_fix_and_deploy_in_the_modeler(deployed: EngineContext, pe
     save(page)
     expect(page.locator("[data-testid=modeler-problems] li")).to_have_count(0)
 
-    # Triage gets a time limit, and with one click its reminder and escalation timers.
+    # Triage gets another time limit, and with one click its reminder and escalation timers follow it.
     page.goto(f"/library/drafts/{draft_id}/model/rcjc_triage.bpmn")
     expect(page.locator('#modeler[data-rendered="true"]')).to_have_count(1)
     select_element(page, "triage")
@@ -91,7 +91,7 @@ def test_edit_validate_fix_and_deploy_in_the_modeler(deployed: EngineContext, pe
     # Only what was edited shows as changed, although the modeler rewrote the whole files.
     changed = sorted(row.split("\t")[1].split()[-1] for row in rows)
     assert [c for c in changed if not c.startswith(("Event_", "Flow_"))] == [
-        "acceptance_review", "acceptance_review.json", "triage"], rows
+        "acceptance_review", "acceptance_review.json", "triage", "triage_escalation", "triage_reminder"], rows
     page.get_by_role("button", name="部署为新版本").click()
     expect(page.locator("main .flash").first).to_contain_text(re.compile(r"已部署为新版本：.*rcjc_acceptance v2.*rcjc_triage v2"))
 
@@ -105,6 +105,7 @@ def test_edit_validate_fix_and_deploy_in_the_modeler(deployed: EngineContext, pe
     assert "受理结论（三选一）" in [f.label for f in bundle.form("acceptance_review").fields]
     triage = bundle.specs["rcjc_triage"]
     assert triage.task_specs["triage"].extensions["properties"]["limit"] == "feedback"
-    notices = sorted(t.extensions.get("properties", {}).get("notify", "") for t in triage.task_specs.values()
-                     if type(t).__name__ == "BoundaryEvent")
-    assert notices == ["escalation", "reminder"]
+    notices = sorted((t.extensions.get("properties", {}).get("notify", ""), t.event_definition.expression)
+                     for t in triage.task_specs.values() if type(t).__name__ == "BoundaryEvent")
+    # The timers the task had are moved to the new limit, not doubled.
+    assert notices == [("escalation", 'deadline("feedback")'), ("reminder", 'remind_at(deadline("feedback"))')]

@@ -40,7 +40,7 @@ def test_an_ordinary_case_from_application_to_verified_rectification(
     run.issue_ruling("EXEMPT", rectification=True)
     run.feedback()
     run.do("orgdept", "apply_result", {"result_application_note": "不作负面评价", "no_negative_effect": True})
-    assert run.open_ids() == ["decide_appeal"]
+    assert run.open_ids() == ["decide_appeal", "report_rectification"]  # the ruling is in force during the appeal
     run.no_appeal()
     run.rectify(accepted=True)
 

@@ -30,7 +30,8 @@ def test_each_outcome_from_application_to_closed_rectification(
     # Only an exempted cadre gets the result-application notice (不作负面评价) from the organization department.
     if outcome == "EXEMPT":
         run.do("orgdept", "apply_result", {"result_application_note": "不作负面评价", "no_negative_effect": True})
-    assert run.open_ids() == ["decide_appeal"]
+    # The ruling is in force during the appeal window: its rectification is supervised meanwhile.
+    assert run.open_ids() == ["decide_appeal", "report_rectification"]
     run.no_appeal()
     run.rectify(accepted=False)
     assert run.open_ids() == ["report_rectification"]
@@ -88,7 +89,7 @@ def test_appeal_upheld_and_appeal_changed(via: Transport) -> None:
             run.do("investigator", "review_appeal", {"appeal_result": "upheld", "review_reason": "x"})
         review = {"appeal_result": result, "review_reason": "复核意见"}
         if result == "changed":
-            review["new_outcome"] = "EXEMPT"
+            review |= {"new_outcome": "EXEMPT", "new_rectification": "none"}
         run.do("reviewer", "review_appeal", review)
         if result == "changed":
             assert run.open_ids() == ["send_feedback"]  # a change goes back through feedback

@@ -65,7 +65,7 @@ def test_the_appeal_window_lapses_and_the_case_goes_on(
     run.vote({m: "agree" for m in ALL_MEMBERS})
     run.issue_ruling("MITIGATE", rectification=True)
     run.feedback()
-    assert run.open_ids() == ["decide_appeal"]
+    assert run.open_ids() == ["decide_appeal", "report_rectification"]
     clock.advance(timedelta(days=20))  # type: ignore[attr-defined]
     assert fire_due_timers(via.ctx).fired == []
     clock.advance(timedelta(days=15))  # type: ignore[attr-defined]  # past one calendar month

@@ -76,7 +76,8 @@ class CaseRun:
 
     def triage(self, procedure: str) -> None:
         """Intake chooses the simple or the ordinary procedure."""
-        self.do("intake", "triage", {"procedure": procedure, "triage_reason": "依据事实和损失情况分流"})
+        self.do("intake", "triage", {"procedure": procedure, "facts_clear": procedure == "simple",
+                                     "triage_reason": "依据事实和损失情况分流"})
 
     def investigate(self, looks: dict[str, Any], action: str = "report", who: str = "investigator") -> None:
         """The investigator reports the six looks (or asks for an extension)."""
@@ -87,28 +88,34 @@ class CaseRun:
         """The investigator confirms the recommended outcome."""
         self.do("investigator", "outcome_proposal", {"proposed_outcome": outcome, "rectification_measures": "完善制度"})
 
-    def convene(self, attendees: list[str]) -> None:
-        """The chair convenes the ruling meeting with these attendees."""
-        self.do("chair", "convene_meeting", {"meeting_date": "2026-04-20", "attendees": attendees})
+    def convene(self, attendees: list[str], motion: str | None = None, reason: str = "") -> None:
+        """The chair convenes the ruling meeting with these attendees, putting the investigator's proposal (or
+        `motion`, with `reason`) to the vote."""
+        motion = motion or self.data()["proposed_outcome"]
+        self.do("chair", "convene_meeting", {"meeting_date": "2026-04-20", "attendees": attendees, "motion": motion,
+                                             **({"motion_reason": reason} if reason else {})})
 
     def vote(self, votes: dict[str, str]) -> None:
         """Each attending member casts their own vote."""
         for member, vote in votes.items():
             self.do(member, "cast_vote", {"vote": vote}, per_person=True)
 
-    def issue_ruling(self, outcome: str, rectification: bool) -> None:
-        """The chair signs the ruling letter."""
+    def issue_ruling(self, outcome: str, rectification: bool, reason: str = "") -> None:
+        """The chair signs the ruling letter with the outcome the vote carried (`reason` for a departure from the
+        decision table)."""
         extra = {"rectification_requirements": "健全资金拨付审批制度", "rectification_deadline": "2026-06-30"}
         if not rectification:
             extra = {}
-        self.do("chair", "issue_ruling", {"ruling_facts": "经调查核实……", "ruling_basis": "依据容错纠错实施办法",
-                                          "outcome": outcome, "minutes": "会议纪要", "rectification_required": rectification,
-                                          **extra})
+        if reason:
+            extra["ruling_override_reason"] = reason
+        self.do("chair", "issue_ruling", {"ruling_action": "issue", "ruling_facts": "经调查核实……",
+                                          "ruling_basis": "依据容错纠错实施办法", "outcome": outcome, "minutes": "会议纪要",
+                                          "rectification_required": rectification, **extra})
 
     def feedback(self) -> None:
-        """Intake sends the feedback notice and files with the organization department."""
+        """Intake sends the feedback notice and files the ruling with the organization department (dated)."""
         self.do("intake", "send_feedback", {"notice_sent_date": "2026-04-25", "notice_text": "反馈通知",
-                                            "filed_with_org_dept": True})
+                                            "filing_date": "2026-04-25"})
 
     def no_appeal(self) -> None:
         """The applicant organization does not appeal."""
@@ -138,12 +145,15 @@ def to_ruling_meeting(run: CaseRun, looks: dict[str, Any], outcome: str) -> None
 ALL_MEMBERS = ["committee1", "committee2", "committee3"]
 
 
-def close_exempt_without_appeal(run: CaseRun, looks: dict[str, Any] = LOOKS_EXEMPT) -> None:
-    """From application to an EXEMPT ruling, fed back and filed, with no appeal and no rectification."""
+def close_exempt_without_appeal(run: CaseRun, looks: dict[str, Any] = LOOKS_EXEMPT, rectification: bool = False) -> None:
+    """From application to an EXEMPT ruling, fed back and filed, with no appeal (and its rectification, when
+    required, accepted)."""
     to_ruling_meeting(run, looks, "EXEMPT")
     run.convene(ALL_MEMBERS)
     run.vote({m: "agree" for m in ALL_MEMBERS})
-    run.issue_ruling("EXEMPT", rectification=False)
+    run.issue_ruling("EXEMPT", rectification=rectification)
     run.feedback()
     run.do("orgdept", "apply_result", {"result_application_note": "不作负面评价", "no_negative_effect": True})
     run.no_appeal()
+    if rectification:
+        run.rectify(accepted=True)

@@ -24,6 +24,11 @@ OPTIONS_DATA: dict[str, list[Any]] = {
     "committee_members": ["alice", "bob", "carol"],
     "allowed_forms": [{"label": "书面澄清", "value": "written"}, {"label": "当面澄清", "value": "face_to_face"}],
 }
+# What the forms' rules between fields read from the case: a sample post (first options) departs from neither.
+CASE_DATA: dict[str, Any] = {"recommended_outcome": "EXEMPT", "carried_outcome": "EXEMPT", "loss_amount": 12000,
+                             "simple_loss_threshold": 50000}
+# A value each shipped field with a pattern accepts.
+PATTERN_SAMPLES: dict[str, str] = {"cadre_id_number": "11010519491231002X"}
 
 
 def shipped(name: str) -> FormDefinition:
@@ -51,6 +56,8 @@ def sample_post(definition: FormDefinition) -> MultiDict[str, str]:
     """A valid browser post for any form: the first option, a date, a number in range, text of an allowed length."""
     post: MultiDict[str, str] = MultiDict()
     for fd in definition.fields:
+        if fd.readonly:
+            continue  # shown from the task's data; a browser's post of it is ignored
         choices = [str(v) for _, v in fd.options] or [
             str(o["value"] if isinstance(o, dict) else o) for o in OPTIONS_DATA.get(fd.values_key or "", [])
         ]
@@ -62,6 +69,8 @@ def sample_post(definition: FormDefinition) -> MultiDict[str, str]:
             post.add(fd.key, str(fd.minimum if fd.minimum is not None else 1))
         elif fd.type == "datetime":
             post.add(fd.key, {"date": "2026-03-02", "time": "09:30", "datetime": "2026-03-02T09:30"}[fd.subtype or "date"])
+        elif fd.pattern:
+            post.add(fd.key, PATTERN_SAMPLES[fd.key])
         else:
             post.add(fd.key, "测" * min(max(fd.min_length or 0, 4), fd.max_length or 4))
     return post
@@ -94,12 +103,15 @@ def test_every_shipped_form_round_trips_a_valid_post(path: Path) -> None:
     definition = form_from_file(path)
     post = sample_post(definition)
     data = parse_submission(definition.source, post, OPTIONS_DATA)
-    assert set(data) == set(definition.keys)
-    clean = validate_submission(definition, data, OPTIONS_DATA)
-    assert set(clean) == set(definition.keys)
+    editable = {fd.key for fd in definition.fields if not fd.readonly}
+    assert set(data) == editable
+    clean = validate_submission(definition, data, {**OPTIONS_DATA, **CASE_DATA})
+    assert set(clean) == editable
     # The rendered form shows back what was posted.
     root = tree(render_form(definition.source, data, {}, options_data=OPTIONS_DATA))
     for fd in definition.fields:
+        if fd.readonly:
+            continue
         posted = post.get(fd.key)
         if fd.type in ("checkbox", "radio", "checklist"):
             assert only(root, f'//input[@name="{fd.key}" and @value="{posted if fd.type != "checkbox" else "true"}"]').checked
@@ -236,12 +248,12 @@ def test_checklist_takes_several_values() -> None:
 
 def test_values_key_options_come_from_task_data() -> None:
     definition = shipped("ruling_meeting")
-    context = {"committee_members": ["alice", "bob"], "outcome": "ignored"}
+    context = {"committee_members": ["alice", "bob"], "outcome": "ignored", "recommended_outcome": "EXEMPT"}
     root = tree(render_form(definition.source, {"attendees": ["bob"]}, {}, options_data=context))
     boxes = root.xpath('//input[@name="attendees"]')
     assert [(b.get("value"), b.checked) for b in boxes] == [("alice", False), ("bob", True)]
     assert [only(root, f'//label[@for="{b.get("id")}"]').text for b in boxes] == ["alice", "bob"]
-    post = MultiDict([("meeting_date", "2026-03-02"), ("attendees", "alice"), ("attendees", "bob")])
+    post = MultiDict([("meeting_date", "2026-03-02"), ("attendees", "alice"), ("attendees", "bob"), ("motion", "EXEMPT")])
     assert validate_submission(definition, parse_submission(definition, post, context), context)["attendees"] == ["alice", "bob"]
     post.add("attendees", "mallory")
     assert errors_of(definition, parse_submission(definition, post, context), context).keys() == {"attendees"}

@@ -165,7 +165,8 @@
   }
 
   // The reminder before the due date and the escalation at it: two non-interrupting timers marked `notify`,
-  // whose expressions follow the task's own limit (see docs/modeling.md).
+  // whose expressions follow the task's own limit (see docs/modeling.md). A timer the task has already (every
+  // shipped step has both) is brought in line with the task's limit rather than added a second time.
   function dueExpression(props) {
     if (props.limit && props.limit_from) { return "deadline_after(\"" + props.limit + "\", " + props.limit_from + ")"; }
     if (props.limit) { return "deadline(\"" + props.limit + "\")"; }
@@ -178,15 +179,18 @@
     if (!due) { window.alert(labels["Choose a time limit first."]); return; }
     var factory = modeler.get("elementFactory");
     [["reminder", "remind_at(" + due + ")", 0.3], ["escalation", due, 0.75]].forEach(function (spec) {
-      var shape = factory.createShape({ type: "bpmn:BoundaryEvent", eventDefinitionType: "bpmn:TimerEventDefinition" });
-      var created = modeling.createShape(shape, { x: task.x + task.width * spec[2], y: task.y + task.height }, task, { attach: true });
-      modeling.updateProperties(created, { cancelActivity: false });
-      var definition = created.businessObject.eventDefinitions[0];
-      modeling.updateModdleProperties(created, definition, { timeDate: moddle.create("bpmn:FormalExpression", { body: spec[1] }) });
-      modeling.updateLabel(created, labels[spec[0] === "reminder" ? "Reminder" : "Escalation"]);
-      setProperty(created, "notify", spec[0]);
-      var end = factory.createShape({ type: "bpmn:EndEvent" });
-      modeling.appendShape(created, end, { x: created.x + 18 + (spec[0] === "reminder" ? -40 : 40), y: created.y + 90 });
+      var timer = (task.attachers || []).filter(function (a) { return properties(a.businessObject).notify === spec[0]; })[0];
+      if (!timer) {
+        var shape = factory.createShape({ type: "bpmn:BoundaryEvent", eventDefinitionType: "bpmn:TimerEventDefinition" });
+        timer = modeling.createShape(shape, { x: task.x + task.width * spec[2], y: task.y + task.height }, task, { attach: true });
+        modeling.updateProperties(timer, { cancelActivity: false });
+        modeling.updateLabel(timer, labels[spec[0] === "reminder" ? "Reminder" : "Escalation"]);
+        setProperty(timer, "notify", spec[0]);
+        var end = factory.createShape({ type: "bpmn:EndEvent" });
+        modeling.appendShape(timer, end, { x: timer.x + 18 + (spec[0] === "reminder" ? -40 : 40), y: timer.y + 90 });
+      }
+      var definition = timer.businessObject.eventDefinitions[0];
+      modeling.updateModdleProperties(timer, definition, { timeDate: moddle.create("bpmn:FormalExpression", { body: spec[1] }) });
     });
   }
 

@@ -23,6 +23,7 @@ from ..context import engine_context
 from ..guards import form_number
 from . import formrender
 from .blueprint import UiBlueprint
+from .decisions import decision_lines, outcome_label
 from .session import current_actor, login_required
 
 bp = UiBlueprint("ui_case", __name__)
@@ -66,7 +67,8 @@ def case(case_id: int) -> ResponseReturnValue:
     retry_html = formrender.render_form(failed.form, failed.kept, {}, id_prefix="retry") if failed else None
     return render_template("case.html", case=view, events=events, chain_ok=chain_ok, holders=view["open_tasks"],
                            now=ctx.clock.now(), groups=GROUP_LABELS, supervisor=SUPERVISOR in actor.groups,
-                           retry_html=retry_html, reads=reads, channel_labels=READ_CHANNELS)
+                           retry_html=retry_html, reads=reads, channel_labels=READ_CHANNELS,
+                           decisions=decision_lines(view["data"]), outcome_label=outcome_label)
 
 
 @bp.get("/cases/<int:case_id>/diagram.bpmn")
