@@ -111,6 +111,27 @@ def actor_for(session: Session, username: str) -> Actor:
     return Actor(user.username, user.groups, user.unit)
 
 
+def display_names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
+    """Display names of users by username; a username without a user (or a name) stands for itself."""
+    wanted = sorted(set(usernames))
+    found: dict[str, str] = {}
+    if wanted:
+        rows = session.execute(select(User.username, User.display_name).where(User.username.in_(wanted)))
+        found = {username: name for username, name in rows}
+    return {u: found.get(u) or u for u in wanted}
+
+
+def person_labels(session: Session, usernames: Iterable[str]) -> dict[str, str]:
+    """How people are shown where they acted: their name with their unit, 张明（示例区发展和改革局）."""
+    wanted = sorted({u for u in usernames if u})
+    labels: dict[str, str] = {u: u for u in wanted}
+    if wanted:
+        rows = session.execute(select(User.username, User.display_name, User.unit).where(User.username.in_(wanted)))
+        for username, name, unit in rows:
+            labels[username] = f"{name or username}（{unit}）" if unit else (name or username)
+    return labels
+
+
 def group_members(session: Session, group: str) -> list[str]:
     """Usernames of the active members of a group, sorted."""
     rows = session.scalars(

@@ -7,10 +7,9 @@ from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.persistence.models import User
+from engine.access.users import display_names
 
 VOTE_CHOICES = ("agree", "disagree", "defer", "recuse")
 VOTE_LABELS = {"agree": "同意", "disagree": "不同意", "defer": "缓议", "recuse": "回避"}
@@ -45,13 +44,6 @@ def majority_reached(ballots: Sequence[Any], members: Sequence[str], majority: F
     return voting > 0 and counts["agree"] > majority * voting
 
 
-def names_of(session: Session, usernames: Sequence[str]) -> dict[str, str]:
-    """Display names of users by username; a username without a user stands for itself."""
-    rows = session.execute(select(User.username, User.display_name).where(User.username.in_(list(usernames))))
-    found = {username: name for username, name in rows}
-    return {u: found.get(u) or u for u in usernames}
-
-
 def _round_text(entry: Mapping[str, Any], members: Sequence[str], name: Callable[[str], str]) -> str:
     if entry.get("returned"):
         return f"第 {entry.get('round')} 次会议后，主任决定重新提交表决，理由：{entry.get('reason') or '未说明'}。"
@@ -77,5 +69,5 @@ def minutes_draft(session: Session, history: Sequence[Mapping[str, Any]], member
     people = {str(p) for entry in history for p in (entry.get("attendees") or [])} | set(members)
     people |= {str(p) for entry in history for p in (entry.get("members") or [])}
     people |= {str(b.get("member")) for entry in history for b in (entry.get("votes") or []) if isinstance(b, Mapping)}
-    names = names_of(session, sorted(people))
+    names = display_names(session, sorted(people))
     return "\n".join(_round_text(entry, members, lambda u: names.get(u, u)) for entry in history)

@@ -9,12 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import disclosure, policy
+from engine.access import disclosure, policy, users
 from engine.access.policy import Actor
 from engine.context import EngineContext
 from engine.errors import NotFound
 from engine.persistence.models import AuditEvent, Case, CaseHandler, TaskIndex
 from engine.procedure import runtime, workflow_store
+from engine.reading import case_file
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,12 @@ def case_page(
     case = visible_case(session, actor, case_id)
     view, shown = _case_view(ctx, session, actor, case)
     events, in_trail = _audit(ctx, session, actor, case)
+    bundle = ctx.bundle_of_version(session, case.process_version_id)
+    starts = {key: entry.form for key, entry in bundle.entries.get(case.process_id, {}).items()}
+    people = [e["actor"] for e in events] + [h["by"] for h in view["history"]]
+    people += [p for t in view["open_tasks"] for p in (t["assignee"], t["candidate"])]
+    view["people"] = users.person_labels(session, people)
+    view["file"] = case_file.sections(events, bundle.forms, starts, view["people"])
     disclosure.record_read(ctx, actor, case.id, shown + in_trail, "case")
     return view, events
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, request
-from flask_babel import Babel, get_locale, lazy_gettext
+from flask_babel import Babel, format_date, get_locale, lazy_gettext
 from flask_wtf.csrf import CSRFProtect
 
 from engine.notifications import inbox
@@ -81,6 +81,17 @@ def localdate(value: datetime | None) -> str:
     return local.strftime("%Y-%m-%d") if local else "—"
 
 
+def longdate(value: str | date | None) -> str:
+    """A day (an ISO date as forms record it) written out in the reader's language: 2026年4月20日."""
+    if not value:
+        return "—"
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)  # not a date after all: shown as it was entered
+    return format_date(day, format="long")
+
+
 def init_ui(app: Flask) -> None:
     """Attach the UI to the app."""
     ui_session.configure(app)
@@ -94,6 +105,7 @@ def init_ui(app: Flask) -> None:
     app.context_processor(page_context)
     app.add_template_filter(localtime, "localtime")
     app.add_template_filter(localdate, "localdate")
+    app.add_template_filter(longdate, "longdate")
     ui_errors.register(app)
     from . import views_admin, views_auth, views_case, views_dashboard, views_inbox, views_library, views_task
 

@@ -1,0 +1,67 @@
+"""The case file on the case page: every value with its form label, choices in words, dates written out, who
+acted by name — and only what the reader may see."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from sqlalchemy import update
+
+from engine.access.policy import Actor
+from engine.context import EngineContext
+from engine.persistence.models import User
+from tests.support.driver import ALL_MEMBERS, LOOKS_EXEMPT, CaseRun, apply, to_ruling_meeting
+from tests.support.pages import new_browser
+from tests.support.people import PASSWORD
+from tests.support.transports import HttpTransport
+
+
+def case_file_text(html: str) -> str:
+    found = re.search(r'data-testid="case-file">(.*?)</section>\s*<div class="columns">', html, re.S)
+    assert found, "no case file on the page"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found.group(1)))
+
+
+def ruled_case(app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> CaseRun:
+    with deployed.sessions() as session, session.begin():
+        session.execute(update(User).where(User.username == "intake").values(display_name="赵敏"))
+    run = apply(HttpTransport(deployed, people, app.test_client(), PASSWORD))
+    to_ruling_meeting(run, LOOKS_EXEMPT, "EXEMPT")
+    run.convene(ALL_MEMBERS)
+    for member in ALL_MEMBERS:
+        run.do(member, "cast_vote", {"vote": "agree", "vote_comment": "同意免责"}, per_person=True)
+    return run
+
+
+def test_the_case_file_shows_values_by_their_labels(app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
+    run = ruled_case(app, deployed, people)
+    html = new_browser(app, "applicant").get(f"/cases/{run.case_id}").get_data(as_text=True)
+    timeline = re.search(r'<ol class="timeline">(.*?)</ol>', html, re.S)
+    assert timeline and "赵敏" in timeline.group(1) and "intake" not in timeline.group(1)
+    text = case_file_text(html)
+    assert "干部姓名 张明" in text and "损失金额（元） 12000" in text
+    assert "援引的容错情形 先行先试、改革试点" in text and "所属领域（容错情形清单） 招商引资" in text
+    assert "事项发生日期 2025年11月3日" in text
+    assert "属于本机关干部管理权限 是" in text and "赵敏" in text  # who accepted, by name
+    for code in ("pilot_reform", "investment_promotion", "public_unintentional", "2025-11-03"):
+        assert code not in text
+    # The committee's deliberation is not the applicant's to read, in the case file either.
+    assert "同意免责" not in text and "表决意见" not in text
+
+
+def test_committee_members_read_the_votes_and_other_units_nothing(app: Flask, deployed: EngineContext,
+                                                                   people: dict[str, Actor]) -> None:
+    run = ruled_case(app, deployed, people)
+    text = case_file_text(new_browser(app, "chair").get(f"/cases/{run.case_id}").get_data(as_text=True))
+    assert "表决意见 同意" in text and "同意免责" in text
+    other = new_browser(app, "other_applicant").get(f"/cases/{run.case_id}")
+    assert other.status_code in (403, 404) and "张明" not in other.get_data(as_text=True)
+
+
+def test_the_english_page_writes_dates_in_english(app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
+    run = ruled_case(app, deployed, people)
+    reader = new_browser(app, "chair")
+    reader.client.set_cookie("lang", "en", domain="localhost")
+    text = case_file_text(reader.get(f"/cases/{run.case_id}").get_data(as_text=True))
+    assert "November 3, 2025" in text and "2025年11月3日" not in text
