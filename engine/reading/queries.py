@@ -127,6 +127,8 @@ def case_page(
     people += [p for t in view["open_tasks"] for p in (t["assignee"], t["candidate"])]
     view["people"] = users.person_labels(session, people)
     view["file"] = case_file.sections(events, bundle.forms, starts, view["people"])
+    spec = bundle.specs.get(case.process_id)
+    view["process_name"] = (spec.description if spec is not None else None) or case.process_id
     disclosure.record_read(ctx, actor, case.id, shown + in_trail, "case")
     return view, events
 

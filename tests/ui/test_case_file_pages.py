@@ -39,6 +39,9 @@ def test_the_case_file_shows_values_by_their_labels(app: Flask, deployed: Engine
     html = new_browser(app, "applicant").get(f"/cases/{run.case_id}").get_data(as_text=True)
     timeline = re.search(r'<ol class="timeline">(.*?)</ol>', html, re.S)
     assert timeline and "赵敏" in timeline.group(1) and "intake" not in timeline.group(1)
+    # Codes never reach the page: the process by its name, the audit trail's events in words.
+    assert "rcjc_case" not in html and "task_completed" not in html and "case_started" not in html
+    assert "容错纠错" in html and "办理完成" in html
     text = case_file_text(html)
     assert "干部姓名 张明" in text and "损失金额（元） 12000" in text
     assert "援引的容错情形 先行先试、改革试点" in text and "所属领域（容错情形清单） 招商引资" in text

@@ -24,6 +24,7 @@ from ..guards import form_number
 from . import formrender
 from .blueprint import UiBlueprint
 from .decisions import decision_lines, outcome_label
+from .labels import CLOSURE_LABELS, EVENT_LABELS
 from .session import current_actor, login_required
 
 bp = UiBlueprint("ui_case", __name__)
@@ -68,7 +69,8 @@ def case(case_id: int) -> ResponseReturnValue:
     return render_template("case.html", case=view, events=events, chain_ok=chain_ok, holders=view["open_tasks"],
                            now=ctx.clock.now(), groups=GROUP_LABELS, supervisor=SUPERVISOR in actor.groups,
                            retry_html=retry_html, reads=reads, channel_labels=READ_CHANNELS,
-                           decisions=decision_lines(view["data"]), outcome_label=outcome_label)
+                           decisions=decision_lines(view["data"]), outcome_label=outcome_label,
+                           event_labels=EVENT_LABELS, closure_labels=CLOSURE_LABELS)
 
 
 @bp.get("/cases/<int:case_id>/diagram.bpmn")

@@ -1,0 +1,28 @@
+"""Words for the codes a case records: what happened in its audit trail and how it was closed."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext
+
+EVENT_LABELS = {
+    "case_started": lazy_gettext("case started"),
+    "task_completed": lazy_gettext("step completed"),
+    "task_claimed": lazy_gettext("step claimed"),
+    "task_released": lazy_gettext("step released"),
+    "task_reassigned": lazy_gettext("step reassigned"),
+    "step_failed": lazy_gettext("step failed"),
+    "case_repaired": lazy_gettext("case repaired by a supervisor"),
+    "message_delivered": lazy_gettext("message received"),
+    "reminder_sent": lazy_gettext("reminder sent"),
+    "timer_fired": lazy_gettext("time limit reached"),
+    "timers_rearmed": lazy_gettext("due dates recalculated"),
+}
+CLOSURE_LABELS = {
+    "completed": lazy_gettext("concluded"),
+    "refused": lazy_gettext("not accepted"),
+    "supplement_lapsed": lazy_gettext("closed: materials not supplied in time"),
+    "prior_ruling": lazy_gettext("closed: already ruled, no new evidence"),
+    "not_applicable": lazy_gettext("closed: tolerance does not apply"),
+    "clarified": lazy_gettext("cleared by clarification"),
+    "not_clarified": lazy_gettext("closed without clarification"),
+}
