@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 
 from engine.access import disclosure, policy, users
 from engine.access.policy import Actor
+from engine.bundles.definitions import Bundle
 from engine.context import EngineContext
 from engine.errors import NotFound
 from engine.persistence.models import AuditEvent, Case, CaseHandler, TaskIndex
 from engine.procedure import runtime, workflow_store
 from engine.reading import case_file
+from engine.reading.case_file import FileSection
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,11 @@ def _case_view(ctx: EngineContext, session: Session, actor: Actor, case: Case) -
     return view, rd.kinds_in(data, _named_lanes(steps) + _named_lanes(open_tasks))
 
 
+def _case_file(bundle: Bundle, case: Case, events: list[dict[str, Any]], names: dict[str, str]) -> list[FileSection]:
+    starts = {key: entry.form for key, entry in bundle.entries.get(case.process_id, {}).items()}
+    return case_file.sections(events, bundle.forms, starts, names)
+
+
 def case_view(ctx: EngineContext, session: Session, actor: Actor, case_id: int) -> dict[str, Any]:
     """Status, version, data, open tasks, history and diagram marks of a case the actor may read."""
     case = visible_case(session, actor, case_id)
@@ -122,11 +129,10 @@ def case_page(
     view, shown = _case_view(ctx, session, actor, case)
     events, in_trail = _audit(ctx, session, actor, case)
     bundle = ctx.bundle_of_version(session, case.process_version_id)
-    starts = {key: entry.form for key, entry in bundle.entries.get(case.process_id, {}).items()}
     people = [e["actor"] for e in events] + [h["by"] for h in view["history"]]
     people += [p for t in view["open_tasks"] for p in (t["assignee"], t["candidate"])]
     view["people"] = users.person_labels(session, people)
-    view["file"] = case_file.sections(events, bundle.forms, starts, view["people"])
+    view["file"] = _case_file(bundle, case, events, view["people"])
     spec = bundle.specs.get(case.process_id)
     view["process_name"] = (spec.description if spec is not None else None) or case.process_id
     disclosure.record_read(ctx, actor, case.id, shown + in_trail, "case")
@@ -225,9 +231,15 @@ def task_page(
     if policy.may_view_case(session, actor, case):
         events, in_trail = _audit(ctx, session, actor, case)
         shown += in_trail
-        forms = ctx.bundle_of_version(session, case.process_version_id).forms
+        bundle = ctx.bundle_of_version(session, case.process_version_id)
+        forms = bundle.forms
+        names = users.person_labels(session, [e["actor"] for e in events])
+        # What the case was opened with, labelled: the summary beside every step's form.
+        opened = [s for s in _case_file(bundle, case, events[:1], names) if not s.name]
+        view["summary"] = opened[0].entries if opened else ()
         # Each step with its form's definition, to show the input as it was asked (None when the version lacks it).
-        steps = [{"name": e["details"].get("name", e["bpmn_id"]), "form": e["details"].get("form"), "by": e["actor"],
+        steps = [{"name": e["details"].get("name", e["bpmn_id"]), "form": e["details"].get("form"),
+                  "by": names.get(e["actor"], e["actor"]) if e["actor"] else None,
                   "group": e["lane"], "at": e["at"], "bpmn_id": e["bpmn_id"], "data": dict(e["details"].get("after") or {}),
                   "form_source": forms[e["details"]["form"]].source if e["details"].get("form") in forms else None}
                  for e in events if e["event"] == "task_completed"]

@@ -68,3 +68,15 @@ def test_the_english_page_writes_dates_in_english(app: Flask, deployed: EngineCo
     reader.client.set_cookie("lang", "en", domain="localhost")
     text = case_file_text(reader.get(f"/cases/{run.case_id}").get_data(as_text=True))
     assert "November 3, 2025" in text and "2025年11月3日" not in text
+
+
+def test_the_task_page_summarises_the_application_with_its_labels(app: Flask, deployed: EngineContext,
+                                                                   people: dict[str, Actor]) -> None:
+    run = apply(HttpTransport(deployed, people, app.test_client(), PASSWORD))
+    html = new_browser(app, "intake").get(f"/tasks/{run.task('acceptance_review').id}").get_data(as_text=True)
+    summary = re.search(r'data-testid="case-summary">(.*?)</dl>', html, re.S)
+    assert summary, "no case summary"
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", summary.group(1)))
+    # Intake reads the evidence list, the loss and the claimed circumstance before accepting.
+    assert "证据材料清单 党组会议纪要；试点方案；整改报告" in text
+    assert "损失金额（元） 12000" in text and "援引的容错情形 先行先试、改革试点" in text
