@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -62,7 +64,35 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "remind_before": "2wd",
     # Serialized size (UTF-8 JSON) of the payload one message may bring into a case.
     "message_payload_bytes": MESSAGE_PAYLOAD_BYTES,
+    # Evidence attachments: the size of one file, and where files are kept (see engine.files.stores).
+    "attachment_max_bytes": 50 * 1024 * 1024,
+    "attachment_store": "auto",
+    "attachment_dir": "",
+    # The issuing body's short name that opens its document numbers ({prefix} in the patterns below).
+    "document_prefix": "X",
 }
+
+# Where attachments are kept: chosen by the database (auto), a folder, or the database every node shares.
+ATTACHMENT_STORES = ("auto", "filesystem", "database")
+
+# Document numbers (文号), per kind of document: {prefix} (the setting document_prefix), {year} and {seq} (the
+# number within the kind and year; a format spec such as {seq:03d} pads it). Every pattern needs {seq}.
+DEFAULT_DOCUMENT_PATTERNS: dict[str, str] = {
+    "application": "{prefix}纪容申〔{year}〕{seq}号",
+    "acceptance_notice": "{prefix}纪容受〔{year}〕{seq}号",
+    "refusal_notice": "{prefix}纪容不受〔{year}〕{seq}号",
+    "supplement_notice": "{prefix}纪容补〔{year}〕{seq}号",
+    "investigation_report": "{prefix}纪容查〔{year}〕{seq}号",
+    "meeting_minutes": "{prefix}纪容纪要〔{year}〕{seq}号",
+    "ruling_letter": "{prefix}纪容裁〔{year}〕{seq}号",
+    "feedback_notice": "{prefix}纪容反〔{year}〕{seq}号",
+    "filing_notice": "{prefix}纪容备〔{year}〕{seq}号",
+    "rectification_verification": "{prefix}纪容验〔{year}〕{seq}号",
+    "clarification_decision": "{prefix}纪澄决〔{year}〕{seq}号",
+    "clarification_letter": "{prefix}纪澄函〔{year}〕{seq}号",
+    "appeal_decision": "{prefix}纪容复〔{year}〕{seq}号",
+}
+DOCUMENT_PATTERN_FIELDS = ("prefix", "year", "seq")
 
 # The settings a model's scripts may read with setting(): procedure values only. `settings` also holds the
 # deployment's own values, among them the mail server's credentials (smtp_*), and deploying a model must not
@@ -82,6 +112,7 @@ class EngineConfig:
     extra_workdays: tuple[date, ...] = ()
     timezone: str = "Asia/Shanghai"
     script_time_limit: float = 2.0
+    document_patterns: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_DOCUMENT_PATTERNS))
 
     def ratio(self, name: str) -> Fraction:
         """Return a configured ratio such as the quorum as an exact fraction."""
@@ -92,6 +123,26 @@ def _dates(text: str) -> tuple[date, ...]:
     return tuple(date.fromisoformat(part.strip()) for part in text.split(",") if part.strip())
 
 
+def check_document_pattern(kind: str, pattern: object) -> None:
+    """Refuse a document number pattern that names no {seq}, a field other than {prefix}, {year} and {seq}, or a
+    kind that is not a short lower-case name."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", kind):
+        raise ValueError(f"document kind {kind!r} must be a lower-case name of at most 40 letters, digits and _")
+    if not isinstance(pattern, str):
+        raise ValueError(f"document pattern {kind}: must be text, not {pattern!r}")
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
+    except ValueError as exc:
+        raise ValueError(f"document pattern {kind}: {pattern!r} is not a valid pattern ({exc})") from exc
+    if "seq" not in names or not set(names) <= set(DOCUMENT_PATTERN_FIELDS):
+        raise ValueError(f"document pattern {kind}: {pattern!r} must contain {{seq}} and may use only "
+                         f"{', '.join('{' + n + '}' for n in DOCUMENT_PATTERN_FIELDS)}")
+    try:
+        pattern.format(prefix="X", year=2026, seq=1)
+    except (ValueError, KeyError, IndexError) as exc:
+        raise ValueError(f"document pattern {kind}: {pattern!r} is not a valid pattern ({exc})") from exc
+
+
 def load_config(environ: Mapping[str, str] | None = None) -> EngineConfig:
     """Build the configuration from defaults, an optional TOML file (RCJC_CONFIG) and RCJC_* variables."""
     env = os.environ if environ is None else environ
@@ -99,11 +150,13 @@ def load_config(environ: Mapping[str, str] | None = None) -> EngineConfig:
     settings = dict(DEFAULT_SETTINGS)
     holidays: tuple[date, ...] = ()
     workdays: tuple[date, ...] = ()
+    patterns: dict[str, Any] = dict(DEFAULT_DOCUMENT_PATTERNS)
     path = env.get("RCJC_CONFIG")
     if path:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         limits.update({k: str(v) for k, v in data.get("limits", {}).items()})
         settings.update(data.get("settings", {}))
+        patterns.update(data.get("documents", {}).get("patterns", {}))
         calendar = data.get("calendar", {})
         holidays = tuple(date.fromisoformat(str(d)) for d in calendar.get("extra_holidays", []))
         workdays = tuple(date.fromisoformat(str(d)) for d in calendar.get("extra_workdays", []))
@@ -118,8 +171,28 @@ def load_config(environ: Mapping[str, str] | None = None) -> EngineConfig:
             settings[key.removeprefix("RCJC_").lower()] = value
     if "RCJC_SETTINGS_JSON" in env:
         settings.update(json.loads(env["RCJC_SETTINGS_JSON"]))
+    for name in ("attachment_store", "attachment_dir"):
+        if f"RCJC_{name.upper()}" in env:
+            settings[name] = env[f"RCJC_{name.upper()}"]
+    if "RCJC_ATTACHMENT_MAX_BYTES" in env:
+        settings["attachment_max_bytes"] = int(env["RCJC_ATTACHMENT_MAX_BYTES"])
+    for key, value in env.items():
+        if key.startswith("RCJC_DOCUMENT_PATTERN_"):
+            patterns[key.removeprefix("RCJC_DOCUMENT_PATTERN_").lower()] = value
+    if "RCJC_DOCUMENT_PREFIX" in env:
+        settings["document_prefix"] = env["RCJC_DOCUMENT_PREFIX"]
     holidays += _dates(env.get("RCJC_EXTRA_HOLIDAYS", ""))
     workdays += _dates(env.get("RCJC_EXTRA_WORKDAYS", ""))
     if settings.get("majority_of") not in MAJORITY_BASES:
         raise ValueError(f"majority_of must be one of {', '.join(MAJORITY_BASES)}, not {settings.get('majority_of')!r}")
-    return EngineConfig(limits=limits, settings=settings, extra_holidays=holidays, extra_workdays=workdays)
+    if settings.get("attachment_store") not in ATTACHMENT_STORES:
+        raise ValueError(f"attachment_store must be one of {', '.join(ATTACHMENT_STORES)}, "
+                         f"not {settings.get('attachment_store')!r}")
+    if not isinstance(settings.get("attachment_max_bytes"), int) or settings["attachment_max_bytes"] < 1:
+        raise ValueError(f"attachment_max_bytes must be a positive number of bytes, not {settings.get('attachment_max_bytes')!r}")
+    if not isinstance(settings.get("document_prefix"), str):
+        raise ValueError(f"document_prefix must be text, not {settings.get('document_prefix')!r}")
+    for kind, pattern in patterns.items():
+        check_document_pattern(kind, pattern)
+    return EngineConfig(limits=limits, settings=settings, extra_holidays=holidays, extra_workdays=workdays,
+                        document_patterns=patterns)

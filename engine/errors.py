@@ -65,6 +65,12 @@ class FormInvalid(EngineError):
         return "；".join(m for messages in self.fields.values() for m in messages) or self.message
 
 
+class FileTooLarge(FormInvalid):
+    """An uploaded file is larger than the configured limit per file."""
+
+    code = "too_large"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in a model file."""

@@ -88,13 +88,15 @@ def users_group() -> None:
 @click.option("--group", "groups", multiple=True, required=True, help="Group key; repeat for several.")
 @click.option("--unit", default=None, help="Organization unit (for applicant organizations).")
 @click.option("--display-name", default=None)
-def users_add(name: str, groups: tuple[str, ...], unit: str | None, display_name: str | None) -> None:
+@click.option("--position", default=None, help="Position (职务), shown with the name.")
+def users_add(name: str, groups: tuple[str, ...], unit: str | None, display_name: str | None,
+              position: str | None) -> None:
     """Add a user; the password is read from standard input."""
     password = sys.stdin.readline().rstrip("\n")
     ctx = _context()
     try:
         with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-            users.create_user(uow.session, name, password, groups, uow.now, unit, display_name)
+            users.create_user(uow.session, name, password, groups, uow.now, unit, display_name, position=position)
             uow.commit()
     except EngineError as exc:
         raise click.ClickException(exc.summary) from exc

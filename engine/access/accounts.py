@@ -28,6 +28,7 @@ class Account:
     unit: str | None
     groups: frozenset[str]
     active: bool
+    position: str | None = None
 
     @property
     def actor(self) -> Actor:
@@ -37,7 +38,7 @@ class Account:
     @classmethod
     def of(cls, user: User) -> Account:
         """The account of a user row (its memberships are read here, while the row's session is open)."""
-        return cls(user.id, user.username, user.display_name, user.unit, user.groups, user.active)
+        return cls(user.id, user.username, user.display_name, user.unit, user.groups, user.active, user.position)
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def list_accounts(ctx: EngineContext, actor: Actor, page: int, per_page: int) ->
 
 
 def add_account(ctx: EngineContext, actor: Actor, username: str, password: str, groups: Iterable[str],
-                unit: str | None = None, display_name: str | None = None) -> Account:
+                unit: str | None = None, display_name: str | None = None, position: str | None = None) -> Account:
     """An administrator adds a user to groups (and a unit); the addition is audited.
 
     Raises: Forbidden, FormInvalid (a weak password), Conflict (a taken name or an unknown group).
@@ -139,7 +140,8 @@ def add_account(ctx: EngineContext, actor: Actor, username: str, password: str, 
     _ensure_admin(actor)
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         try:
-            user = users.create_user(uow.session, username, password, groups, uow.now, unit, display_name)
+            user = users.create_user(uow.session, username, password, groups, uow.now, unit, display_name,
+                                     position=position)
         except FormInvalid:
             raise  # a weak password: the field's messages
         except EngineError as exc:
@@ -147,6 +149,6 @@ def add_account(ctx: EngineContext, actor: Actor, username: str, password: str, 
         account = Account.of(user)
         audit.append(uow.session, chain=audit.SYSTEM_CHAIN, event="user_created", actor=actor.username, at=uow.now,
                      details={"username": account.username, "display_name": account.display_name,
-                              "unit": account.unit, "groups": sorted(account.groups)})
+                              "unit": account.unit, "position": account.position, "groups": sorted(account.groups)})
         uow.commit()
     return account

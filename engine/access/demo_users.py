@@ -12,24 +12,25 @@ from sqlalchemy.orm import Session
 from engine.access import users
 from engine.persistence.models import User
 
-# Demo accounts only; a real deployment adds its users with `rcjc users add`.
+# Demo accounts only (name, groups, unit, display name, position); a real deployment adds its users with
+# `rcjc users add`.
 # Published in the README: whoever reads it can sign in as these accounts until their passwords change.
 DEMO_PASSWORD = "rcjc-demo"
 
-DEMO_USERS: list[tuple[str, list[str], str | None, str]] = [
-    ("applicant", ["applicant_org"], "示例区发展和改革局", "发改局党组（演示）"),
-    ("accountability", ["accountability"], "区纪委监委", "问责承办人（演示）"),
-    ("intake", ["intake"], "区纪委监委", "受理人员（演示）"),
-    ("investigator", ["investigator"], "区纪委监委", "调查人员（演示）"),
-    ("reviewer", ["investigator"], "区纪委监委", "复核人员（演示）"),
-    ("committee1", ["committee"], "区容错免责裁定委员会", "委员一（演示）"),
-    ("committee2", ["committee"], "区容错免责裁定委员会", "委员二（演示）"),
-    ("committee3", ["committee"], "区容错免责裁定委员会", "委员三（演示）"),
-    ("chair", ["committee_chair"], "区容错免责裁定委员会", "主任（演示）"),
-    ("supervisor", ["supervisor"], "区纪委监委", "监督人员（演示）"),
-    ("orgdept", ["org_dept"], "区委组织部", "干部监督（演示）"),
-    ("owner", ["process_owner"], None, "流程管理员（演示）"),
-    ("admin", ["admin"], None, "系统管理员（演示）"),
+DEMO_USERS: list[tuple[str, list[str], str | None, str, str]] = [
+    ("applicant", ["applicant_org"], "示例区发展和改革局", "王建国", "办公室主任"),
+    ("accountability", ["accountability"], "区纪委监委", "刘洋", "案件审理室干部"),
+    ("intake", ["intake"], "区纪委监委", "赵敏", "信访室干部"),
+    ("investigator", ["investigator"], "区纪委监委", "陈静", "第一纪检监察室干部"),
+    ("reviewer", ["investigator"], "区纪委监委", "杨帆", "案件审理室主任"),
+    ("committee1", ["committee"], "区容错免责裁定委员会", "张立", "委员"),
+    ("committee2", ["committee"], "区容错免责裁定委员会", "王芳", "委员"),
+    ("committee3", ["committee"], "区容错免责裁定委员会", "李强", "委员"),
+    ("chair", ["committee_chair"], "区容错免责裁定委员会", "周正", "主任"),
+    ("supervisor", ["supervisor"], "区纪委监委", "吴刚", "党风政风监督室主任"),
+    ("orgdept", ["org_dept"], "区委组织部", "孙丽", "干部监督科科长"),
+    ("owner", ["process_owner"], None, "郑浩", "信息化管理员"),
+    ("admin", ["admin"], None, "何平", "系统管理员"),
 ]
 
 
@@ -37,9 +38,10 @@ def add_demo_users(session: Session, now: datetime) -> list[str]:
     """Add the demo users that are missing, with the published password; their names. The caller commits."""
     existing = set(session.scalars(select(User.username).where(User.username.in_([d[0] for d in DEMO_USERS]))))
     added = []
-    for name, groups, unit, display in DEMO_USERS:
+    for name, groups, unit, display, position in DEMO_USERS:
         if name not in existing:
-            users.create_demo_user_with_published_password(session, name, DEMO_PASSWORD, groups, now, unit, display)
+            users.create_demo_user_with_published_password(session, name, DEMO_PASSWORD, groups, now, unit, display,
+                                                           position)
             added.append(name)
     return added
 

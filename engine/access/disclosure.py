@@ -38,8 +38,8 @@ class ConfidentialKind:
 
 DELIBERATION = ConfidentialKind(
     "deliberation", "裁定会议审议情况",
-    fields=frozenset({"committee_members", "attendees", "member", "vote", "vote_comment", "votes", "ballot", "tally",
-                      "meeting_history", "meeting_round", "minutes"}),
+    fields=frozenset({"committee_members", "committee_choices", "attendees", "member", "vote", "vote_comment", "votes",
+                      "ballot", "tally", "meeting_history", "meeting_round", "minutes"}),
     # Investigators review appeals, which re-examine how the ruling was reached.
     readers=frozenset({"committee", "committee_chair", "supervisor", "investigator"}),
     person_lanes=frozenset({"committee"}),

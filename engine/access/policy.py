@@ -23,6 +23,8 @@ from engine.persistence.models import Case, CaseGroup, CaseHandler, TaskIndex
 SUPERVISOR = "supervisor"
 # Lanes whose tasks belong to the case's own unit, not to every member of the group.
 UNIT_SCOPED = frozenset({"applicant_org"})
+# The groups that handle a case's steps and may add evidence to a case they can see.
+FILE_HANDLERS = frozenset({"applicant_org", "intake", "investigator", "committee_chair", SUPERVISOR})
 
 
 class TaskLike(Protocol):
@@ -135,6 +137,11 @@ def may_view_case(session: Session, actor: Actor, case: CaseLike) -> bool:
         select(CaseGroup.case_id).where(CaseGroup.case_id == case.id, CaseGroup.group_key.in_(groups)).limit(1)
     ).first()
     return hit is not None
+
+
+def may_add_files(session: Session, actor: Actor, case: CaseLike) -> bool:
+    """Whether the actor may attach files to the case: they may read it and belong to a group handling its steps."""
+    return actor.in_any(FILE_HANDLERS) and may_view_case(session, actor, case)
 
 
 def may_see_task(session: Session, actor: Actor, row: TaskLike, case: CaseLike) -> bool:

@@ -37,6 +37,7 @@ def create_user(
     unit: str | None = None,
     display_name: str | None = None,
     email: str | None = None,
+    position: str | None = None,
 ) -> User:
     """Add a user with an argon2 password hash; unknown groups, a taken name or a weak password are refused.
 
@@ -44,19 +45,19 @@ def create_user(
     """
     groups = _new_user_groups(session, username, groups)
     passwords.check(password, "password", [username, display_name or ""])
-    return _add_user(session, username, password, groups, now, unit, display_name, email)
+    return _add_user(session, username, password, groups, now, unit, display_name, email, position)
 
 
 def create_demo_user_with_published_password(
     session: Session, username: str, password: str, groups: Iterable[str], now: datetime,
-    unit: str | None = None, display_name: str | None = None,
+    unit: str | None = None, display_name: str | None = None, position: str | None = None,
 ) -> User:
     """Add a demo account whose password is published (too weak for the policy, which is skipped on purpose).
 
     Only for `rcjc init --demo`: serving beyond the loopback interface is refused while such accounts keep it.
     """
     groups = _new_user_groups(session, username, groups)
-    return _add_user(session, username, password, groups, now, unit, display_name, None)
+    return _add_user(session, username, password, groups, now, unit, display_name, None, position)
 
 
 def _new_user_groups(session: Session, username: str, groups: Iterable[str]) -> list[str]:
@@ -73,13 +74,14 @@ def _new_user_groups(session: Session, username: str, groups: Iterable[str]) -> 
 
 
 def _add_user(session: Session, username: str, password: str, groups: list[str], now: datetime,
-              unit: str | None, display_name: str | None, email: str | None) -> User:
+              unit: str | None, display_name: str | None, email: str | None, position: str | None = None) -> User:
     ensure_groups(session)
     user = User(
         username=username,
         display_name=display_name or username,
         password_hash=_hasher.hash(password),
         unit=unit,
+        position=position or None,
         email=email,
         active=True,
         created_at=now,
@@ -122,13 +124,15 @@ def display_names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
 
 
 def person_labels(session: Session, usernames: Iterable[str]) -> dict[str, str]:
-    """How people are shown where they acted: their name with their unit, 张明（示例区发展和改革局）."""
+    """How people are shown where they acted: their name with their unit and position, 张明（区发改局 副局长）."""
     wanted = sorted({u for u in usernames if u})
     labels: dict[str, str] = {u: u for u in wanted}
     if wanted:
-        rows = session.execute(select(User.username, User.display_name, User.unit).where(User.username.in_(wanted)))
-        for username, name, unit in rows:
-            labels[username] = f"{name or username}（{unit}）" if unit else (name or username)
+        rows = session.execute(
+            select(User.username, User.display_name, User.unit, User.position).where(User.username.in_(wanted)))
+        for username, name, unit, position in rows:
+            where = " ".join(part for part in (unit, position) if part)
+            labels[username] = f"{name or username}（{where}）" if where else (name or username)
     return labels
 
 

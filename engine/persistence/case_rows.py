@@ -118,6 +118,17 @@ def _update(changed: tuple[str, ...]) -> Prepared:
     return statement
 
 
+_AUDIT_HEAD = Prepared(update(CASES).where(CASES.c.id == bindparam("case_id")).values(
+    audit_seq=bindparam("audit_seq"), audit_head=bindparam("audit_head")))
+
+
+def write_audit_head(session: Session, row: CaseRow) -> None:
+    """Write only the audit chain's newest link of a locked case: events beside the workflow (files read or added)
+    leave its version alone, so that a form filled against the case is not refused because someone read a file."""
+    _AUDIT_HEAD.run(connection(session), {"case_id": row.id, "audit_seq": row.audit_seq, "audit_head": row.audit_head})
+    row._stored |= {"audit_seq": row.audit_seq, "audit_head": row.audit_head}
+
+
 def write(session: Session, row: CaseRow) -> None:
     """Write the changed columns back with a new version; Conflict when someone changed the case since it was read."""
     values = {c: getattr(row, c) for c in MUTABLE}

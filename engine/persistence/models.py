@@ -9,7 +9,10 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.persistence.db import Base, UTCDateTime
+from engine.persistence.file_tables import Attachment as Attachment
+from engine.persistence.file_tables import AttachmentBlob as AttachmentBlob
 from engine.persistence.lifecycle import CaseStatus
+from engine.persistence.numbering_tables import DocumentCounter as DocumentCounter
 
 
 class Group(Base):
@@ -29,6 +32,7 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
     unit: Mapped[str | None] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access.users import group_members
+from engine.access.users import group_members, person_labels
 from engine.calendar import parse_limit
 from engine.config import SCRIPT_SETTINGS
 from engine.context import EngineContext
@@ -91,6 +91,10 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
     def minutes_draft(history: Sequence[Any], members: Sequence[str]) -> str:
         return meeting.minutes_draft(session, history, members)
 
+    def member_choices(usernames: Sequence[str]) -> list[dict[str, str]]:
+        labels = person_labels(session, usernames)
+        return [{"label": labels.get(u, u), "value": u} for u in usernames]
+
     def prior_ruling_match(
         cadre_name: str, matter: str, cadre_unit: str | None = None, cadre_id_number: str | None = None
     ) -> dict[str, Any] | None:
@@ -122,6 +126,7 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
         "majority_reached": majority_reached,
         "vote_tally": meeting.tally,
         "minutes_draft": minutes_draft,
+        "member_choices": member_choices,
         "find_prior_ruling": find_prior_ruling,
         "prior_ruling_match": prior_ruling_match,
         "today": today,

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.access import users
 from engine.access.policy import SUPERVISOR, Actor
 from engine.context import EngineContext
 from engine.errors import Forbidden
@@ -60,10 +61,12 @@ def overview(ctx: EngineContext, session: Session, actor: Actor, now: datetime) 
     ]
     stuck, _ = list_cases(ctx, session, actor, CaseFilter(stuck=True), now, 1, 100)
     result = Overview(overdue=overdue, stuck=stuck)
+    # People by name and unit, as everywhere they appear.
+    labels = users.person_labels(session, [t.assignee for t, _cadre in rows if t.assignee])
     for t, _cadre in rows:
         result.by_stage[t.name] += 1
         result.by_group[t.group_key] += 1
-        result.by_assignee[t.assignee or "（未认领）"] += 1
+        result.by_assignee[labels.get(t.assignee, t.assignee) if t.assignee else "（未认领）"] += 1
     created = list(session.scalars(select(Case.created_at).where(Case.status.in_(OPEN_STATUSES))))
     result.open_cases = len(created)
     result.by_age = {label: 0 for _, _, label in AGE_BUCKETS}

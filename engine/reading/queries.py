@@ -202,6 +202,7 @@ def _task_view(
     view = {
         "id": row.id, "case_id": row.case_id, "bpmn_id": row.bpmn_id, "name": row.name, "group": row.group_key,
         "candidate": rd.person(row.group_key, row.candidate), "assignee": rd.person(row.group_key, row.assignee),
+        "assignee_name": users.person_labels(session, [a]).get(a) if (a := rd.person(row.group_key, row.assignee)) else None,
         "created_at": row.created_at, "due_at": row.due_at,
         "due_provisional": row.due_provisional, "overdue": bool(row.due_at and row.due_at < now),
         "may_claim": row.assignee is None and policy.may_take(actor, row),

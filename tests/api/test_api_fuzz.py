@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from schemathesis.checks import (
 from schemathesis.core.result import Ok
 from schemathesis.schemas import APIOperation, BaseSchema
 
+from tests.support import files
 from tests.support.client import ApiUser, sign_in
 from tests.support.driver import APPLICATION
 
@@ -39,6 +41,9 @@ OPERATIONS: list[tuple[str, str]] = [
     ("GET", "/api/v1/cases/{case_id}/audit"),
     ("GET", "/api/v1/cases/{case_id}/access-log"),
     ("GET", "/api/v1/cases/{case_id}/diagram"),
+    ("GET", "/api/v1/cases/{case_id}/attachments"),
+    ("POST", "/api/v1/cases/{case_id}/attachments"),
+    ("GET", "/api/v1/cases/{case_id}/attachments/{attachment_id}"),
     ("GET", "/api/v1/tasks"),
     ("GET", "/api/v1/tasks/{task_id}"),
     ("POST", "/api/v1/tasks/{task_id}/claim"),
@@ -73,6 +78,7 @@ class Existing:
 
     case_id: int
     task_id: str
+    attachment_id: int
     message: str = "supplement_received"
 
 
@@ -81,7 +87,9 @@ def existing(users: dict[str, ApiUser]) -> Existing:
     """A case the applicant organization started, with its first task open."""
     case = users["applicant"].post("/cases", {"process_id": "rcjc_case", "entry": "application", "data": APPLICATION},
                                    expect=201)
-    return Existing(case["id"], case["open_tasks"][0]["id"])
+    added = users["applicant"].call("POST", f"/cases/{case['id']}/attachments", 201, content_type="multipart/form-data",
+                                    data={"file": (io.BytesIO(files.PDF), "evidence.pdf")})
+    return Existing(case["id"], case["open_tasks"][0]["id"], added["id"])
 
 
 @pytest.fixture
@@ -95,7 +103,8 @@ def api_schema(app: Flask, everyone: ApiUser) -> BaseSchema:
 def requests_for(operation: APIOperation, existing: Existing) -> st.SearchStrategy[Case]:
     """Valid and invalid requests for the operation, some of them naming an existing case, task and message."""
     strategies = [operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)]
-    known: dict[str, Any] = {"case_id": existing.case_id, "task_id": existing.task_id, "name": existing.message}
+    known: dict[str, Any] = {"case_id": existing.case_id, "task_id": existing.task_id, "name": existing.message,
+                             "attachment_id": existing.attachment_id}
     path_names = [p.name for p in operation.path_parameters]
     if path_names:
         strategies.append(operation.as_strategy(GenerationMode.POSITIVE,

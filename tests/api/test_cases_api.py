@@ -201,9 +201,9 @@ def test_processes_list_the_start_forms_each_caller_may_use(users: dict[str, Api
 def test_administrators_manage_users_without_reading_cases(deployed: EngineContext, users: dict[str, ApiUser]) -> None:
     admin = users["admin"]
     created = admin.post("/users", {"username": "wang_intake", "password": "long-enough-1", "groups": ["intake"],
-                                    "display_name": "王受理"}, expect=201)
-    assert created == {"username": "wang_intake", "display_name": "王受理", "unit": None, "groups": ["intake"],
-                       "active": True}
+                                    "display_name": "王受理", "position": "信访室干部"}, expect=201)
+    assert created == {"username": "wang_intake", "display_name": "王受理", "unit": None, "position": "信访室干部",
+                       "groups": ["intake"], "active": True}
     duplicate = admin.post("/users", {"username": "wang_intake", "password": "long-enough-1", "groups": ["intake"]},
                            expect=409)
     assert "已存在" in duplicate["error"]["message"]

@@ -7,6 +7,7 @@ and no answer to someone who may not read the case carries any of its data.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.access.policy import Actor
+from tests.support import files
 from tests.support.client import ApiUser, sign_in
 from tests.support.driver import APPLICATION
 from tests.support.pages import new_browser
@@ -35,6 +37,7 @@ class World:
     callers: dict[str, ApiUser]
     case_id: int
     task_id: str
+    attachment_id: int
 
 
 @pytest.fixture
@@ -45,7 +48,14 @@ def world(http: FlaskClient, people: dict[str, Actor]) -> World:
     callers["intake"].post(f"/tasks/{review}/claim")
     callers["intake"].post(f"/tasks/{review}/complete", {"data": SUPPLEMENT})
     task = [t for t in callers["supervisor"].get(f"/cases/{case['id']}")["open_tasks"] if t["bpmn_id"] == "supplement"]
-    return World(callers, case["id"], task[0]["id"])
+    added = upload(callers["applicant"], case["id"], 201)
+    return World(callers, case["id"], task[0]["id"], added["id"])
+
+
+def upload(caller: ApiUser, case_id: int, expect: int | None = None) -> Any:
+    """Attach a PDF to the case."""
+    return caller.call("POST", f"/cases/{case_id}/attachments", expect, content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(files.PDF), "evidence.pdf")})
 
 
 def statuses(allowed: dict[str, int], refused: int) -> dict[str, int]:
@@ -64,6 +74,11 @@ ROUTES: dict[str, tuple[Call, dict[str, int]]] = {
                                    statuses({"supervisor": 200, "applicant": 403, "intake": 403}, 404)),
     "GET /cases?q=": (lambda u, w: u.call("GET", "/cases", None, query_string={"q": APPLICATION["matter"]}),
                       statuses({}, 200)),
+    "GET /cases/{id}/attachments": (lambda u, w: u.call("GET", f"/cases/{w.case_id}/attachments", None), READ),
+    "GET /cases/{id}/attachments/{id}": (
+        lambda u, w: u.call("GET", f"/cases/{w.case_id}/attachments/{w.attachment_id}", None, buffered=True), READ),
+    # Readers who handle the case's steps may attach files: all readers here (intake, its unit, supervisors).
+    "POST /cases/{id}/attachments": (lambda u, w: upload(u, w.case_id), statuses({n: 201 for n in READERS}, 404)),
     "GET /tasks": (lambda u, w: u.call("GET", "/tasks", None, query_string={"per_page": 100}), statuses({}, 200)),
     "GET /tasks/{id}": (lambda u, w: u.call("GET", f"/tasks/{w.task_id}", None), READ),
     "POST /tasks/{id}/remind": (lambda u, w: u.call("POST", f"/tasks/{w.task_id}/remind", None, json={}),
@@ -123,7 +138,8 @@ def test_every_page_naming_a_case_or_task_follows_the_same_rule(app: Flask, worl
         for rule, argument in routes:
             value = world.case_id if argument == "case_id" else world.task_id
             path = rule.replace(f"<int:{argument}>", str(value)).replace(f"<{argument}>", str(value))
-            page = visitor.get(path)
+            path = path.replace("<int:attachment_id>", str(world.attachment_id))
+            page = visitor.get(path, buffered=True)
             expected = 200 if name in READERS else 404
             assert page.status_code == expected, f"{name} {path}: {page.status_code}"
             if name not in READERS:

@@ -4,6 +4,7 @@ acted by name — and only what the reader may see."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import update
@@ -18,14 +19,16 @@ from tests.support.transports import HttpTransport
 
 
 def case_file_text(html: str) -> str:
-    found = re.search(r'data-testid="case-file">(.*?)</section>\s*<div class="columns">', html, re.S)
+    # The case file ends where its last step's section and its own close together.
+    found = re.search(r'data-testid="case-file">(.*?</section>)\s*</section>', html, re.S)
     assert found, "no case file on the page"
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found.group(1)))
 
 
 def ruled_case(app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> CaseRun:
     with deployed.sessions() as session, session.begin():
-        session.execute(update(User).where(User.username == "intake").values(display_name="赵敏"))
+        session.execute(update(User).where(User.username == "intake").values(display_name="赵敏", position="信访室干部"))
+        session.execute(update(User).where(User.username == "committee1").values(display_name="张立", position="委员"))
     run = apply(HttpTransport(deployed, people, app.test_client(), PASSWORD))
     to_ruling_meeting(run, LOOKS_EXEMPT, "EXEMPT")
     run.convene(ALL_MEMBERS)
@@ -38,7 +41,7 @@ def test_the_case_file_shows_values_by_their_labels(app: Flask, deployed: Engine
     run = ruled_case(app, deployed, people)
     html = new_browser(app, "applicant").get(f"/cases/{run.case_id}").get_data(as_text=True)
     timeline = re.search(r'<ol class="timeline">(.*?)</ol>', html, re.S)
-    assert timeline and "赵敏" in timeline.group(1) and "intake" not in timeline.group(1)
+    assert timeline and "赵敏（信访室干部）" in timeline.group(1) and "intake" not in timeline.group(1)
     # Codes never reach the page: the process by its name, the audit trail's events in words.
     assert "rcjc_case" not in html and "task_completed" not in html and "case_started" not in html
     assert "容错纠错" in html and "办理完成" in html
@@ -80,3 +83,29 @@ def test_the_task_page_summarises_the_application_with_its_labels(app: Flask, de
     # Intake reads the evidence list, the loss and the claimed circumstance before accepting.
     assert "证据材料清单 党组会议纪要；试点方案；整改报告" in text
     assert "损失金额（元） 12000" in text and "援引的容错情形 先行先试、改革试点" in text
+
+
+def test_the_dashboard_names_people_where_it_lists_and_reassigns(app: Flask, deployed: EngineContext,
+                                                                  people: dict[str, Actor], clock: object) -> None:
+    with deployed.sessions() as session, session.begin():
+        session.execute(update(User).where(User.username == "intake").values(display_name="赵敏", position="信访室干部"))
+        session.execute(update(User).where(User.username == "committee1").values(display_name="张立", position="委员"))
+    via = HttpTransport(deployed, people, app.test_client(), PASSWORD)
+    run = apply(via)
+    via.claim("intake", run.task("acceptance_review").id)
+    clock.advance(timedelta(days=30))  # type: ignore[attr-defined]  # the acceptance is overdue
+    html = new_browser(app, "supervisor").get("/dashboard").get_data(as_text=True)
+    assert "<td>赵敏（信访室干部）</td>" in html
+    assert '<option value="committee1">张立（委员）</option>' in html and ">committee1<" not in html
+
+
+def test_the_chair_picks_attendees_by_name(app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
+    with deployed.sessions() as session, session.begin():
+        session.execute(update(User).where(User.username == "committee1").values(display_name="张立", position="委员"))
+    run = apply(HttpTransport(deployed, people, app.test_client(), PASSWORD))
+    to_ruling_meeting(run, LOOKS_EXEMPT, "EXEMPT")
+    html = new_browser(app, "chair").get(f"/tasks/{run.task('convene_meeting').id}").get_data(as_text=True)
+    box = re.search(r'<input[^>]*name="attendees"[^>]*value="committee1"[^>]*id="([^"]+)"', html) or re.search(
+        r'<input[^>]*id="([^"]+)"[^>]*name="attendees"[^>]*value="committee1"', html)
+    assert box, "no attendee box for committee1"
+    assert re.search(rf'<label[^>]*for="{box.group(1)}"[^>]*>张立（委员）</label>', html)

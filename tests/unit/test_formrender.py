@@ -22,6 +22,8 @@ FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
 FORM_FILES = sorted(FORMS_DIR.glob("*.json"))
 OPTIONS_DATA: dict[str, list[Any]] = {
     "committee_members": ["alice", "bob", "carol"],
+    "committee_choices": [{"label": "张立（委员）", "value": "alice"}, {"label": "王芳", "value": "bob"},
+                          {"label": "carol", "value": "carol"}],
     "allowed_forms": [{"label": "书面澄清", "value": "written"}, {"label": "当面澄清", "value": "face_to_face"}],
 }
 # What the forms' rules between fields read from the case: a sample post (first options) departs from neither.
@@ -248,11 +250,12 @@ def test_checklist_takes_several_values() -> None:
 
 def test_values_key_options_come_from_task_data() -> None:
     definition = shipped("ruling_meeting")
-    context = {"committee_members": ["alice", "bob"], "outcome": "ignored", "recommended_outcome": "EXEMPT"}
+    context = {"committee_choices": [{"label": "张立（委员）", "value": "alice"}, {"label": "王芳", "value": "bob"}],
+               "outcome": "ignored", "recommended_outcome": "EXEMPT"}
     root = tree(render_form(definition.source, {"attendees": ["bob"]}, {}, options_data=context))
     boxes = root.xpath('//input[@name="attendees"]')
     assert [(b.get("value"), b.checked) for b in boxes] == [("alice", False), ("bob", True)]
-    assert [only(root, f'//label[@for="{b.get("id")}"]').text for b in boxes] == ["alice", "bob"]
+    assert [only(root, f'//label[@for="{b.get("id")}"]').text for b in boxes] == ["张立（委员）", "王芳"]
     post = MultiDict([("meeting_date", "2026-03-02"), ("attendees", "alice"), ("attendees", "bob"), ("motion", "EXEMPT")])
     assert validate_submission(definition, parse_submission(definition, post, context), context)["attendees"] == ["alice", "bob"]
     post.add("attendees", "mallory")

@@ -15,6 +15,7 @@ from engine.access.tokens import BadCredentials, TooManyAttempts
 from engine.errors import (
     Conflict,
     EngineError,
+    FileTooLarge,
     Forbidden,
     FormInvalid,
     ModelInvalid,
@@ -30,7 +31,8 @@ API_PREFIX = "/api/"
 
 # Status per engine error; the most specific class is looked up first (TaskNotReady before Conflict).
 _STATUS: list[tuple[type[EngineError], int]] = [
-    (NotFound, 404), (Forbidden, 403), (TaskNotReady, 409), (Conflict, 409), (FormInvalid, 400),
+    (NotFound, 404), (Forbidden, 403), (TaskNotReady, 409), (Conflict, 409), (FileTooLarge, 413),
+    (FormInvalid, 400),
     (ModelInvalid, 422), (ScriptFailed, 422), (BadCredentials, 401), (Unauthenticated, 401), (TooManyAttempts, 429),
 ]
 

@@ -276,6 +276,7 @@ class UserSchema(ma.Schema):
     username = ma.fields.String(required=True)
     display_name = ma.fields.String(required=True)
     unit = ma.fields.String(allow_none=True)
+    position = ma.fields.String(allow_none=True, metadata={"description": "职务, e.g. 副局长"})
     groups = ma.fields.List(ma.fields.String(), required=True)
     active = ma.fields.Boolean(required=True)
 
@@ -290,6 +291,7 @@ class NewUserSchema(Strict):
     password = ma.fields.String(required=True, validate=validate.Length(min=12, max=256))
     display_name = ma.fields.String(validate=validate.Length(min=1, max=100))
     unit = ma.fields.String(validate=validate.Length(min=1, max=200))
+    position = ma.fields.String(validate=validate.Length(min=1, max=100))
     groups = ma.fields.List(ma.fields.String(validate=validate.OneOf(sorted(GROUP_LABELS))), required=True,
                             validate=validate.Length(min=1))
 

@@ -20,7 +20,7 @@ bp = ApiBlueprint("users", __name__, url_prefix="/api/v1", description="用户")
 
 def _user_dict(account: Account) -> dict[str, Any]:
     return {"username": account.username, "display_name": account.display_name, "unit": account.unit,
-            "groups": sorted(account.groups), "active": account.active}
+            "position": account.position, "groups": sorted(account.groups), "active": account.active}
 
 
 @bp.get("/me")
@@ -55,5 +55,5 @@ class Users(MethodView):
     def post(self, new: dict[str, Any]) -> dict[str, Any]:
         """Add a user to groups (and an organization unit); the password needs 12 characters and must not be a common one."""
         created = accounts.add_account(engine_context(), current_actor(), new["username"], new["password"],
-                                       new["groups"], new.get("unit"), new.get("display_name"))
+                                       new["groups"], new.get("unit"), new.get("display_name"), new.get("position"))
         return _user_dict(created)

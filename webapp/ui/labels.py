@@ -11,6 +11,8 @@ EVENT_LABELS = {
     "task_released": lazy_gettext("step released"),
     "task_reassigned": lazy_gettext("step reassigned"),
     "step_failed": lazy_gettext("step failed"),
+    "attachment_added": lazy_gettext("file attached"),
+    "attachment_downloaded": lazy_gettext("file downloaded"),
     "case_repaired": lazy_gettext("case repaired by a supervisor"),
     "message_delivered": lazy_gettext("message received"),
     "reminder_sent": lazy_gettext("reminder sent"),

@@ -29,7 +29,8 @@ def dashboard_page() -> ResponseReturnValue:
     with ctx.sessions() as session:
         view = dashboard.overview(ctx, session, actor, ctx.clock.now())
         members = {g: users.group_members(session, g) for g in GROUP_LABELS}
-    return render_template("dashboard.html", view=view, members=members, groups=GROUP_LABELS)
+        people = users.person_labels(session, [m for names in members.values() for m in names])
+    return render_template("dashboard.html", view=view, members=members, groups=GROUP_LABELS, people=people)
 
 
 @bp.post("/dashboard/tasks/<task_id>/reassign")

@@ -1,0 +1,161 @@
+"""Evidence attachments: adding a file (or a new version of one) to a case, and reading one back; each audited.
+
+Both use cases lock the case row, which orders them with the case's other events in its audit chain. They leave the
+case's version alone (see case_rows.write_audit_head): a file is evidence beside the workflow, not a step of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from sqlalchemy import select
+
+from engine.access import policy
+from engine.access.policy import Actor
+from engine.config import DEFAULT_SETTINGS
+from engine.context import EngineContext
+from engine.errors import Conflict, FileTooLarge, Forbidden, FormInvalid, NotFound
+from engine.files import sniff, stores
+from engine.persistence import case_rows
+from engine.persistence.case_rows import CaseRow
+from engine.persistence.models import Attachment, TaskIndex
+from engine.persistence.uow import UnitOfWork
+from engine.procedure.services import record_event
+
+MAX_NOTE = 500
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as it arrived: its name as the sender gave it, its bytes (at most the limit plus one) and a note."""
+
+    file_name: str
+    content: bytes
+    note: str | None = None
+    replaces: int | None = None
+    task_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file to send: its name, type, size and hash, and its content."""
+
+    id: int
+    file_name: str
+    media_type: str
+    size: int
+    sha256: str
+    content: BinaryIO
+
+
+def max_bytes(ctx: EngineContext) -> int:
+    """The configured size limit per file."""
+    return int(ctx.config.settings.get("attachment_max_bytes", DEFAULT_SETTINGS["attachment_max_bytes"]))
+
+
+def size_text(size: int) -> str:
+    """A size for a message: 50 MB, 200 KB, 12 字节."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g} MB"
+    return f"{size / 1024:.3g} KB" if size >= 1024 else f"{size} 字节"
+
+
+def checked(ctx: EngineContext, upload: Upload) -> tuple[str, str]:
+    """The cleaned name and the media type of an acceptable file.
+
+    Raises: FormInvalid (FileTooLarge) for an empty file, one over the limit, a path as name or a kind not accepted.
+    """
+    name = sniff.clean_name(upload.file_name)
+    limit = max_bytes(ctx)
+    if not upload.content:
+        raise FormInvalid({"file": ["文件是空的，请选择有内容的文件"]})
+    if len(upload.content) > limit:
+        raise FileTooLarge({"file": [f"文件超过了大小上限（每个文件最大 {size_text(limit)}）"]})
+    media_type = sniff.detect(upload.content, name)
+    if media_type is None:
+        raise FormInvalid({"file": [f"不支持此类文件（按文件内容判断），可以上传：{sniff.ACCEPTED}"]})
+    return name, media_type
+
+
+def _readable_case(uow: UnitOfWork, actor: Actor, case_id: int) -> CaseRow:
+    case = case_rows.lock(uow.session, case_id)
+    if case is None or not policy.may_view_case(uow.session, actor, case):
+        raise NotFound(f"案件 {case_id} 不存在")
+    return case
+
+
+def _replaced(uow: UnitOfWork, case_id: int, replaces: int | None) -> Attachment | None:
+    if replaces is None:
+        return None
+    old = uow.session.get(Attachment, replaces)
+    if old is None or old.case_id != case_id:
+        raise NotFound(f"附件 {replaces} 不存在")
+    if uow.session.scalar(select(Attachment.id).where(Attachment.replaces_id == old.id)) is not None:
+        raise Conflict("该附件已有新版本，请替换最新版本")
+    return old
+
+
+def _step(uow: UnitOfWork, case_id: int, task_id: str | None) -> str | None:
+    """The BPMN id of the case's open task the file is attached to."""
+    if task_id is None:
+        return None
+    bpmn_id = uow.session.scalar(select(TaskIndex.bpmn_id).where(TaskIndex.id == task_id, TaskIndex.case_id == case_id))
+    if bpmn_id is None:
+        raise NotFound(f"任务 {task_id} 不存在")
+    return bpmn_id
+
+
+def add_attachment(ctx: EngineContext, actor: Actor, case_id: int, upload: Upload) -> int:
+    """Attach a file to a case (a replacement is a new version pointing at the one it replaces); returns its id.
+
+    Raises: NotFound (case, replaced file or step not visible), Forbidden, FormInvalid (FileTooLarge), Conflict.
+    """
+    name, media_type = checked(ctx, upload)
+    note = " ".join((upload.note or "").split())[:MAX_NOTE] or None
+    blobs = stores.store(ctx)
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        case = _readable_case(uow, actor, case_id)
+        if not policy.may_add_files(uow.session, actor, case):
+            raise Forbidden("只有办理本案的人员可以上传附件")
+        old = _replaced(uow, case_id, upload.replaces)
+        bpmn_id = _step(uow, case_id, upload.task_id)
+        key = blobs.put(uow.session, upload.content)
+        row = Attachment(case_id=case_id, replaces_id=old.id if old else None, file_name=name,
+                         size=len(upload.content), media_type=media_type, sha256=key, store=blobs.kind,
+                         uploaded_by=actor.username, uploaded_at=uow.now, task_id=upload.task_id if bpmn_id else None,
+                         bpmn_id=bpmn_id, note=note)
+        uow.session.add(row)
+        uow.session.flush()
+        record_event(uow, case, "attachment_added", actor, task_id=row.task_id, bpmn_id=bpmn_id, details={
+            "attachment": row.id, "name": name, "sha256": key, "size": row.size, "media_type": media_type,
+            "replaces": row.replaces_id, "note": note,
+        })
+        case_rows.write_audit_head(uow.session, case)
+        added = row.id
+        uow.commit()
+        return added
+
+
+def open_attachment(ctx: EngineContext, actor: Actor, case_id: int, attachment_id: int) -> Download:
+    """A file of a case for someone who may read the case; the download is recorded in the case's audit trail.
+
+    Raises: NotFound (case or file not visible, or its content missing).
+    """
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        case = _readable_case(uow, actor, case_id)
+        row = uow.session.get(Attachment, attachment_id)
+        if row is None or row.case_id != case_id:
+            raise NotFound(f"附件 {attachment_id} 不存在")
+        record_event(uow, case, "attachment_downloaded", actor, details={
+            "attachment": row.id, "name": row.file_name, "sha256": row.sha256, "size": row.size,
+        })
+        case_rows.write_audit_head(uow.session, case)
+        content = stores.store(ctx, row.store).open(uow.session, row.sha256)
+        found = Download(row.id, row.file_name, row.media_type, row.size, row.sha256, content)
+        try:
+            uow.commit()
+        except BaseException:
+            content.close()
+            raise
+        return found
