@@ -144,6 +144,12 @@ def may_add_files(session: Session, actor: Actor, case: CaseLike) -> bool:
     return actor.in_any(FILE_HANDLERS) and may_view_case(session, actor, case)
 
 
+def may_correct_document(session: Session, actor: Actor, case: CaseLike, issuer_group: str) -> bool:
+    """Whether the actor may issue a correction of a document: they may read the case and belong to the group
+    whose step issued it, or supervise."""
+    return actor.in_any((issuer_group, SUPERVISOR)) and may_view_case(session, actor, case)
+
+
 def may_see_task(session: Session, actor: Actor, row: TaskLike, case: CaseLike) -> bool:
     """Whether the actor may open a task: it is offered to them, or they may read its case."""
     return may_take(actor, row) or row.assignee == actor.username or may_view_case(session, actor, case)

@@ -15,7 +15,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.bundles import xmlsafe
 from engine.bundles.form_definitions import FormDefinition, form_from_bytes
-from engine.bundles.model_checks import check_bpmn_tree, check_dmn_tree, entries_of
+from engine.bundles.model_checks import check_bpmn_tree, check_dmn_tree, entries_of, issued_kinds
 from engine.bundles.serializer import StateSerializer
 from engine.errors import ModelInvalid, Problem
 
@@ -29,6 +29,8 @@ class Entry:
     key: str
     groups: tuple[str, ...]
     form: str
+    # The official documents starting this way issues (engine/procedure/issuing.py).
+    issues: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class TaskInfo:
     exclude_lanes: tuple[str, ...]
     # The limit continues across rounds of this task instead of starting afresh (see engine/persistence/case_clocks.py).
     resumes_clock: bool = False
+    # The official documents the step issues when it completes (engine/procedure/issuing.py).
+    issues: tuple[str, ...] = ()
 
 
 @dataclass
@@ -100,6 +104,7 @@ def task_info(task_spec: Any) -> TaskInfo:
         assignee_var=props.get("assignee") or None,
         exclude_lanes=exclude,
         resumes_clock=props.get("clock") == "resume",
+        issues=issued_kinds(props),
     )
 
 
@@ -137,7 +142,7 @@ def load_bundle(files: Mapping[str, bytes], groups: Collection[str], limits: Col
     entries: dict[str, dict[str, Entry]] = {}
     for tree in bpmn_trees.values():
         for process_id, found in entries_of(tree).items():
-            entries[process_id] = {k: Entry(k, g, f) for k, (g, f) in found.items()}
+            entries[process_id] = {k: Entry(k, g, f, i) for k, (g, f, i) in found.items()}
     return Bundle(
         hash=bundle_hash(files),
         files=dict(files),

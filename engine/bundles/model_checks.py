@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping
 from typing import Any, Literal
 
 from engine.bundles import scripting
+from engine.config import DEFAULT_DOCUMENT_PATTERNS as DOCUMENT_PATTERNS
 from engine.errors import Problem
 
 NS = {
@@ -25,16 +26,26 @@ def _label(element: Any) -> str:
     return element.get("name") or element.get("id") or element.tag
 
 
-def entries_of(tree: Any) -> dict[str, dict[str, tuple[tuple[str, ...], str]]]:
-    """Start entries per process id: entry key -> (groups, form), from `entry.<key>` properties."""
-    result: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {}
+def issued_kinds(props: Mapping[str, str]) -> tuple[str, ...]:
+    """The kinds of official document an element's `issues` property names."""
+    return tuple(p.strip() for p in props.get("issues", "").split(",") if p.strip())
+
+
+EntryParts = tuple[tuple[str, ...], str, tuple[str, ...]]
+
+
+def entries_of(tree: Any) -> dict[str, dict[str, EntryParts]]:
+    """Start entries per process id: entry key -> (groups, form, documents issued), from `entry.<key>` and `issues`."""
+    result: dict[str, dict[str, EntryParts]] = {}
     for process in tree.getroot().xpath("//bpmn:process", namespaces=NS):
         for start in process.xpath("./bpmn:startEvent", namespaces=NS):
-            for name, value in _props(start).items():
+            props = _props(start)
+            for name, value in props.items():
                 if name.startswith("entry.") and ":" in value:
                     groups, form = value.split(":", 1)
                     keys = tuple(g.strip() for g in groups.split(",") if g.strip())
-                    result.setdefault(process.get("id"), {})[name.removeprefix("entry.")] = (keys, form.strip())
+                    result.setdefault(process.get("id"), {})[name.removeprefix("entry.")] = (
+                        keys, form.strip(), issued_kinds(props))
     return result
 
 
@@ -70,6 +81,10 @@ def check_bpmn_tree(
             for group in (g.strip() for g in group_part.split(",")):
                 if group not in groups:
                     problem(start, f"启动方式 {name} 的用户组 {group} 未知")
+    for element in root.xpath("//bpmn:userTask | //bpmn:startEvent", namespaces=NS):
+        for kind in issued_kinds(_props(element)):
+            if kind not in DOCUMENT_PATTERNS:
+                problem(element, f"“{_label(element)}”签发的文书类型 {kind} 未知（可用：{'、'.join(DOCUMENT_PATTERNS)}）")
     for element, source, mode in _scripts(root):
         for reason in scripting.check_source(source, mode):
             problem(element, f"“{_label(element.getparent())}”的脚本或表达式无效：{reason}")

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.persistence.db import Base, UTCDateTime
+from engine.persistence.document_tables import Document as Document
 from engine.persistence.file_tables import Attachment as Attachment
 from engine.persistence.file_tables import AttachmentBlob as AttachmentBlob
 from engine.persistence.lifecycle import CaseStatus

@@ -78,7 +78,7 @@ def checked(ctx: EngineContext, upload: Upload) -> tuple[str, str]:
     return name, media_type
 
 
-def _readable_case(uow: UnitOfWork, actor: Actor, case_id: int) -> CaseRow:
+def readable_case(uow: UnitOfWork, actor: Actor, case_id: int) -> CaseRow:
     case = case_rows.lock(uow.session, case_id)
     if case is None or not policy.may_view_case(uow.session, actor, case):
         raise NotFound(f"案件 {case_id} 不存在")
@@ -115,7 +115,7 @@ def add_attachment(ctx: EngineContext, actor: Actor, case_id: int, upload: Uploa
     note = " ".join((upload.note or "").split())[:MAX_NOTE] or None
     blobs = stores.store(ctx)
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        case = _readable_case(uow, actor, case_id)
+        case = readable_case(uow, actor, case_id)
         if not policy.may_add_files(uow.session, actor, case):
             raise Forbidden("只有办理本案的人员可以上传附件")
         old = _replaced(uow, case_id, upload.replaces)
@@ -143,7 +143,7 @@ def open_attachment(ctx: EngineContext, actor: Actor, case_id: int, attachment_i
     Raises: NotFound (case or file not visible, or its content missing).
     """
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        case = _readable_case(uow, actor, case_id)
+        case = readable_case(uow, actor, case_id)
         row = uow.session.get(Attachment, attachment_id)
         if row is None or row.case_id != case_id:
             raise NotFound(f"附件 {attachment_id} 不存在")

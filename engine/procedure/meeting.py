@@ -4,12 +4,14 @@ the minutes' account of attendance, recusals and each member's vote."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from engine.access.users import display_names
+from engine.documents.facts import chinese_date
 
 VOTE_CHOICES = ("agree", "disagree", "defer", "recuse")
 VOTE_LABELS = {"agree": "同意", "disagree": "不同意", "defer": "缓议", "recuse": "回避"}
@@ -44,12 +46,19 @@ def majority_reached(ballots: Sequence[Any], members: Sequence[str], majority: F
     return voting > 0 and counts["agree"] > majority * voting
 
 
+def _written_date(value: Any) -> str:
+    try:
+        return chinese_date(date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return str(value or "日期未记录")
+
+
 def _round_text(entry: Mapping[str, Any], members: Sequence[str], name: Callable[[str], str]) -> str:
     if entry.get("returned"):
         return f"第 {entry.get('round')} 次会议后，主任决定重新提交表决，理由：{entry.get('reason') or '未说明'}。"
     members = list(entry.get("members") or members)
     attendees = list(entry.get("attendees") or [])
-    head = (f"第 {entry.get('round')} 次会议（{entry.get('meeting_date') or '日期未记录'}）："
+    head = (f"第 {entry.get('round')} 次会议（{_written_date(entry.get('meeting_date'))}）："
             f"应到委员 {len(members)} 人，实到 {len(attendees)} 人（{'、'.join(map(name, attendees)) or '无'}）")
     if not entry.get("quorum"):
         return head + "，未达到法定人数，会议另行召集。"

@@ -22,7 +22,7 @@ from engine.persistence.lifecycle import CaseStatus, transition
 from engine.persistence.models import CaseHandler, ProcessVersion, TaskIndex, table
 from engine.persistence.prepared import Prepared
 from engine.persistence.uow import UnitOfWork
-from engine.procedure import application_window, runtime, task_drafts, workflow_store
+from engine.procedure import application_window, issuing, runtime, task_drafts, workflow_store
 
 TASKS = table(TaskIndex)
 _TASK_ROW = Prepared(select(TASKS).where(TASKS.c.id == bindparam("task_id")))
@@ -123,6 +123,9 @@ def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, da
         record_event(uow, case, "case_started", actor, details={
             "process_id": process_id, "version": pv.version, "bundle_hash": bundle.hash, "entry": entry, "data": clean,
         })
+        if found.issues:
+            issuing.issue(ctx, uow, case, found.issues, issuing.facts_of(bundle, {**clean, "entry": entry}), actor,
+                          record_event, issuing.Step(found.groups[0]))
         return finish(uow, case, open_ids)
 
 
@@ -168,6 +171,11 @@ def complete_task(
             open_ids = workflow_store.save_workflow(ctx, uow.session, case, bundle, workflow)
             record_event(uow, case, "task_completed", actor, task_id=task_id, bpmn_id=info.bpmn_id,
                          details={"name": info.name, "form": info.form, "before": before, "after": clean})
+            if info.issues:
+                # The case data as the step left it: the step's own values over those of the newest open branch.
+                facts = issuing.facts_of(bundle, {**runtime.case_data(workflow), **task.data})
+                issuing.issue(ctx, uow, case, info.issues, facts, actor, record_event,
+                              issuing.Step(info.group, task_id, info.bpmn_id))
             return finish(uow, case, open_ids)
     # Only reached when the step failed: its transaction was rolled back, the case is marked in error.
     assert failed is not None

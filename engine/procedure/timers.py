@@ -27,7 +27,7 @@ from engine.persistence import case_rows
 from engine.persistence.lifecycle import CaseStatus
 from engine.persistence.models import Case, table
 from engine.persistence.uow import UnitOfWork
-from engine.procedure import runtime, workflow_store
+from engine.procedure import rendering, runtime, workflow_store
 from engine.procedure.services import finish, mark_failed, record_event
 
 CASES = table(Case)
@@ -203,6 +203,8 @@ def run_worker(
             on_report(report)
         # Mail goes out after the commits that stored the notifications; unreachable servers are retried later.
         mailer.send_pending(ctx)
+        # Documents issued since the last sweep get their PDF and DOCX outside the steps that issued them.
+        rendering.render_pending(ctx)
         if report.claimed == batch and report.fired:
             continue  # a full batch that made progress: more may be due already
         if once:

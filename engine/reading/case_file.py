@@ -38,6 +38,8 @@ class FileSection:
     group: str | None
     at: datetime
     entries: tuple[FileEntry, ...]
+    # The step's task (None for the start form): the documents it issued are listed beside it.
+    task_id: str | None = None
 
 
 def _components(components: Any) -> Iterator[Mapping[str, Any]]:
@@ -106,5 +108,5 @@ def sections(
             continue
         rows = entries(getattr(form, "source", None), data)
         if rows:
-            found.append(FileSection(name, by, event.get("lane"), event["at"], rows))
+            found.append(FileSection(name, by, event.get("lane"), event["at"], rows, event.get("task_id")))
     return found

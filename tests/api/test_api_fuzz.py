@@ -27,6 +27,7 @@ from schemathesis.schemas import APIOperation, BaseSchema
 
 from tests.support import files
 from tests.support.client import ApiUser, sign_in
+from tests.support.documents import issue_letter
 from tests.support.driver import APPLICATION
 
 # The contract: every operation the API offers; each one is fuzzed on its own fresh database.
@@ -44,6 +45,9 @@ OPERATIONS: list[tuple[str, str]] = [
     ("GET", "/api/v1/cases/{case_id}/attachments"),
     ("POST", "/api/v1/cases/{case_id}/attachments"),
     ("GET", "/api/v1/cases/{case_id}/attachments/{attachment_id}"),
+    ("GET", "/api/v1/cases/{case_id}/documents"),
+    ("GET", "/api/v1/cases/{case_id}/documents/{document_id}"),
+    ("POST", "/api/v1/cases/{case_id}/documents/{document_id}/corrections"),
     ("GET", "/api/v1/tasks"),
     ("GET", "/api/v1/tasks/{task_id}"),
     ("POST", "/api/v1/tasks/{task_id}/claim"),
@@ -79,17 +83,19 @@ class Existing:
     case_id: int
     task_id: str
     attachment_id: int
+    document_id: int
     message: str = "supplement_received"
 
 
 @pytest.fixture
-def existing(users: dict[str, ApiUser]) -> Existing:
+def existing(users: dict[str, ApiUser], app: Flask) -> Existing:
     """A case the applicant organization started, with its first task open."""
     case = users["applicant"].post("/cases", {"process_id": "rcjc_case", "entry": "application", "data": APPLICATION},
                                    expect=201)
     added = users["applicant"].call("POST", f"/cases/{case['id']}/attachments", 201, content_type="multipart/form-data",
                                     data={"file": (io.BytesIO(files.PDF), "evidence.pdf")})
-    return Existing(case["id"], case["open_tasks"][0]["id"], added["id"])
+    return Existing(case["id"], case["open_tasks"][0]["id"], added["id"], issue_letter(app.extensions["rcjc"], case["id"]))
+
 
 
 @pytest.fixture
@@ -104,7 +110,7 @@ def requests_for(operation: APIOperation, existing: Existing) -> st.SearchStrate
     """Valid and invalid requests for the operation, some of them naming an existing case, task and message."""
     strategies = [operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)]
     known: dict[str, Any] = {"case_id": existing.case_id, "task_id": existing.task_id, "name": existing.message,
-                             "attachment_id": existing.attachment_id}
+                             "attachment_id": existing.attachment_id, "document_id": existing.document_id}
     path_names = [p.name for p in operation.path_parameters]
     if path_names:
         strategies.append(operation.as_strategy(GenerationMode.POSITIVE,

@@ -137,7 +137,9 @@ def test_diagram_and_audit_of_a_case(users: dict[str, ApiUser]) -> None:
     users["applicant"].get(f"/cases/{case['id']}/diagram", query_string={"process": "nope"}, expect=404)
     trail = users["applicant"].get(f"/cases/{case['id']}/audit")
     assert trail["chain_ok"] is True
-    assert [e["event"] for e in trail["items"]] == ["case_started", "task_claimed", "task_completed"]
+    # Filing issues the application and accepting issues the acceptance notice, each in the audit trail.
+    assert [e["event"] for e in trail["items"]] == ["case_started", "document_issued", "task_claimed", "task_completed",
+                                                    "document_issued"]
     assert all(e["prev_hash"] != e["hash"] and len(e["hash"]) == 64 for e in trail["items"])
     assert trail["items"][1]["prev_hash"] == trail["items"][0]["hash"]
     view = users["applicant"].get(f"/cases/{case['id']}")

@@ -47,6 +47,11 @@ CONTRACT: dict[tuple[str, str], Operation] = {
         {"201": "Attachment"}, ("multipart/form-data", "AttachmentUpload"), CASE_ID),
     ("GET", "/cases/{case_id}/attachments/{attachment_id}"): Operation(
         {"200": "*/* string"}, path_types={**CASE_ID, "attachment_id": "integer"}),
+    ("GET", "/cases/{case_id}/documents"): Operation({"200": "DocumentList"}, path_types=CASE_ID),
+    ("GET", "/cases/{case_id}/documents/{document_id}"): Operation(
+        {"200": "*/* string"}, path_types={**CASE_ID, "document_id": "integer"}, has_query=True),
+    ("POST", "/cases/{case_id}/documents/{document_id}/corrections"): Operation(
+        {"201": "Document"}, (JSON, "Correction"), {**CASE_ID, "document_id": "integer"}),
     ("GET", "/tasks"): Operation({"200": "TaskList"}, has_query=True),
     ("GET", "/tasks/{task_id}"): Operation({"200": "Task"}, path_types=TASK_ID),
     ("POST", "/tasks/{task_id}/claim"): Operation({"200": "Task"}, path_types=TASK_ID),

@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from engine.access.policy import Actor
 from tests.support import files
 from tests.support.client import ApiUser, sign_in
+from tests.support.documents import issue_letter
 from tests.support.driver import APPLICATION
 from tests.support.pages import new_browser
 
@@ -38,6 +39,7 @@ class World:
     case_id: int
     task_id: str
     attachment_id: int
+    document_id: int
 
 
 @pytest.fixture
@@ -49,7 +51,7 @@ def world(http: FlaskClient, people: dict[str, Actor]) -> World:
     callers["intake"].post(f"/tasks/{review}/complete", {"data": SUPPLEMENT})
     task = [t for t in callers["supervisor"].get(f"/cases/{case['id']}")["open_tasks"] if t["bpmn_id"] == "supplement"]
     added = upload(callers["applicant"], case["id"], 201)
-    return World(callers, case["id"], task[0]["id"], added["id"])
+    return World(callers, case["id"], task[0]["id"], added["id"], issue_letter(http.application.extensions["rcjc"], case["id"]))
 
 
 def upload(caller: ApiUser, case_id: int, expect: int | None = None) -> Any:
@@ -78,6 +80,14 @@ ROUTES: dict[str, tuple[Call, dict[str, int]]] = {
     "GET /cases/{id}/attachments/{id}": (
         lambda u, w: u.call("GET", f"/cases/{w.case_id}/attachments/{w.attachment_id}", None, buffered=True), READ),
     # Readers who handle the case's steps may attach files: all readers here (intake, its unit, supervisors).
+    "GET /cases/{id}/documents": (lambda u, w: u.call("GET", f"/cases/{w.case_id}/documents", None), READ),
+    "GET /cases/{id}/documents/{id}": (
+        lambda u, w: u.call("GET", f"/cases/{w.case_id}/documents/{w.document_id}?format=pdf", None, buffered=True), READ),
+    # The letter was issued by the chair's step: of its readers only supervisors may correct it.
+    "POST /cases/{id}/documents/{id}/corrections": (
+        lambda u, w: u.call("POST", f"/cases/{w.case_id}/documents/{w.document_id}/corrections", None,
+                            json={"reason": "文字有误"}),
+        statuses({"supervisor": 201, "applicant": 403, "intake": 403}, 404)),
     "POST /cases/{id}/attachments": (lambda u, w: upload(u, w.case_id), statuses({n: 201 for n in READERS}, 404)),
     "GET /tasks": (lambda u, w: u.call("GET", "/tasks", None, query_string={"per_page": 100}), statuses({}, 200)),
     "GET /tasks/{id}": (lambda u, w: u.call("GET", f"/tasks/{w.task_id}", None), READ),
@@ -130,6 +140,12 @@ def ui_routes(app: Flask) -> list[tuple[str, str]]:
     return sorted(found)
 
 
+# Pages that act, not only read: readers who may not act are refused (403); others still find nothing (404).
+PAGE_EXCEPTIONS = {
+    "/cases/<int:case_id>/documents/<int:document_id>/correct": {"applicant": 403, "intake": 403},
+}
+
+
 def test_every_page_naming_a_case_or_task_follows_the_same_rule(app: Flask, world: World) -> None:
     routes = ui_routes(app)
     assert {"/cases/<int:case_id>", "/cases/<int:case_id>/diagram.bpmn", "/tasks/<task_id>"} <= {r for r, _ in routes}
@@ -139,8 +155,9 @@ def test_every_page_naming_a_case_or_task_follows_the_same_rule(app: Flask, worl
             value = world.case_id if argument == "case_id" else world.task_id
             path = rule.replace(f"<int:{argument}>", str(value)).replace(f"<{argument}>", str(value))
             path = path.replace("<int:attachment_id>", str(world.attachment_id))
+            path = path.replace("<int:document_id>", str(world.document_id)).replace("<fmt>", "pdf")
             page = visitor.get(path, buffered=True)
-            expected = 200 if name in READERS else 404
+            expected = PAGE_EXCEPTIONS.get(rule, {}).get(name) or (200 if name in READERS else 404)
             assert page.status_code == expected, f"{name} {path}: {page.status_code}"
             if name not in READERS:
                 assert not carries_case_data(page), f"{path} shows the case to {name}"

@@ -25,7 +25,7 @@ class Browser:
     def get(self, path: str, **kwargs: Any) -> Any:
         """GET a page and remember its CSRF token."""
         response = self.client.get(path, base_url="https://localhost", **kwargs)
-        found = CSRF.search(response.get_data(as_text=True))
+        found = CSRF.search(response.get_data(as_text=True)) if response.mimetype == "text/html" else None
         if found:
             self.token = found.group(1)
         return response

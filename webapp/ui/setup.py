@@ -107,8 +107,18 @@ def init_ui(app: Flask) -> None:
     app.add_template_filter(localdate, "localdate")
     app.add_template_filter(longdate, "longdate")
     ui_errors.register(app)
-    from . import views_admin, views_attachments, views_auth, views_case, views_dashboard, views_inbox, views_library, views_task
+    from . import (
+        views_admin,
+        views_attachments,
+        views_auth,
+        views_case,
+        views_dashboard,
+        views_documents,
+        views_inbox,
+        views_library,
+        views_task,
+    )
 
-    for module in (views_auth, views_inbox, views_task, views_case, views_attachments, views_dashboard, views_admin,
-                   views_library):
+    for module in (views_auth, views_inbox, views_task, views_case, views_attachments, views_documents, views_dashboard,
+                   views_admin, views_library):
         app.register_blueprint(module.bp)
