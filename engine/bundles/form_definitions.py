@@ -20,10 +20,14 @@ from engine.errors import ModelInvalid, Problem
 
 Scalar = str | int | float | bool
 
-INPUT_TYPES = frozenset({"textfield", "textarea", "number", "datetime", "select", "radio", "checkbox", "checklist", "taglist"})
+INPUT_TYPES = frozenset({"textfield", "textarea", "number", "datetime", "select", "radio", "checkbox", "checklist", "taglist",
+                         "filepicker"})
 DISPLAY_TYPES = frozenset({"text", "image", "spacer", "separator"})
 CHOICE_TYPES = frozenset({"select", "radio", "checklist", "taglist"})
 TEXT_TYPES = frozenset({"textfield", "textarea"})
+# A file picker's value is the list of the case's attachment ids the step added (engine/procedure/attachments.py).
+FILE_TYPES = frozenset({"filepicker"})
+MAX_FILES = 20
 _RULES = {"required": INPUT_TYPES, "minLength": TEXT_TYPES, "maxLength": TEXT_TYPES, "pattern": TEXT_TYPES}
 _RULES.update(min=frozenset({"number"}), max=frozenset({"number"}))
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -51,6 +55,8 @@ class FieldDef:
     values_key: str | None = None
     readonly: bool = False
     rules: FieldRules = field(default_factory=FieldRules)
+    # A file picker taking more than one file (form-js `multiple`).
+    multiple: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,6 +203,10 @@ def _field_def(comp: Mapping[str, Any], problems: list[str]) -> FieldDef | None:
                 problems.append(f"字段 {key} 不能同时有 values 和 valuesKey")
         else:
             options = _options(comp, key, problems)
+    multiple = comp.get("multiple", False)
+    if kind in FILE_TYPES and not isinstance(multiple, bool):
+        # form-js also takes an expression here; whether a step takes several files is the model's decision, not data's.
+        problems.append(f"字段 {key} 的 multiple 只能是 true 或 false")
     return FieldDef(
         key=key,
         type=kind,
@@ -212,6 +222,7 @@ def _field_def(comp: Mapping[str, Any], problems: list[str]) -> FieldDef | None:
         values_key=values_key if kind in CHOICE_TYPES else None,
         readonly=readonly is True,
         rules=field_rules(comp, key, problems),
+        multiple=kind in FILE_TYPES and multiple is True,
     )
 
 

@@ -15,6 +15,8 @@ from marshmallow.validate import Length, OneOf, Range, Validator
 
 from engine.bundles.form_conditions import REQUIRED, check_rules
 from engine.bundles.form_definitions import (
+    FILE_TYPES,
+    MAX_FILES,
     TEXT_TYPES,
     FieldDef,
     FormDefinition,
@@ -133,6 +135,12 @@ def _marshmallow_field(fd: FieldDef) -> fields.Field[Any]:
         if subtype == "time":
             return fields.Time(error_messages=message, **common)
         return fields.DateTime(format="iso", error_messages=message, **common)
+    if fd.type in FILE_TYPES:
+        most = MAX_FILES if fd.multiple else 1
+        file_id = fields.Integer(strict=True, validate=Range(min=1, error="附件编号无效"),
+                                 error_messages=_messages("附件编号无效"))
+        return fields.List(file_id, validate=Length(max=most, error=f"最多 {most} 个文件"),
+                           error_messages=_messages("应为附件编号的列表"), **common)
     one_of = _StrictOneOf(tuple(value for _, value in fd.options), fd.values_key)
     option = _Scalar("option", validate=one_of, error_messages=_messages(BAD_CHOICE))
     if fd.type in ("checklist", "taglist"):

@@ -6,76 +6,19 @@ case's version alone (see case_rows.write_audit_head): a file is evidence beside
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import BinaryIO
-
 from sqlalchemy import select
 
 from engine.access import policy
 from engine.access.policy import Actor
-from engine.config import DEFAULT_SETTINGS
 from engine.context import EngineContext
-from engine.errors import Conflict, FileTooLarge, Forbidden, FormInvalid, NotFound
-from engine.files import sniff, stores
+from engine.errors import Conflict, Forbidden, NotFound
+from engine.files import stores
 from engine.persistence import case_rows
 from engine.persistence.case_rows import CaseRow
 from engine.persistence.models import Attachment, TaskIndex
 from engine.persistence.uow import UnitOfWork
+from engine.procedure.attachment_rows import Download, Upload, added_details, store_row
 from engine.procedure.services import record_event
-
-MAX_NOTE = 500
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file as it arrived: its name as the sender gave it, its bytes (at most the limit plus one) and a note."""
-
-    file_name: str
-    content: bytes
-    note: str | None = None
-    replaces: int | None = None
-    task_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Download:
-    """A file to send: its name, type, size and hash, and its content."""
-
-    id: int
-    file_name: str
-    media_type: str
-    size: int
-    sha256: str
-    content: BinaryIO
-
-
-def max_bytes(ctx: EngineContext) -> int:
-    """The configured size limit per file."""
-    return int(ctx.config.settings.get("attachment_max_bytes", DEFAULT_SETTINGS["attachment_max_bytes"]))
-
-
-def size_text(size: int) -> str:
-    """A size for a message: 50 MB, 200 KB, 12 字节."""
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.3g} MB"
-    return f"{size / 1024:.3g} KB" if size >= 1024 else f"{size} 字节"
-
-
-def checked(ctx: EngineContext, upload: Upload) -> tuple[str, str]:
-    """The cleaned name and the media type of an acceptable file.
-
-    Raises: FormInvalid (FileTooLarge) for an empty file, one over the limit, a path as name or a kind not accepted.
-    """
-    name = sniff.clean_name(upload.file_name)
-    limit = max_bytes(ctx)
-    if not upload.content:
-        raise FormInvalid({"file": ["文件是空的，请选择有内容的文件"]})
-    if len(upload.content) > limit:
-        raise FileTooLarge({"file": [f"文件超过了大小上限（每个文件最大 {size_text(limit)}）"]})
-    media_type = sniff.detect(upload.content, name)
-    if media_type is None:
-        raise FormInvalid({"file": [f"不支持此类文件（按文件内容判断），可以上传：{sniff.ACCEPTED}"]})
-    return name, media_type
 
 
 def readable_case(uow: UnitOfWork, actor: Actor, case_id: int) -> CaseRow:
@@ -111,26 +54,15 @@ def add_attachment(ctx: EngineContext, actor: Actor, case_id: int, upload: Uploa
 
     Raises: NotFound (case, replaced file or step not visible), Forbidden, FormInvalid (FileTooLarge), Conflict.
     """
-    name, media_type = checked(ctx, upload)
-    note = " ".join((upload.note or "").split())[:MAX_NOTE] or None
-    blobs = stores.store(ctx)
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         case = readable_case(uow, actor, case_id)
         if not policy.may_add_files(uow.session, actor, case):
             raise Forbidden("只有办理本案的人员可以上传附件")
         old = _replaced(uow, case_id, upload.replaces)
         bpmn_id = _step(uow, case_id, upload.task_id)
-        key = blobs.put(uow.session, upload.content)
-        row = Attachment(case_id=case_id, replaces_id=old.id if old else None, file_name=name,
-                         size=len(upload.content), media_type=media_type, sha256=key, store=blobs.kind,
-                         uploaded_by=actor.username, uploaded_at=uow.now, task_id=upload.task_id if bpmn_id else None,
-                         bpmn_id=bpmn_id, note=note)
-        uow.session.add(row)
-        uow.session.flush()
-        record_event(uow, case, "attachment_added", actor, task_id=row.task_id, bpmn_id=bpmn_id, details={
-            "attachment": row.id, "name": name, "sha256": key, "size": row.size, "media_type": media_type,
-            "replaces": row.replaces_id, "note": note,
-        })
+        row = store_row(ctx, uow, actor, case_id, upload, bpmn_id, old.id if old else None)
+        record_event(uow, case, "attachment_added", actor, task_id=row.task_id, bpmn_id=bpmn_id,
+                     details=added_details(row))
         case_rows.write_audit_head(uow.session, case)
         added = row.id
         uow.commit()

@@ -12,7 +12,8 @@ from engine.persistence import case_rows
 from engine.persistence.case_rows import CaseRow
 from engine.persistence.models import Document
 from engine.persistence.uow import UnitOfWork
-from engine.procedure.attachments import Download, readable_case
+from engine.procedure.attachment_rows import Download
+from engine.procedure.attachments import readable_case
 from engine.procedure.rendering import render_document
 from engine.procedure.services import record_event
 

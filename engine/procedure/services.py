@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,8 @@ from engine.persistence.lifecycle import CaseStatus, transition
 from engine.persistence.models import CaseHandler, ProcessVersion, TaskIndex, table
 from engine.persistence.prepared import Prepared
 from engine.persistence.uow import UnitOfWork
-from engine.procedure import application_window, issuing, runtime, task_drafts, workflow_store
+from engine.procedure import application_window, attachment_rows, issuing, runtime, task_drafts, workflow_store
+from engine.procedure.attachment_rows import Upload
 
 TASKS = table(TaskIndex)
 _TASK_ROW = Prepared(select(TASKS).where(TASKS.c.id == bindparam("task_id")))
@@ -96,10 +97,13 @@ def latest_version(ctx: EngineContext, session: Any, process_id: str) -> LatestV
     return LatestVersion(pv.id, pv.deployment_id, pv.version)
 
 
-def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, data: Mapping[str, Any]) -> StepResult:
-    """Start a case of the newest version of a process through one of its entries.
+def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, data: Mapping[str, Any],
+               uploads: Mapping[str, Sequence[Upload]] | None = None) -> StepResult:
+    """Start a case of the newest version of a process through one of its entries, with the files its start form's
+    pickers received (`uploads`, by field key) attached to the new case.
 
-    Raises: NotFound, Forbidden, FormInvalid (also for an application filed after its window), ScriptFailed.
+    Raises: NotFound, Forbidden, FormInvalid (also for an application filed after its window or a bad file),
+    ScriptFailed.
     """
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         pv = latest_version(ctx, uow.session, process_id)
@@ -108,7 +112,10 @@ def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, da
         if found is None:
             raise NotFound(f"流程 {process_id} 没有发起方式 {entry}")
         policy.ensure_may_start(actor, found)
-        clean = form_submissions.validate_submission(bundle.form(found.form), data)
+        form = bundle.form(found.form)
+        files = {k: list(v) for k, v in (uploads or {}).items() if k in attachment_rows.file_keys(form) and v}
+        # The files get their ids once the case exists; until then each counts as one file for the form's checks.
+        clean = form_submissions.validate_submission(form, {**data, **{k: [1] * len(v) for k, v in files.items()}})
         application_window.check(ctx, clean)
         case = case_rows.create(uow.session, {
             "process_version_id": pv.id, "process_id": process_id, "status": CaseStatus.RUNNING, "state": b"",
@@ -117,12 +124,17 @@ def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, da
             "cadre_name": None, "matter": None, "closure": None, "outcome": None,
             "created_at": uow.now, "updated_at": uow.now,
         })
+        stored = {k: [attachment_rows.store_row(ctx, uow, actor, case.id, u, None) for u in v] for k, v in files.items()}
+        clean.update({k: [row.id for row in rows] for k, rows in stored.items()})
+        attachment_rows.check_references(uow, case.id, form, clean)
         engine = workflow_store.script_engine(ctx, uow.session, case.id)
         workflow = runtime.start(bundle, process_id, {**clean, "entry": entry}, engine)
         open_ids = workflow_store.save_workflow(ctx, uow.session, case, bundle, workflow)
         record_event(uow, case, "case_started", actor, details={
             "process_id": process_id, "version": pv.version, "bundle_hash": bundle.hash, "entry": entry, "data": clean,
         })
+        for row in (row for rows in stored.values() for row in rows):
+            record_event(uow, case, "attachment_added", actor, details=attachment_rows.added_details(row))
         if found.issues:
             issuing.issue(ctx, uow, case, found.issues, issuing.facts_of(bundle, {**clean, "entry": entry}), actor,
                           record_event, issuing.Step(found.groups[0]))
@@ -158,7 +170,9 @@ def complete_task(
         task = runtime.open_task(workflow, task_id)
         info = task_info(task.task_spec)
         policy.ensure_may_act(uow.session, actor, row, info)
-        clean = form_submissions.validate_submission(bundle.form(info.form), data, context=task.data)
+        form = bundle.form(info.form)
+        clean = form_submissions.validate_submission(form, data, context=task.data)
+        attachment_rows.check_references(uow, case.id, form, clean)
         before = {k: task.data.get(k) for k in clean}
         try:
             runtime.complete(workflow, task, clean)

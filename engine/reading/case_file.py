@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from engine.bundles.form_definitions import CHOICE_TYPES, DISPLAY_TYPES
+from engine.bundles.form_definitions import CHOICE_TYPES, DISPLAY_TYPES, FILE_TYPES
 
-# How a value is written: as text, a date, a yes/no, or a list of labels.
-TEXT, DATE, YES_NO, LIST = "text", "date", "yes_no", "list"
+# How a value is written: as text, a date, a yes/no, a list of labels, or the case's files (attachment ids).
+TEXT, DATE, YES_NO, LIST, FILES = "text", "date", "yes_no", "list", "files"
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,8 @@ def _entry(comp: Mapping[str, Any], value: Any) -> FileEntry | None:
         return None
     if kind == "checkbox":
         return FileEntry(key, label, YES_NO, bool(value))
+    if kind in FILE_TYPES:
+        return FileEntry(key, label, FILES, [v for v in value if isinstance(v, int)] if isinstance(value, list) else [])
     if kind in CHOICE_TYPES and isinstance(value, list):
         return FileEntry(key, label, LIST, [_label_of(comp, v) for v in value])
     if kind in CHOICE_TYPES:

@@ -69,6 +69,8 @@ def sample_post(definition: FormDefinition) -> MultiDict[str, str]:
             post.add(fd.key, choices[0])
         elif fd.type == "number":
             post.add(fd.key, str(fd.minimum if fd.minimum is not None else 1))
+        elif fd.type == "filepicker":
+            post.add(fd.key, "7")  # a file attached to the case before, kept in the form by its id
         elif fd.type == "datetime":
             post.add(fd.key, {"date": "2026-03-02", "time": "09:30", "datetime": "2026-03-02T09:30"}[fd.subtype or "date"])
         elif fd.pattern:
@@ -119,6 +121,8 @@ def test_every_shipped_form_round_trips_a_valid_post(path: Path) -> None:
             assert only(root, f'//input[@name="{fd.key}" and @value="{posted if fd.type != "checkbox" else "true"}"]').checked
         elif fd.type in ("select", "taglist"):
             assert only(root, f'//select[@name="{fd.key}"]').value in (posted, [posted])
+        elif fd.type == "filepicker":
+            assert only(root, f'//input[@type="checkbox" and @name="{fd.key}" and @value="{posted}"]').checked
         else:
             assert only(root, f'//*[@name="{fd.key}"]').value.lstrip("\n") == posted
 

@@ -14,7 +14,7 @@ from werkzeug.datastructures import CombinedMultiDict, FileStorage
 from werkzeug.wsgi import wrap_file
 
 from engine.procedure import attachments
-from engine.procedure.attachments import Download, Upload
+from engine.procedure.attachment_rows import Download, Upload, max_bytes
 from engine.reading.attachments import case_attachments
 
 from ..context import engine_context
@@ -42,12 +42,12 @@ CHUNK = 256 * 1024
 def room_for_uploads() -> None:
     """A multipart body may be as large as the configured limit per file (the app's own limit is for models)."""
     if request.mimetype == "multipart/form-data":
-        request.max_content_length = attachments.max_bytes(engine_context()) + MULTIPART_SLACK
+        request.max_content_length = max_bytes(engine_context()) + MULTIPART_SLACK
 
 
 def read_upload(storage: FileStorage) -> bytes:
     """The uploaded bytes, at most the limit plus one (enough to tell that a file is too large)."""
-    return storage.stream.read(attachments.max_bytes(engine_context()) + 1)
+    return storage.stream.read(max_bytes(engine_context()) + 1)
 
 
 def ascii_name(name: str) -> str:

@@ -12,10 +12,19 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from engine.bundles.form_definitions import DISPLAY_TYPES, FieldDef, FormDefinition, Scalar, load_form, max_length
+from engine.bundles.form_definitions import (
+    DISPLAY_TYPES,
+    FILE_TYPES,
+    FieldDef,
+    FormDefinition,
+    Scalar,
+    load_form,
+    max_length,
+)
 
 FORM_ERRORS = "_schema"
 MULTI_TYPES = frozenset({"checklist", "taglist"})
+_LIST_TYPES = MULTI_TYPES | FILE_TYPES
 _TEXT_INPUTS = frozenset({"textfield", "textarea", "number", "datetime"})
 _TRUE = frozenset({"on", "true", "1", "yes"})
 _FALSE = frozenset({"", "off", "false", "0", "no"})
@@ -55,6 +64,7 @@ class _Ctx:
     data: Mapping[str, Any]  # task data: valuesKey options and {{placeholders}} in text
     readonly: bool
     prefix: str
+    files: Mapping[int, str]  # the case's attachments by id: the names a file picker lists
 
 
 def _definition(definition: Mapping[str, Any] | FormDefinition) -> FormDefinition:
@@ -97,11 +107,11 @@ def _choices(fd: FieldDef, data: Mapping[str, Any]) -> list[tuple[str, Scalar]]:
 def _current(ctx: _Ctx, comp: Mapping[str, Any], fd: FieldDef) -> list[str]:
     """The field's value(s) as HTML text: the posted text after a refusal, else the data, else the form's default."""
     if ctx.posted is not None and not fd.readonly:
-        return ctx.posted.getlist(fd.key) if fd.type in MULTI_TYPES else [ctx.posted.get(fd.key, "")]
+        return ctx.posted.getlist(fd.key) if fd.type in _LIST_TYPES else [ctx.posted.get(fd.key, "")]
     # A read-only field is not part of a post, so after a refusal its value comes from the task data.
     source = ctx.data if ctx.posted is not None else ctx.values
     value = source[fd.key] if fd.key in source else comp.get("defaultValue")
-    if fd.type not in MULTI_TYPES:
+    if fd.type not in _LIST_TYPES:
         return [_token(value)]
     return [_token(v) for v in value] if isinstance(value, (list, tuple)) else [] if value is None else [_token(value)]
 
@@ -140,6 +150,8 @@ def _field(comp: Mapping[str, Any], fd: FieldDef, ctx: _Ctx) -> Markup:
     label = Markup('<label for="{}">{}</label>').format(fid, label)
     if fd.type == "checkbox":
         return Markup('<div class="{}">{}{}{}</div>').format(classes, widget, label, below)
+    if fd.type in FILE_TYPES:
+        return Markup('<div class="{}">{}{}{}</div>').format(classes, label, _files(fd, comp, ctx, attrs, current), below)
     return Markup('<div class="{}">{}{}{}</div>').format(classes, label, widget, below)
 
 
@@ -177,6 +189,31 @@ def _widget(fd: FieldDef, comp: Mapping[str, Any], ctx: _Ctx, attrs: dict[str, A
     if text and kind in _WIDGET_VALUE and not _WIDGET_VALUE[kind].fullmatch(text):
         kind, checks = "text", {"required": checks["required"]}
     return Markup("<input{}>").format(_attrs({"type": kind, **attrs, "value": text, **checks}))
+
+
+def _files(fd: FieldDef, comp: Mapping[str, Any], ctx: _Ctx, attrs: dict[str, Any], current: list[str]) -> Markup:
+    """The files already picked (each a ticked box: untick to leave it out; the file stays in the case) and a file
+    input for more. The files' ids travel in the form, so a refused form still lists what was uploaded."""
+    editable = not attrs["disabled"]
+    picked = [int(v) for v in current if v.isdecimal() and len(v) < 10]
+    items = _EMPTY.join(
+        Markup('<li>{}<span class="file-name">{}</span></li>').format(
+            Markup("<input{}>").format(_attrs({"type": "checkbox", "name": fd.key, "value": str(i), "checked": True,
+                                                "aria-label": ctx.files.get(i, f"#{i}"),
+                                                "aria-invalid": attrs.get("aria-invalid")})) if editable else _EMPTY,
+            ctx.files.get(i, f"#{i}"))
+        for i in picked
+    )
+    listed = Markup('<ul class="picked-files">{}</ul>').format(items) if picked else _EMPTY
+    if not editable:
+        return listed or Markup('<p class="field-empty">未上传文件</p>')
+    accept = comp.get("accept")
+    chooser = Markup("<input{}>").format(_attrs({
+        **attrs, "type": "file", "multiple": fd.multiple, "required": fd.required and not picked,
+        # form-js also takes an expression here; only a plain list of types is a browser's hint.
+        "accept": accept if isinstance(accept, str) and not accept.startswith("=") and "{{" not in accept else None,
+    }))
+    return listed + chooser
 
 
 def _group(fd: FieldDef, ctx: _Ctx, fid: str, attrs: dict[str, Any], current: list[str], required: bool) -> Markup:
@@ -261,11 +298,14 @@ def render_form(
     options_data: Mapping[str, Any] | None = None,
     readonly: bool = False,
     id_prefix: str = "field",
+    file_names: Mapping[int, str] | None = None,
 ) -> Markup:
-    """Render a form-js form's fields as HTML (no <form> element, no buttons), each error beside its field."""
+    """Render a form-js form's fields as HTML (no <form> element, no buttons), each error beside its field;
+    file pickers list the picked files by their names in `file_names` (the case's attachments by id)."""
     form = _definition(definition)
     posted = values.posted if isinstance(values, Submission) else values if isinstance(values, MultiDict) else None
-    ctx = _Ctx(values, posted, errors or {}, options_data if options_data is not None else values, readonly, id_prefix)
+    ctx = _Ctx(values, posted, errors or {}, options_data if options_data is not None else values, readonly, id_prefix,
+               file_names or {})
     fields = {fd.key: fd for fd in form.fields}
     general = [
         Markup("<li>{}</li>").format(message) if key == FORM_ERRORS else Markup("<li>{}：{}</li>").format(key, message)
@@ -295,6 +335,11 @@ def _checkbox(posted: list[str]) -> bool | str:
     return True if any(w in _TRUE for w in words) else False if all(w in _FALSE for w in words) else posted[0]
 
 
+def file_keys(definition: Mapping[str, Any] | FormDefinition) -> tuple[str, ...]:
+    """The keys of the form's editable file pickers."""
+    return tuple(fd.key for fd in _definition(definition).fields if fd.type in FILE_TYPES and not fd.readonly)
+
+
 def parse_submission(
     definition: Mapping[str, Any] | FormDefinition,
     form: MultiDict[str, str],
@@ -310,6 +355,9 @@ def parse_submission(
         option = {_token(value): value for _, value in reversed(choices)}
         if fd.type == "checkbox":
             data[fd.key] = _checkbox(form.getlist(fd.key))
+        elif fd.type in FILE_TYPES:
+            # Ids of files already attached; a new file arrives beside the form and is attached first (views_task).
+            data[fd.key] = [int(v) if v.isdecimal() and len(v) < 10 else v for v in form.getlist(fd.key) if v != ""]
         elif fd.type in MULTI_TYPES:
             data[fd.key] = [option.get(v, v) for v in form.getlist(fd.key) if v != ""]
         elif (raw := form.get(fd.key)) is None or (raw == "" and not fd.required):

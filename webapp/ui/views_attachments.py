@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from engine.errors import Conflict, Forbidden, FormInvalid
 from engine.files import sniff
 from engine.procedure import attachments
-from engine.procedure.attachments import Upload
+from engine.procedure.attachment_rows import Upload, max_bytes
 from engine.reading.attachments import case_attachments, may_add
 
 from ..api.attachments import download_response, read_upload, room_for_uploads
@@ -57,7 +57,7 @@ def attachment_panel(case_id: int) -> dict[str, Any]:
     with ctx.sessions() as session:
         items = case_attachments(session, actor, case_id)
         uploader = may_add(session, actor, case_id)
-    return {"items": items, "may_upload": uploader, "max_size": filesize(attachments.max_bytes(ctx)),
+    return {"items": items, "may_upload": uploader, "max_size": filesize(max_bytes(ctx)),
             "accept": ACCEPT, "kinds": KIND_LABELS}
 
 

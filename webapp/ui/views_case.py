@@ -16,9 +16,11 @@ from engine.groups import GROUP_LABELS
 from engine.persistence import audit
 from engine.persistence.lifecycle import CaseStatus
 from engine.procedure import repair, services
+from engine.procedure.attachment_rows import Upload
 from engine.reading import catalog, queries
 from engine.reading.case_list import CaseFilter, list_cases
 
+from ..api.attachments import read_upload
 from ..context import engine_context
 from ..guards import form_number
 from . import formrender
@@ -26,8 +28,10 @@ from .blueprint import UiBlueprint
 from .decisions import decision_lines, outcome_label
 from .labels import CLOSURE_LABELS, EVENT_LABELS
 from .session import current_actor, login_required
+from .views_task import room_for_step_files
 
 bp = UiBlueprint("ui_case", __name__)
+bp.before_request(room_for_step_files)
 
 PER_PAGE = 25
 READ_CHANNELS = {"case": lazy_gettext("case page"), "task": lazy_gettext("task page"), "audit": lazy_gettext("audit trail")}
@@ -92,10 +96,14 @@ def start(process_id: str, entry: str) -> ResponseReturnValue:
     if request.method == "GET":
         return _start_page(process, offered, {}, {}, 200)
     values = formrender.parse_submission(offered["form"], request.form)
+    uploads = {key: [Upload(f.filename or "", read_upload(f)) for f in request.files.getlist(key) if f.filename]
+               for key in formrender.file_keys(offered["form"])}
     try:
-        result = services.start_case(engine_context(), current_actor(), process_id, entry, values)
+        result = services.start_case(engine_context(), current_actor(), process_id, entry, values, uploads)
     except FormInvalid as exc:
-        return _start_page(process, offered, values, exc.fields, 400)
+        # Nothing was kept, files included (there is no case yet to keep them in): the pickers say so.
+        lost = {k: [_("The files were not kept; please choose them again.")] for k, v in uploads.items() if v}
+        return _start_page(process, offered, values, {**lost, **exc.fields}, 400)
     except EngineError as exc:
         flash(exc.message, "error")
         return _start_page(process, offered, values, {}, 409)

@@ -8,11 +8,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from engine.errors import Conflict, EngineError, FormInvalid, ScriptFailed, TaskNotReady
+from engine.errors import Conflict, EngineError, FormInvalid, NotFound, ScriptFailed, TaskNotReady
 from engine.groups import GROUP_LABELS
-from engine.procedure import services, task_drafts
+from engine.procedure import attachments, services, task_drafts
+from engine.procedure.attachment_rows import Upload, max_bytes
 from engine.reading import queries
+from engine.reading.attachments import case_attachments
 
+from ..api.attachments import MULTIPART_SLACK, read_upload
 from ..context import engine_context
 from ..guards import form_number
 from . import formrender
@@ -20,6 +23,24 @@ from .blueprint import UiBlueprint
 from .session import current_actor, login_required
 
 bp = UiBlueprint("ui_task", __name__)
+# How many files of the full size one post of a step's form may carry (each file is checked against the limit).
+FILES_PER_POST = 4
+
+
+@bp.before_request
+def room_for_step_files() -> None:
+    """A step's form may carry files for its pickers: its body may hold a few files of the configured size."""
+    if request.mimetype == "multipart/form-data":
+        request.max_content_length = max_bytes(engine_context()) * FILES_PER_POST + MULTIPART_SLACK
+
+
+def file_names(case_id: int) -> dict[int, str]:
+    """The case's files by id, for the pickers' lists (none for a reader who may not read the case)."""
+    try:
+        with engine_context().sessions() as session:
+            return {a["id"]: a["file_name"] for a in case_attachments(session, current_actor(), case_id)}
+    except NotFound:
+        return {}
 
 
 def _page(task_id: str, values: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,
@@ -35,16 +56,19 @@ def _page(task_id: str, values: dict[str, Any] | None = None, errors: dict[str, 
     may_act = task["assignee"] == actor.username
     if values is None:
         values = {**task["values"], **(task_drafts.load_draft(ctx, actor, task_id) or {})} if may_act else task["values"]
-    form_html = formrender.render_form(task["form"], values, errors or {}, options_data=task["context"], readonly=not may_act)
+    names = file_names(task["case_id"])
+    form_html = formrender.render_form(task["form"], values, errors or {}, options_data=task["context"], readonly=not may_act,
+                                       file_names=names)
     days_left = ctx.calendar.working_days_left(task["due_at"], ctx.clock.now()) if task["due_at"] else None
-    return render_template("task.html", task=task, form_html=form_html, steps=_earlier_steps(steps),
+    return render_template("task.html", task=task, form_html=form_html, steps=_earlier_steps(steps, names), file_names=names,
                            may_act=may_act, message=message, days_left=days_left, groups=GROUP_LABELS), status
 
 
-def _earlier_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _earlier_steps(steps: list[dict[str, Any]], names: dict[int, str]) -> list[dict[str, Any]]:
     """The case's completed steps, each with its form rendered read-only (None when the version has no such form)."""
     return [{**step, "html": formrender.render_form(step["form_source"], step["data"], {}, readonly=True,
-                                                    id_prefix=f"step-{n}") if step["form_source"] else None}
+                                                    id_prefix=f"step-{n}", file_names=names)
+             if step["form_source"] else None}
             for n, step in enumerate(steps)]
 
 
@@ -68,9 +92,30 @@ def submit(task_id: str) -> ResponseReturnValue:
     with ctx.sessions() as session:
         case_id, form = queries.task_form(ctx, session, current_actor(), task_id)
     data = formrender.parse_submission(form, request.form)
+    if refused := _attach_files(task_id, case_id, formrender.file_keys(form), data):
+        return _page(task_id, data, refused, _("Please correct the marked fields."), 400)
     if request.form.get("action") == "save":
         return _save_draft(task_id, data)
     return _complete(task_id, case_id, data)
+
+
+def _attach_files(task_id: str, case_id: int, keys: tuple[str, ...], data: formrender.Submission) -> dict[str, list[str]]:
+    """Attach the files posted to the form's pickers to the case, each in its own transaction, and add their ids to
+    the values: a form refused afterwards still lists them. Returns each picker's refused files' reasons."""
+    refused: dict[str, list[str]] = {}
+    posted = data.posted.copy()
+    for key in keys:
+        for storage in (f for f in request.files.getlist(key) if f.filename):
+            try:
+                added = attachments.add_attachment(engine_context(), current_actor(), case_id,
+                                                   Upload(storage.filename or "", read_upload(storage), task_id=task_id))
+            except EngineError as exc:
+                refused.setdefault(key, []).append(f"{storage.filename}：{exc.summary}")
+                continue
+            data[key] = [*data.get(key, []), added]
+            posted.add(key, str(added))
+    data.posted = posted
+    return refused
 
 
 def _save_draft(task_id: str, data: formrender.Submission) -> ResponseReturnValue:
