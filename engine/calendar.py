@@ -38,6 +38,11 @@ class Deadline:
 
 
 @cache
+def chinese_date(day: date) -> str:
+    """A date as Chinese documents and notices write it: 2026年4月20日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def package_knows(year: int) -> bool:
     """Whether the installed chinese_calendar package has the holiday schedule of `year`."""
     # chinese_calendar raises for years it has no data for; probing once per year is enough.

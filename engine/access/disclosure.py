@@ -108,6 +108,17 @@ def reader(actor: Actor) -> Reader:
     return _reader(actor.groups)
 
 
+def may_read_kinds(actor: Actor, kinds: Iterable[str]) -> bool:
+    """Whether the actor may read data of all these confidential kinds (a document disclosing them, say)."""
+    return set(kinds) <= {k.key for k in reader(actor).shown}
+
+
+def kinds_of_fields(fields: Iterable[str]) -> tuple[str, ...]:
+    """The confidential kinds these case data keys belong to."""
+    present = set(fields)
+    return tuple(k.key for k in KINDS if k.fields & present)
+
+
 def keys_of(value: Any) -> set[str]:
     """Every mapping key in a JSON-like value, at any depth."""
     found: set[str] = set()

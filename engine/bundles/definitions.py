@@ -13,13 +13,14 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine.bundles import xmlsafe
+from engine.bundles import doc_templates, xmlsafe
 from engine.bundles.form_definitions import FormDefinition, form_from_bytes
 from engine.bundles.model_checks import check_bpmn_tree, check_dmn_tree, entries_of, issued_kinds
 from engine.bundles.serializer import StateSerializer
 from engine.errors import ModelInvalid, Problem
 
-KINDS = {".bpmn": "bpmn", ".dmn": "dmn", ".json": "form"}
+KINDS = {".bpmn": "bpmn", ".dmn": "dmn", ".json": "form", ".docx": "template"}
+UNSUPPORTED = "不支持的文件类型（只接受 .bpmn、.dmn、表单 .json 和文书模板 .docx）"
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class Bundle:
     serializer: StateSerializer = field(repr=False)
     # The lane of every task of every process, by BPMN id: who handled a past step, even one no longer open.
     lanes: dict[str, str] = field(default_factory=dict, repr=False)
+    # Document templates replacing the built-in layout, by kind of document (engine/bundles/doc_templates.py).
+    templates: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def subprocess_specs(self, process_id: str) -> dict[str, BpmnProcessSpec]:
         """Specs a workflow of `process_id` may call."""
@@ -75,7 +78,7 @@ class Bundle:
 
 
 def kind_of(name: str) -> str | None:
-    """The kind of a bundle file from its name: bpmn, dmn, form, or None."""
+    """The kind of a bundle file from its name: bpmn, dmn, form, template, or None."""
     for suffix, kind in KINDS.items():
         if name.lower().endswith(suffix):
             return kind
@@ -124,10 +127,17 @@ def load_bundle(files: Mapping[str, bytes], groups: Collection[str], limits: Col
             elif kind in ("bpmn", "dmn"):
                 tree = xmlsafe.parse_xml(content, name)
                 (bpmn_trees if kind == "bpmn" else dmn_trees)[name] = tree
-            else:
-                problems.append(Problem(name, None, "不支持的文件类型（只接受 .bpmn、.dmn 和表单 .json）"))
+            elif kind != "template":
+                problems.append(Problem(name, None, UNSUPPORTED))
         except ModelInvalid as exc:
             problems.extend(exc.problems)
+    # A template may name any value a form records, and the document's own parts.
+    known = {f.key for form in form_defs.values() for f in form.fields} | doc_templates.CASE_WORDS
+    templates = {}
+    for name, content in files.items():
+        if kind_of(name) == "template":
+            problems.extend(Problem(name, None, r) for r in doc_templates.check_template(name, content, known))
+            templates[doc_templates.template_kind(name) or name] = content
     for name, tree in dmn_trees.items():
         problems.extend(check_dmn_tree(name, tree))
         _add(parser.add_dmn_xml, tree.getroot(), name, problems)
@@ -153,6 +163,7 @@ def load_bundle(files: Mapping[str, bytes], groups: Collection[str], limits: Col
         serializer=StateSerializer(specs),
         lanes={ts.bpmn_id: ts.lane for spec in specs.values() for ts in spec.task_specs.values()
                if getattr(ts, "bpmn_id", None) and getattr(ts, "lane", None)},
+        templates=templates,
     )
 
 

@@ -40,6 +40,8 @@ class DocumentContent:
     sections: tuple[Section, ...]
     issuing_body: str
     date_written: str
+    # The kinds of confidential case data it discloses (engine/access/disclosure.py): only their readers read it.
+    discloses: tuple[str, ...] = ()
 
     def to_json(self) -> str:
         """The content as canonical JSON: the same content always gives the same text, and so the same hash."""
@@ -55,7 +57,13 @@ class DocumentContent:
         raw: Mapping[str, Any] = json.loads(text)
         sections = tuple(Section(str(s["heading"]), tuple(str(p) for p in s["paragraphs"])) for s in raw["sections"])
         return cls(str(raw["title"]), str(raw["number"]), str(raw["addressee"]), sections, str(raw["issuing_body"]),
-                   str(raw["date_written"]))
+                   str(raw["date_written"]), tuple(str(k) for k in raw.get("discloses") or ()))
+
+
+def discloses_of(content_json: str) -> tuple[str, ...]:
+    """The confidential kinds a kept document discloses, from its content as stored (built-in or templated)."""
+    raw = json.loads(content_json)
+    return tuple(str(k) for k in raw.get("discloses") or ()) if isinstance(raw, Mapping) else ()
 
 
 def paragraphs(*texts: str) -> tuple[str, ...]:

@@ -8,12 +8,7 @@ from datetime import date
 from typing import Any
 
 from engine.bundles.form_definitions import FormDefinition
-
-
-def chinese_date(day: date) -> str:
-    """A date as written on a document: 2026年4月20日."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
+from engine.calendar import chinese_date
 
 # Values that are outcomes without being a form's field of that name: the decision table's, the motion's, the appeal's.
 SAME_WORDS = {"recommended_outcome": "outcome", "proposed_outcome": "outcome", "carried_outcome": "outcome",
@@ -98,6 +93,17 @@ class Facts:
             return self.choice(key)
         labels = self.options(key)
         return "、".join(str(labels.get(v, v)) for v in values)
+
+    def word(self, key: str) -> str:
+        """Any value as a document prints it: a choice by its label, a date in Chinese, yes or no, text as given."""
+        value = self.data.get(key)
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, list):
+            return self.choices(key) if self.is_choice(key) else "、".join(str(v) for v in value if not isinstance(v, dict))
+        if self.is_choice(key):
+            return self.choice(key)
+        return self.date(key) if isinstance(value, str) and key.endswith(("_date", "_deadline")) else self.text(key)
 
     def flag(self, key: str) -> bool:
         """Whether a yes/no value is yes."""

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from engine.calendar import chinese_date
 from engine.documents import letters, notices, records
 from engine.documents.content import Body, DocumentContent
-from engine.documents.facts import Facts, chinese_date
+from engine.documents.facts import Facts
 
 
 def _always(facts: Facts) -> bool:
@@ -22,6 +23,8 @@ class Kind:
     title: str
     build: Callable[[Facts], Body]
     issued_when: Callable[[Facts], bool] = _always
+    # The confidential kinds of case data the built-in text prints (engine/access/disclosure.py).
+    discloses: tuple[str, ...] = ()
 
 
 def _acceptance_is(value: str) -> Callable[[Facts], bool]:
@@ -36,14 +39,16 @@ KINDS: dict[str, Kind] = {
     # A request for more time is not the report: the report comes with the investigation's last round.
     "investigation_report": Kind("调查核实报告", records.investigation_report,
                                  lambda f: f.text("investigation_action") != "request_extension"),
-    "meeting_minutes": Kind("裁定会议纪要", records.meeting_minutes),
+    # Attendance, recusals and each member's vote are the committee's deliberation.
+    "meeting_minutes": Kind("裁定会议纪要", records.meeting_minutes, discloses=("deliberation",)),
     # The chair may send the motion back to a new vote instead of ruling: then there is no letter.
     "ruling_letter": Kind("裁定书", letters.ruling_letter, lambda f: f.text("ruling_action") in ("", "issue")),
     "feedback_notice": Kind("裁定结果反馈通知书", notices.feedback_notice),
     "filing_notice": Kind("容错纠错结果报备函", notices.filing_notice),
     "rectification_verification": Kind("整改验收记录", records.rectification_verification),
+    # It states what was reported and found: the informants' side of the matter.
     "clarification_decision": Kind("澄清正名决定书", letters.clarification_decision,
-                                   lambda f: f.flag("clarification_approved")),
+                                   lambda f: f.flag("clarification_approved"), discloses=("informants",)),
     "clarification_letter": Kind("澄清函", letters.clarification_letter),
     "appeal_decision": Kind("申诉复核决定书", letters.appeal_decision),
 }
@@ -55,4 +60,4 @@ def compose(kind: str, facts: Facts, number: str, issued_on: date, issuing_body:
     body = spec.build(facts)
     sections = tuple(s for s in body.sections if s.paragraphs)
     return DocumentContent(spec.title, number, body.addressee, sections, body.signed_by or issuing_body,
-                           chinese_date(issued_on))
+                           chinese_date(issued_on), spec.discloses)

@@ -39,8 +39,13 @@ def _no_fetch(url: str) -> dict[str, str]:
     raise ValueError(f"documents load nothing from outside: {url}")
 
 
-def render_pdf(content: DocumentContent) -> bytes:
-    """The document as PDF bytes."""
+def pdf_from_html(html: str) -> bytes:
+    """One HTML page as PDF bytes; nothing is fetched from outside."""
     from weasyprint import HTML  # loaded on first use: it pulls in pango
 
-    return bytes(HTML(string=html_of(content), url_fetcher=_no_fetch).write_pdf())
+    return bytes(HTML(string=html, url_fetcher=_no_fetch).write_pdf())
+
+
+def render_pdf(content: DocumentContent) -> bytes:
+    """The document as PDF bytes."""
+    return pdf_from_html(html_of(content))

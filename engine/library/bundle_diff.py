@@ -83,7 +83,7 @@ def diff(old: Mapping[str, bytes], new: Mapping[str, bytes]) -> list[Change]:
     changes += [Change(p, e, after[(p, e)][0], after[(p, e)][1], "changed") for p, e in sorted(before.keys() & after.keys())
                 if before[(p, e)][2] != after[(p, e)][2]]
     for name in sorted(set(old) | set(new)):
-        if kind_of(name) in ("form", "dmn") and old.get(name) != new.get(name):
+        if kind_of(name) in ("form", "dmn", "template") and old.get(name) != new.get(name):
             state = "added" if name not in old else "removed" if name not in new else "changed"
             changes.append(Change("", name, kind_of(name) or "", name, state))
     return changes

@@ -13,8 +13,8 @@ from lxml import etree
 from sqlalchemy import select
 
 from engine.access.policy import SUPERVISOR, Actor
-from engine.bundles import xmlsafe
-from engine.bundles.definitions import kind_of
+from engine.bundles import doc_templates, xmlsafe
+from engine.bundles.definitions import UNSUPPORTED, kind_of
 from engine.bundles.form_definitions import form_from_bytes
 from engine.context import EngineContext
 from engine.errors import Conflict, Forbidden, FormInvalid, ModelInvalid, NotFound
@@ -59,7 +59,9 @@ def inspect_file(name: str, content: bytes) -> list[str]:
     """Reasons a file cannot be taken into a draft (empty when it can be shown and edited)."""
     kind = kind_of(name)
     if kind is None:
-        return ["不支持的文件类型（只接受 .bpmn、.dmn 和表单 .json）"]
+        return [UNSUPPORTED]
+    if kind == "template":
+        return doc_templates.check_template(name, content)
     if kind == "form":
         try:
             form_from_bytes(content, name)

@@ -21,6 +21,11 @@ class NotificationPage:
     unread: int
 
 
+def about(case_id: int, cadre_name: str | None, step: str) -> str:
+    """How a notice names a step of a case: “受理审查”（案件 3，张明）."""
+    return f"“{step}”（案件 {case_id}" + (f"，{cadre_name}" if cadre_name else "") + "）"
+
+
 def notify(uow: UnitOfWork, username: str, case_id: int | None, task_id: str | None, kind: str, message: str,
            actor: Actor) -> None:
     """Store a notification for a user."""

@@ -15,10 +15,13 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
 
 from engine.access import users
 from engine.access.policy import SUPERVISOR, SYSTEM, CaseLike
-from engine.notifications.inbox import notify
+from engine.calendar import chinese_date
+from engine.groups import GROUP_LABELS
+from engine.notifications.inbox import about, notify
 from engine.persistence.models import TaskIndex
 from engine.persistence.uow import UnitOfWork
 
@@ -73,7 +76,14 @@ def fired(before: list[Notice], workflow: BpmnWorkflow) -> list[Notice]:
 
 
 def _local(moment: datetime | None, timezone: str) -> str:
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d") if moment else "—"
+    return chinese_date(moment.astimezone(ZoneInfo(timezone)).date()) if moment else "—"
+
+
+def _holder(session: Session, row: TaskIndex) -> str:
+    """Who has the task, by name, unit and position, or the group it waits in."""
+    if row.assignee:
+        return f"办理人：{users.person_labels(session, [row.assignee])[row.assignee]}"
+    return f"尚无人认领（{GROUP_LABELS.get(row.group_key, row.group_key)}）"
 
 
 def send(uow: UnitOfWork, case: CaseLike, notices: list[Notice], timezone: str) -> list[str]:
@@ -87,11 +97,12 @@ def send(uow: UnitOfWork, case: CaseLike, notices: list[Notice], timezone: str) 
         holders = [row.assignee] if row.assignee else [row.candidate] if row.candidate else \
             users.members_who_may_take(uow.session, row)
         due = _local(row.due_at, timezone)
+        step = about(case_id, getattr(case, "cadre_name", None), row.name)
         if notice.kind == "reminder":
-            message = f"“{row.name}”（案件 {case_id}）将于 {due} 到期，请及时办理"
+            message = f"{step}将于{due}到期，请及时办理"
             recipients = holders
         else:
-            message = f"“{row.name}”（案件 {case_id}）已超过办理期限（{due}），请督促办理"
+            message = f"{step}已超过办理期限（{due}），{_holder(uow.session, row)}，请督促办理"
             recipients = list(dict.fromkeys(holders + users.group_members(uow.session, SUPERVISOR)))
         for name in recipients:
             notify(uow, name, case_id, notice.task_id, notice.kind, message, SYSTEM)

@@ -12,16 +12,19 @@ from typing import Any
 
 from engine.access import policy
 from engine.access.policy import Actor
+from engine.calendar import chinese_date
 from engine.context import EngineContext
 from engine.documents.content import DocumentContent, Section, paragraphs
-from engine.documents.facts import chinese_date
-from engine.errors import Conflict, Forbidden, FormInvalid, NotFound
+from engine.documents.facts import form_words
+from engine.documents.templated import TemplatedContent
+from engine.errors import Conflict, Forbidden, FormInvalid
 from engine.persistence import case_rows
 from engine.persistence.models import Document
 from engine.persistence.uow import UnitOfWork
 from engine.procedure import issuing
 from engine.procedure.attachments import readable_case
 from engine.procedure.document_numbers import issue_number
+from engine.procedure.documents import readable_document
 from engine.procedure.services import record_event
 
 MAX_REASON = 500
@@ -37,10 +40,31 @@ def _reason(reason: Any) -> str:
     return text
 
 
+# A templated document's values that are its own parts, not text a corrector changes.
+FIXED_FIELDS = frozenset({"title", "number", "date_written", "issuing_body", "correction_note"})
+
+
 def _body(row: Document) -> tuple[Section, ...]:
-    """The parts of a document's body a correction may change: a correction's own closing note is not one."""
+    """The parts of a document a correction may change: the body's parts (a correction's own closing note is not
+    one), or a templated document's values, each headed by its name."""
+    if (filled := TemplatedContent.from_json(row.content)) is not None:
+        return tuple(Section(key, tuple(value) if isinstance(value, list) else paragraphs(str(value)) or ("",))
+                     for key, value in filled.fields.items() if key not in FIXED_FIELDS)
     sections = DocumentContent.from_json(row.content).sections
     return sections[:-1] if row.reason else sections
+
+
+def _corrected(row: Document, sections: tuple[Section, ...], number: str, note: str,
+               day: str) -> DocumentContent | TemplatedContent:
+    """The corrected document: the new text, the new number, and the note naming the number replaced and why."""
+    if (filled := TemplatedContent.from_json(row.content)) is not None:
+        values = {s.heading: list(s.paragraphs) if isinstance(filled.fields.get(s.heading), list) else "\n".join(s.paragraphs)
+                  for s in sections}
+        fields = {**filled.fields, **values, "number": number, "date_written": day, "correction_note": note}
+        return TemplatedContent(filled.title, number, filled.template_sha256, fields, filled.discloses)
+    before = DocumentContent.from_json(row.content)
+    return DocumentContent(before.title, number, before.addressee, (*sections, Section("", (note,))), before.issuing_body,
+                           day, before.discloses)
 
 
 def _texts(old: tuple[Section, ...], texts: Sequence[Any] | None) -> tuple[Section, ...]:
@@ -72,19 +96,15 @@ def correct_document(ctx: EngineContext, actor: Actor, case_id: int, document_id
     why = _reason(reason)
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         case = readable_case(uow, actor, case_id)
-        old = uow.session.get(Document, document_id)
-        if old is None or old.case_id != case_id:
-            raise NotFound(f"文书 {document_id} 不存在")
+        old = readable_document(uow, actor, case_id, document_id)
         if not policy.may_correct_document(uow.session, actor, case, old.issuer_group):
             raise Forbidden("只有签发该文书的部门或监督人员可以更正文书")
         if old.superseded_by is not None:
             raise Conflict(f"文书 {old.number} 已被更正，请更正最新的文书")
-        before = DocumentContent.from_json(old.content)
         sections = _texts(_body(old), texts)
         number = issue_number(uow, ctx.config, old.kind)
-        note = Section("", (f"本文书更正并替代{before.number}。更正理由：{why}",))
-        content = DocumentContent(before.title, number.text, before.addressee, (*sections, note), before.issuing_body,
-                                  chinese_date(issuing.issuing_day(ctx, uow)))
+        content = _corrected(old, sections, number.text, f"本文书更正并替代{old.number}。更正理由：{why}",
+                             chinese_date(issuing.issuing_day(ctx, uow)))
         step = issuing.Step(old.issuer_group, old.task_id)
         issued = issuing.keep(ctx, uow, case, old.kind, content, actor, record_event, step, why, supersedes=old)
         case_rows.write_audit_head(uow.session, case)
@@ -99,10 +119,12 @@ def document_text(ctx: EngineContext, actor: Actor, case_id: int, document_id: i
     """
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         case = readable_case(uow, actor, case_id)
-        row = uow.session.get(Document, document_id)
-        if row is None or row.case_id != case_id:
-            raise NotFound(f"文书 {document_id} 不存在")
+        row = readable_document(uow, actor, case_id, document_id)
         may_correct = policy.may_correct_document(uow.session, actor, case, row.issuer_group)
+        # A templated document's values are headed by the labels its forms give them.
+        names = form_words(ctx.bundle_of_version(uow.session, case.process_version_id).forms.values()).names \
+            if TemplatedContent.from_json(row.content) is not None else {}
         return {"id": row.id, "title": row.title, "number": row.number, "superseded_by": row.superseded_by,
                 "may_correct": may_correct and row.superseded_by is None,
-                "sections": [{"heading": s.heading, "text": "\n".join(s.paragraphs)} for s in _body(row)]}
+                "sections": [{"heading": names.get(s.heading, s.heading), "text": "\n".join(s.paragraphs)}
+                             for s in _body(row)]}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 
+from engine.access import disclosure
 from engine.access.policy import Actor
 from engine.context import EngineContext
+from engine.documents.content import discloses_of
 from engine.errors import NotFound
 from engine.files import stores
 from engine.persistence import case_rows
@@ -23,10 +25,21 @@ FORMATS = {"pdf": "application/pdf",
 
 def _document(uow: UnitOfWork, actor: Actor, case_id: int, document_id: int, fmt: str) -> tuple[CaseRow, Document]:
     case = readable_case(uow, actor, case_id)
-    row = uow.session.get(Document, document_id)
-    if row is None or row.case_id != case_id or fmt not in FORMATS:
+    row = readable_document(uow, actor, case_id, document_id)
+    if fmt not in FORMATS:
         raise NotFound(f"文书 {document_id} 不存在")
     return case, row
+
+
+def readable_document(uow: UnitOfWork, actor: Actor, case_id: int, document_id: int) -> Document:
+    """A document of the case that the actor may read: one disclosing confidential data only to its readers.
+
+    Raises: NotFound.
+    """
+    row = uow.session.get(Document, document_id)
+    if row is None or row.case_id != case_id or not disclosure.may_read_kinds(actor, discloses_of(row.content)):
+        raise NotFound(f"文书 {document_id} 不存在")
+    return row
 
 
 def open_document(ctx: EngineContext, actor: Actor, case_id: int, document_id: int, fmt: str) -> Download:
@@ -48,6 +61,9 @@ def open_document(ctx: EngineContext, actor: Actor, case_id: int, document_id: i
             "document": row.id, "number": row.number, "format": fmt, "sha256": key})
         case_rows.write_audit_head(uow.session, case)
         content = stores.store(ctx, row.store).open(uow.session, key).read()
+        kinds = discloses_of(row.content)
         uow.commit()
+    # Reading confidential data is recorded (查阅留痕), as for the case page.
+    disclosure.record_read(ctx, actor, case_id, kinds, "document")
     name = f"{row.title}（{row.number}）.{fmt}"
     return Download(row.id, name, FORMATS[fmt], len(content), key, io.BytesIO(content))

@@ -21,6 +21,7 @@ from engine.context import EngineContext
 from engine.documents.content import ISSUING_BODY, DocumentContent
 from engine.documents.facts import Facts, form_words
 from engine.documents.kinds import KINDS, compose
+from engine.documents.templated import TemplatedContent, templated
 from engine.files import stores
 from engine.persistence.case_rows import CaseRow
 from engine.persistence.models import Document
@@ -67,7 +68,8 @@ def issuing_body(ctx: EngineContext) -> str:
     return str(ctx.config.settings.get("issuing_body") or ISSUING_BODY)
 
 
-def keep(ctx: EngineContext, uow: UnitOfWork, case: CaseRow, kind: str, content: DocumentContent, actor: Actor,
+def keep(ctx: EngineContext, uow: UnitOfWork, case: CaseRow, kind: str, content: DocumentContent | TemplatedContent,
+         actor: Actor,
          record: Recorder, step: Step, reason: str | None = None, supersedes: Document | None = None) -> Issued:
     """Write a numbered document's row and its audit event, in the caller's transaction."""
     row = Document(case_id=case.id, kind=kind, title=content.title, number=content.number, issued_at=uow.now,
@@ -87,8 +89,9 @@ def keep(ctx: EngineContext, uow: UnitOfWork, case: CaseRow, kind: str, content:
 
 
 def issue(ctx: EngineContext, uow: UnitOfWork, case: CaseRow, kinds: Collection[str], facts: Facts, actor: Actor,
-          record: Recorder, step: Step) -> list[Issued]:
-    """Issue the documents of `kinds` that the facts call for, in the caller's transaction, each audited."""
+          record: Recorder, step: Step, templates: Mapping[str, bytes] | None = None) -> list[Issued]:
+    """Issue the documents of `kinds` that the facts call for, in the caller's transaction, each audited; a kind
+    with a template in the case's bundle (`templates`) is written from the template."""
     if "meeting_minutes" in kinds and isinstance(facts.data.get("meeting_history"), list):
         # The minutes name every vote from the meeting's record, whatever the chair wrote beside it.
         record_text = meeting.minutes_draft(uow.session, facts.data["meeting_history"],
@@ -100,6 +103,11 @@ def issue(ctx: EngineContext, uow: UnitOfWork, case: CaseRow, kinds: Collection[
         if spec is None or not spec.issued_when(facts):
             continue
         number = issue_number(uow, ctx.config, kind)
-        content = compose(kind, facts, number.text, issuing_day(ctx, uow), issuing_body(ctx))
+        built = compose(kind, facts, number.text, issuing_day(ctx, uow), issuing_body(ctx))
+        content: DocumentContent | TemplatedContent = built
+        if template := (templates or {}).get(kind):
+            # Kept in the blob store by its hash: the document is rendered from it after the step.
+            stores.store(ctx).put(uow.session, template)
+            content = templated(template, facts, built)
         issued.append(keep(ctx, uow, case, kind, content, actor, record, step))
     return issued

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.access.users import display_names
-from engine.documents.facts import chinese_date
+from engine.calendar import chinese_date
 
 VOTE_CHOICES = ("agree", "disagree", "defer", "recuse")
 VOTE_LABELS = {"agree": "同意", "disagree": "不同意", "defer": "缓议", "recuse": "回避"}

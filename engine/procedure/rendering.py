@@ -15,8 +15,10 @@ from sqlalchemy import select
 from engine.access.policy import SYSTEM
 from engine.context import EngineContext
 from engine.documents.content import DocumentContent
+from engine.documents.docx_html import docx_html
 from engine.documents.docx_render import render_docx
-from engine.documents.pdf_render import render_pdf
+from engine.documents.pdf_render import pdf_from_html, render_pdf
+from engine.documents.templated import TemplatedContent, fill
 from engine.files import stores
 from engine.persistence import case_rows
 from engine.persistence.models import Document
@@ -32,8 +34,16 @@ def render_document(ctx: EngineContext, document_id: int) -> bool:
         row = session.get(Document, document_id)
         if row is None or row.rendered_at is not None:
             return False
-        content = DocumentContent.from_json(row.content)
-    pdf, docx = render_pdf(content), render_docx(content)
+        content = row.content
+        store_kind = row.store
+        template = TemplatedContent.from_json(content)
+        source = stores.store(ctx, store_kind).open(session, template.template_sha256).read() if template else b""
+    if template is not None:
+        docx = fill(source, template)
+        pdf = pdf_from_html(docx_html(docx))
+    else:
+        built = DocumentContent.from_json(content)
+        pdf, docx = render_pdf(built), render_docx(built)
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         case = case_rows.lock(uow.session, row.case_id)
         again = uow.session.get(Document, document_id)

@@ -137,7 +137,7 @@ def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, da
             record_event(uow, case, "attachment_added", actor, details=attachment_rows.added_details(row))
         if found.issues:
             issuing.issue(ctx, uow, case, found.issues, issuing.facts_of(bundle, {**clean, "entry": entry}), actor,
-                          record_event, issuing.Step(found.groups[0]))
+                          record_event, issuing.Step(found.groups[0]), bundle.templates)
         return finish(uow, case, open_ids)
 
 
@@ -189,7 +189,7 @@ def complete_task(
                 # The case data as the step left it: the step's own values over those of the newest open branch.
                 facts = issuing.facts_of(bundle, {**runtime.case_data(workflow), **task.data})
                 issuing.issue(ctx, uow, case, info.issues, facts, actor, record_event,
-                              issuing.Step(info.group, task_id, info.bpmn_id))
+                              issuing.Step(info.group, task_id, info.bpmn_id), bundle.templates)
             return finish(uow, case, open_ids)
     # Only reached when the step failed: its transaction was rolled back, the case is marked in error.
     assert failed is not None

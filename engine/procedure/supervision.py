@@ -13,7 +13,7 @@ from engine.access.policy import Actor, ensure_supervisor
 from engine.bundles.definitions import task_info
 from engine.context import EngineContext
 from engine.errors import EngineError, Forbidden, FormInvalid, NotFound
-from engine.notifications.inbox import notify
+from engine.notifications.inbox import about, notify
 from engine.persistence.models import TaskIndex
 from engine.persistence.uow import UnitOfWork
 from engine.procedure import runtime, workflow_store
@@ -47,7 +47,9 @@ def reassign_task(ctx: EngineContext, actor: Actor, task_id: str, to_username: s
         uow.session.execute(update(TaskIndex).where(TaskIndex.id == task_id).values(assignee=target.username))
         record_event(uow, case, "task_reassigned", actor, task_id=task_id, bpmn_id=row.bpmn_id,
                      details={"name": row.name, "from": taken_by_other, "to": target.username})
-        notify(uow, target.username, case.id, task_id, "assigned", f"监督人员将“{row.name}”（案件 {case.id}）改派给您办理", actor)
+        by = users.person_labels(uow.session, [actor.username])[actor.username]
+        notify(uow, target.username, case.id, task_id, "assigned",
+               f"监督人员 {by} 将{about(case.id, case.cadre_name, row.name)}改派给您办理", actor)
         return finish(uow, case)
 
 
@@ -91,7 +93,8 @@ def remind(ctx: EngineContext, actor: Actor, task_id: str, note: str = "") -> li
             names = [row.candidate]
         else:
             names = users.members_who_may_take(uow.session, row)
-        text = f"请尽快办理“{row.name}”（案件 {case.id}）" + (f"：{note[:200]}" if note else "")
+        by = users.person_labels(uow.session, [actor.username])[actor.username]
+        text = f"监督人员 {by} 提醒您尽快办理{about(case.id, case.cadre_name, row.name)}" + (f"：{note[:200]}" if note else "")
         for name in names:
             notify(uow, name, case.id, task_id, "reminder", text, actor)
         record_event(uow, case, "reminder_sent", actor, task_id=task_id, bpmn_id=row.bpmn_id,

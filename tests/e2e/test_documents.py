@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from engine.access.users import display_names
 from engine.errors import NotFound
-from engine.persistence.models import AuditEvent
+from engine.persistence.models import AccessLog, AuditEvent
 from engine.procedure.rendering import render_pending
 from tests.support.documents import by_kind, documents, download, ruled, texts
 from tests.support.driver import ALL_MEMBERS, APPLICATION, LOOKS_EXEMPT, apply, close_exempt_without_appeal, to_ruling_meeting
@@ -24,15 +24,18 @@ def test_a_case_through_ruling_feedback_and_rectification_has_each_document(via:
     run = apply(via)
     close_exempt_without_appeal(run, rectification=True)
     year = via.ctx.clock.now().year
-    docs = documents(via, "applicant", run.case_id)
+    docs = documents(via, "chair", run.case_id)
     assert [(d["title"], d["number"]) for d in docs] == [
         ("容错纠错申请书", f"X纪容申〔{year}〕1号"), ("受理通知书", f"X纪容受〔{year}〕1号"),
         ("调查核实报告", f"X纪容查〔{year}〕1号"), ("裁定会议纪要", f"X纪容纪要〔{year}〕1号"),
         ("裁定书", f"X纪容裁〔{year}〕1号"), ("裁定结果反馈通知书", f"X纪容反〔{year}〕1号"),
         ("容错纠错结果报备函", f"X纪容备〔{year}〕1号"), ("整改验收记录", f"X纪容验〔{year}〕1号")]
+    # The minutes record the committee's deliberation: the applicant unit reads every document but those.
+    assert [d["title"] for d in documents(via, "applicant", run.case_id)] == [
+        d["title"] for d in docs if d["kind"] != "meeting_minutes"]
     assert all(d["superseded_by"] is None for d in docs)
     for doc in docs:
-        for text in texts(via, "applicant", run.case_id, doc):
+        for text in texts(via, "chair", run.case_id, doc):
             assert APPLICATION["cadre_name"] in text and doc["number"] in text and doc["title"] in text
     kinds = by_kind(docs)
     for text in texts(via, "chair", run.case_id, kinds["ruling_letter"]):
@@ -43,9 +46,9 @@ def test_a_case_through_ruling_feedback_and_rectification_has_each_document(via:
     for text in texts(via, "chair", run.case_id, kinds["meeting_minutes"]):
         # The minutes name each member's vote and the motion by its words.
         assert all(names[m] in text for m in ALL_MEMBERS) and "同意" in text and EXEMPT_LABEL in text
-    pdf, docx = texts(via, "applicant", run.case_id, kinds["investigation_report"])
+    pdf, docx = texts(via, "chair", run.case_id, kinds["investigation_report"])
     assert "主观动机" in docx and "查明事实如下" in docx and "public_unintentional" not in docx
-    pdf, docx = texts(via, "applicant", run.case_id, kinds["application"])
+    pdf, docx = texts(via, "chair", run.case_id, kinds["application"])
     assert str(APPLICATION["facts"]) in docx and str(APPLICATION.get("cadre_id_number", "无此项")) not in docx
 
     second = ruled(via, cadre_name="李华")  # another cadre: no earlier ruling to review first
@@ -169,3 +172,29 @@ def test_departures_from_the_decision_table_print_their_reasons(via: Transport) 
     assert "后果较原认定严重" in minutes and "造成的损失较大，宜从轻处理" in minutes and "从轻或减轻处理" in minutes
     letter = texts(via, "chair", run.case_id, kinds["ruling_letter"])[1]
     assert "不同于建议结论的理由" in letter and "造成的损失较大，宜从轻处理" in letter
+
+
+
+def test_the_minutes_and_the_clarification_decision_stay_with_their_readers(via: Transport) -> None:
+    run = apply(via)
+    close_exempt_without_appeal(run, {**LOOKS_EXEMPT, "report_false": True})
+    run.do("intake", "register_clarification", {
+        "cadre_name": "张明", "cadre_unit": "示例区发展和改革局", "matter": "产业园区招商政策先行先试",
+        "report_summary": "举报其违规拨付资金", "report_finding": "false", "harm": ["selection"],
+        "re_reported": False, "harm_scope": "public"})
+    run.do("intake", "consult_cadre", {"cadre_consent": "agree", "consent_note": "本人同意"})
+    run.do("chair", "approve_clarification", {"clarification_approved": True, "approval_note": "同意澄清"})
+    minutes = by_kind(documents(via, "chair", run.case_id))["meeting_minutes"]
+    decision = by_kind(documents(via, "intake", run.case_id))["clarification_decision"]
+    listed = by_kind(documents(via, "applicant", run.case_id))
+    assert "meeting_minutes" not in listed and "clarification_decision" not in listed
+    for doc in (minutes, decision):
+        with pytest.raises(NotFound):
+            download(via, "applicant", run.case_id, doc["id"], "pdf")
+    with pytest.raises(NotFound):
+        download(via, "intake", run.case_id, minutes["id"], "docx")  # intake is not of the committee's readers
+    download(via, "chair", run.case_id, minutes["id"], "pdf")
+    with via.ctx.sessions() as session:
+        reads = [(a.username, a.kinds, a.channel) for a in session.scalars(
+            select(AccessLog).where(AccessLog.case_id == run.case_id, AccessLog.channel == "document"))]
+    assert reads == [("chair", ["deliberation"], "document")]

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine.errors import Conflict, Forbidden
-from engine.persistence.models import Notification
+from engine.persistence.models import Notification, User
 from engine.procedure.timers import fire_due_timers
 from tests.support.driver import APPLICATION, LOOKS_EXEMPT, LOOKS_UNCLEAR, CaseRun, apply, close_exempt_without_appeal
 from tests.support.transports import Transport
@@ -48,10 +48,11 @@ def test_asking_for_supplements_pauses_the_acceptance_clock(via: Transport, cloc
     assert review.due_at.astimezone(SHANGHAI).date() == date(2026, 3, 19)  # type: ignore[union-attr]
     clock.advance(timedelta(days=7))  # type: ignore[attr-defined]  # Tuesday 17 March: the reminder rings
     fire_due_timers(via.ctx)
-    assert notifications(via, run.case_id)[-1][2].endswith("将于 2026-03-19 到期，请及时办理")
+    assert notifications(via, run.case_id)[-1][2].endswith("将于2026年3月19日到期，请及时办理")
     clock.advance(timedelta(days=3))  # type: ignore[attr-defined]  # Friday 20 March: escalated as overdue
     fire_due_timers(via.ctx)
-    overdue = f"“受理审查”（案件 {run.case_id}）已超过办理期限（2026-03-19），请督促办理"
+    # Unclaimed: the escalation says which group it waits in.
+    overdue = f"“受理审查”（案件 {run.case_id}，张明）已超过办理期限（2026年3月19日），尚无人认领（受理人员），请督促办理"
     assert notifications(via, run.case_id)[-1][1:] == ("escalation", overdue)
 
 
@@ -75,7 +76,7 @@ def test_supplement_not_received_in_time_closes_the_case(
     assert fire_due_timers(via.ctx).fired == [run.case_id]
     assert run.open_ids() == ["supplement"]
     assert notifications(via, run.case_id) == [
-        ("applicant", "reminder", f"“补正材料”（案件 {run.case_id}）将于 2026-03-16 到期，请及时办理")]
+        ("applicant", "reminder", f"“补正材料”（案件 {run.case_id}，张明）将于2026年3月16日到期，请及时办理")]
     assert fire_due_timers(via.ctx).fired == []  # a reminder rings once
     clock.advance(timedelta(days=2))  # type: ignore[attr-defined]  # past the 10th working day
     assert fire_due_timers(via.ctx).fired == [run.case_id]
@@ -94,13 +95,17 @@ def test_a_reminder_before_the_due_date_then_escalation_when_it_passes(via: Tran
     run = apply(via)  # filed Monday 2 March; acceptance is due by the end of Monday 16 March
     clock.advance(timedelta(days=10))  # type: ignore[attr-defined]  # Thursday 12 March, 17:00 in Beijing
     assert fire_due_timers(via.ctx).fired == [run.case_id]
-    reminder = f"“受理审查”（案件 {run.case_id}）将于 2026-03-16 到期，请及时办理"
+    reminder = f"“受理审查”（案件 {run.case_id}，张明）将于2026年3月16日到期，请及时办理"
     assert notifications(via, run.case_id) == [("intake", "reminder", reminder)]
     task = run.task("acceptance_review")
     via.claim("intake", task.id)
+    with via.ctx.sessions() as session, session.begin():
+        session.execute(update(User).where(User.username == "intake").values(display_name="赵敏", position="信访室干部"))
     clock.advance(timedelta(days=5))  # type: ignore[attr-defined]  # Tuesday 17 March: overdue
     assert fire_due_timers(via.ctx).fired == [run.case_id]
-    escalation = f"“受理审查”（案件 {run.case_id}）已超过办理期限（2026-03-16），请督促办理"
+    # The supervisors read who holds the overdue step, by name, unit and position.
+    escalation = (f"“受理审查”（案件 {run.case_id}，张明）已超过办理期限（2026年3月16日），"
+                  "办理人：赵敏（信访室干部），请督促办理")
     assert notifications(via, run.case_id)[1:] == [("intake", "escalation", escalation),
                                                    ("supervisor", "escalation", escalation)]
     assert run.open_ids() == ["acceptance_review"]  # the step goes on: escalation does not end it

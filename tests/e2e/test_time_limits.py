@@ -38,11 +38,11 @@ def test_triage_and_the_outcome_proposal_are_due_reminded_and_escalated(via: Tra
     assert due_day(run, "triage") == date(2026, 3, 9)  # five working days
     clock.advance(timedelta(days=3))  # type: ignore[attr-defined]  # Thursday 5 March: two working days before
     assert fire_due_timers(via.ctx).fired == [run.case_id]
-    triage = f"“程序分流”（案件 {run.case_id}）"
-    assert notifications(via, run.case_id) == [("intake", "reminder", f"{triage}将于 2026-03-09 到期，请及时办理")]
+    triage = f"“程序分流”（案件 {run.case_id}，张明）"
+    assert notifications(via, run.case_id) == [("intake", "reminder", f"{triage}将于2026年3月9日到期，请及时办理")]
     clock.advance(timedelta(days=5))  # type: ignore[attr-defined]  # Tuesday 10 March: overdue
     assert fire_due_timers(via.ctx).fired == [run.case_id]
-    overdue = f"{triage}已超过办理期限（2026-03-09），请督促办理"
+    overdue = f"{triage}已超过办理期限（2026年3月9日），尚无人认领（受理人员），请督促办理"
     assert notifications(via, run.case_id)[1:] == [("intake", "escalation", overdue), ("supervisor", "escalation", overdue)]
     assert run.open_ids() == ["triage"]  # escalation does not end the step
 
@@ -53,11 +53,11 @@ def test_triage_and_the_outcome_proposal_are_due_reminded_and_escalated(via: Tra
     via.claim("investigator", run.task("outcome_proposal").id)  # reminded: its holder, not every investigator
     clock.advance(timedelta(days=3))  # type: ignore[attr-defined]  # Friday 13 March
     assert fire_due_timers(via.ctx).fired == [run.case_id]
-    proposal = f"“确认建议结论”（案件 {run.case_id}）"
-    assert notifications(via, run.case_id)[3:] == [("investigator", "reminder", f"{proposal}将于 2026-03-17 到期，请及时办理")]
+    proposal = f"“确认建议结论”（案件 {run.case_id}，张明）"
+    assert notifications(via, run.case_id)[3:] == [("investigator", "reminder", f"{proposal}将于2026年3月17日到期，请及时办理")]
     clock.advance(timedelta(days=5))  # type: ignore[attr-defined]  # Wednesday 18 March
     assert fire_due_timers(via.ctx).fired == [run.case_id]
-    overdue = f"{proposal}已超过办理期限（2026-03-17），请督促办理"
+    overdue = f"{proposal}已超过办理期限（2026年3月17日），办理人：investigator，请督促办理"  # a user without a name
     assert notifications(via, run.case_id)[4:] == [("investigator", "escalation", overdue),
                                                    ("supervisor", "escalation", overdue)]
 

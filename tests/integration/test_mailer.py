@@ -118,7 +118,7 @@ def test_the_worker_mails_the_reminders_its_timers_raise(
     [raw] = inbox.received
     message = message_from_bytes(raw.as_bytes())  # type: ignore[attr-defined]
     assert str(make_header(decode_header(message["Subject"]))) == "【容错纠错】办理提醒"
-    assert "将于 2026-03-16 到期" in message.get_payload(decode=True).decode("utf-8")
+    assert "将于2026年3月16日到期" in message.get_payload(decode=True).decode("utf-8")
 
 
 def users_actor(ctx: EngineContext, name: str) -> Actor:

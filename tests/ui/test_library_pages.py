@@ -121,3 +121,34 @@ def test_only_process_owners_save_files_of_a_draft(app: Flask, deployed: EngineC
     for who in ("supervisor", "intake"):
         visitor = new_browser(app, who)
         assert visitor.get(f"/library/drafts/{draft_id}/model/{REFERENCE_FILES[0].name}").status_code == 403
+
+
+def test_a_document_template_is_uploaded_listed_checked_and_deployed(
+    app: Flask, deployed: EngineContext, people: dict[str, Actor]
+) -> None:
+    from tests.support.doc_templates import LETTER, template
+
+    owner = new_browser(app, "owner")
+    deployment = re.search(r'name="from_deployment" value="(\d+)"',  # type: ignore[union-attr]
+                           owner.get("/library").get_data(as_text=True)).group(1)
+    draft_url = owner.post("/library/drafts", {"name": "裁定书模板", "from_deployment": deployment}).headers["Location"]
+    draft_id = draft_url.rsplit("/", 1)[1]
+    owner.get(draft_url)
+    refused = upload(owner, f"/library/drafts/{draft_id}/files", {},
+                     [(b"not a word file", "ruling_letter.docx"), (LETTER, "love_letter.docx")])
+    assert refused.status_code == 302  # type: ignore[attr-defined]  # back to the draft, which says why
+    page = owner.get(draft_url).get_data(as_text=True)
+    assert "不是 Word 文档（.docx）" in page and "模板文件名应为文书类型加 .docx" in page
+    upload(owner, f"/library/drafts/{draft_id}/files", {}, [(LETTER, "ruling_letter.docx")])
+    page = owner.get(draft_url).get_data(as_text=True)
+    assert 'data-template="ruling_letter.docx"' in page and "文书模板" in page
+    download = owner.client.get(f"/library/drafts/{draft_id}/files/ruling_letter.docx", base_url="https://localhost")
+    assert download.data == LETTER and download.headers["Content-Disposition"].startswith("attachment;")
+    revision = re.search(r'name="revision" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    done = owner.get(owner.post(f"/library/drafts/{draft_id}/deploy", {"revision": revision}).headers["Location"])
+    assert "已部署为新版本" in done.get_data(as_text=True)
+    # A template naming a value no form records is a problem of the draft, named with the file.
+    owner.get(draft_url)
+    upload(owner, f"/library/drafts/{draft_id}/files", {}, [(template("{{ cadre_salary }}"), "ruling_letter.docx")])
+    problems = owner.get(f"/library/drafts/{draft_id}/problems").get_data(as_text=True)
+    assert "ruling_letter.docx" in problems and "cadre_salary" in problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -280,9 +281,15 @@ def _version_files(deployment_id: int) -> dict[str, bytes]:
     return versions.deployment_files(engine_context(), current_actor(), deployment_id)
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 def _one_file(files: dict[str, bytes], name: str) -> Response:
-    """One file of a bundle, shown in the browser rather than downloaded."""
+    """One file of a bundle, shown in the browser rather than downloaded (a document template is downloaded)."""
     if name not in files:
         abort(404)
+    if name.endswith(".docx"):
+        disposition = f"attachment; filename*=UTF-8''{quote(name)}"
+        return Response(files[name], mimetype=DOCX, headers={"Content-Disposition": disposition})
     mimetype = "application/json" if name.endswith(".json") else "application/xml"
     return Response(files[name], mimetype=mimetype, headers={"Content-Disposition": "inline"})
