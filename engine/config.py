@@ -68,12 +68,18 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "attachment_max_bytes": 50 * 1024 * 1024,
     "attachment_store": "auto",
     "attachment_dir": "",
+    # S3-compatible storage (attachment_store = "s3"): the bucket, a prefix for the objects' names, and for a store
+    # other than AWS its endpoint. Credentials come from the environment as boto3 reads them, never from here.
+    "s3_bucket": "",
+    "s3_prefix": "rcjc/",
+    "s3_endpoint": "",
+    "s3_region": "",
     # The issuing body's short name that opens its document numbers ({prefix} in the patterns below).
     "document_prefix": "X",
 }
 
 # Where attachments are kept: chosen by the database (auto), a folder, or the database every node shares.
-ATTACHMENT_STORES = ("auto", "filesystem", "database")
+ATTACHMENT_STORES = ("auto", "filesystem", "database", "s3")
 
 # Document numbers (文号), per kind of document: {prefix} (the setting document_prefix), {year} and {seq} (the
 # number within the kind and year; a format spec such as {seq:03d} pads it). Every pattern needs {seq}.
@@ -171,7 +177,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> EngineConfig:
             settings[key.removeprefix("RCJC_").lower()] = value
     if "RCJC_SETTINGS_JSON" in env:
         settings.update(json.loads(env["RCJC_SETTINGS_JSON"]))
-    for name in ("attachment_store", "attachment_dir"):
+    for name in ("attachment_store", "attachment_dir", "s3_bucket", "s3_prefix", "s3_endpoint", "s3_region"):
         if f"RCJC_{name.upper()}" in env:
             settings[name] = env[f"RCJC_{name.upper()}"]
     if "RCJC_ATTACHMENT_MAX_BYTES" in env:
@@ -188,6 +194,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> EngineConfig:
     if settings.get("attachment_store") not in ATTACHMENT_STORES:
         raise ValueError(f"attachment_store must be one of {', '.join(ATTACHMENT_STORES)}, "
                          f"not {settings.get('attachment_store')!r}")
+    if settings.get("attachment_store") == "s3" and not settings.get("s3_bucket"):
+        raise ValueError("attachment_store = s3 needs s3_bucket (RCJC_S3_BUCKET)")
     if not isinstance(settings.get("attachment_max_bytes"), int) or settings["attachment_max_bytes"] < 1:
         raise ValueError(f"attachment_max_bytes must be a positive number of bytes, not {settings.get('attachment_max_bytes')!r}")
     if not isinstance(settings.get("document_prefix"), str):

@@ -2,7 +2,8 @@
 
 The filesystem store keeps them in a folder (by default `attachments/` beside the SQLite database, which is the
 instance folder); the database store keeps them in a table, so that every node of a PostgreSQL deployment reads the
-same files. A blob is never changed or deleted here: the same content is the same key, kept once.
+same files; the S3 store keeps them as objects of a bucket of S3-compatible storage (engine/files/s3_store.py).
+A blob is never changed or deleted here: the same content is the same key, kept once.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 from engine.config import DEFAULT_SETTINGS
 from engine.context import EngineContext
 from engine.errors import NotFound
+from engine.files.s3_store import S3, S3Store
 from engine.persistence.models import AttachmentBlob
 
 KEY = re.compile(r"^[0-9a-f]{64}$")
@@ -130,7 +132,7 @@ def default_folder(ctx: EngineContext) -> Path | None:
 def configured_kind(ctx: EngineContext) -> str:
     """The store new files go to: as configured, else the database on PostgreSQL and a folder on SQLite."""
     chosen = str(ctx.config.settings.get("attachment_store", DEFAULT_SETTINGS["attachment_store"]))
-    if chosen in (FILESYSTEM, DATABASE):
+    if chosen in (FILESYSTEM, DATABASE, S3):
         return chosen
     if ctx.db.dialect.name == "postgresql" or not (ctx.config.settings.get("attachment_dir") or default_folder(ctx)):
         return DATABASE
@@ -142,6 +144,10 @@ def store(ctx: EngineContext, kind: str | None = None) -> BlobStore:
     kind = kind or configured_kind(ctx)
     if kind == DATABASE:
         return DatabaseStore()
+    if kind == S3:
+        settings = ctx.config.settings
+        return S3Store(str(settings.get("s3_bucket") or ""), str(settings.get("s3_prefix") or ""),
+                       str(settings.get("s3_endpoint") or "") or None, str(settings.get("s3_region") or "") or None)
     folder = str(ctx.config.settings.get("attachment_dir") or "") or default_folder(ctx)
     if not folder:
         raise ValueError("attachment_store = filesystem needs attachment_dir (RCJC_ATTACHMENT_DIR)")
