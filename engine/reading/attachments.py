@@ -23,6 +23,7 @@ def case_attachments(session: Session, actor: Actor, case_id: int) -> list[dict[
         "id": r.id, "file_name": r.file_name, "size": r.size, "content_type": r.media_type, "sha256": r.sha256,
         "uploaded_by": names.get(r.uploaded_by, r.uploaded_by), "uploaded_at": r.uploaded_at,
         "replaces": r.replaces_id, "replaced_by": successors.get(r.id), "note": r.note, "bpmn_id": r.bpmn_id,
+        "task_id": r.task_id,
     } for r in rows]
 
 

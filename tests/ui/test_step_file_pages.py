@@ -88,3 +88,18 @@ def test_a_file_the_procedure_does_not_accept_is_refused_at_its_picker(
     page = refused.get_data(as_text=True)
     assert "纪要.pdf：" in page and "不支持此类文件" in page
     assert run.open_ids() == ["supplement"] and "supplement_files" not in run.data()
+
+
+def test_a_file_added_for_a_step_beside_its_form_is_listed_with_that_step(
+        app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
+    from engine.procedure.attachment_rows import Upload
+    from engine.procedure.attachments import add_attachment
+
+    run = apply(HttpTransport(deployed, people, app.test_client(), PASSWORD))
+    run.do("intake", "acceptance_review", ASK_FOR_MORE)
+    add_attachment(deployed, people["applicant"], run.case_id,
+                   Upload("补充说明.pdf", files.PDF, task_id=run.task("supplement").id))
+    run.do("applicant", "supplement", {"supplement_materials": "已补充"})
+    shown = case_file(new_browser(app, "intake").get(f"/cases/{run.case_id}").get_data(as_text=True))
+    beside = re.findall(r'data-testid="step-files">(.*?)</p>', shown, re.S)
+    assert len(beside) == 1 and "补充说明.pdf" in beside[0] and "添加的附件" in beside[0]
