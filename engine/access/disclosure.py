@@ -143,6 +143,17 @@ def record_read(ctx: EngineContext, actor: Actor, case_id: int, kinds: Iterable[
         uow.commit()
 
 
+def record_lookup(ctx: EngineContext, actor: Actor, case_ids: Iterable[int], channel: str) -> None:
+    """Record that the actor was shown these cases' register records (one entry per case, one transaction)."""
+    wanted = sorted(set(case_ids))
+    if not wanted:
+        return
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        uow.session.add_all(AccessLog(case_id=case_id, username=actor.username, at=uow.now, kinds=[REGISTER],
+                                      channel=channel) for case_id in wanted)
+        uow.commit()
+
+
 @dataclass(frozen=True)
 class AccessEntry:
     """One recorded read of confidential data."""
@@ -155,7 +166,9 @@ class AccessEntry:
     channel: str
 
 
-LABELS = {k.key: k.label for k in KINDS}
+# A lookup in the cadre register is recorded against each case it showed, beside reads of confidential data.
+REGISTER = "register"
+LABELS = {k.key: k.label for k in KINDS} | {REGISTER: "干部容错纠错档案查询"}
 
 
 def access_log(session: Session, actor: Actor, case_id: int, limit: int = 500) -> list[AccessEntry]:

@@ -14,6 +14,7 @@ from engine.persistence.file_tables import Attachment as Attachment
 from engine.persistence.file_tables import AttachmentBlob as AttachmentBlob
 from engine.persistence.lifecycle import CaseStatus
 from engine.persistence.numbering_tables import DocumentCounter as DocumentCounter
+from engine.persistence.register_tables import CadreRecord as CadreRecord
 
 
 class Group(Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task as SpiffTask
@@ -21,7 +22,7 @@ from engine.persistence.db import connection
 from engine.persistence.lifecycle import CaseStatus, transition
 from engine.persistence.models import Case, CaseGroup, TaskIndex, table
 from engine.persistence.prepared import Prepared
-from engine.procedure import prior_rulings, runtime
+from engine.procedure import cadre_register, prior_rulings, runtime
 from engine.procedure.case_functions import case_functions
 from engine.procedure.holiday_schedules import pick_up_imported, task_due
 
@@ -75,6 +76,8 @@ def save_workflow(
     open_ids = sync_task_index(ctx, session, case, bundle, open_tasks)
     # Rulings, clarifications and accepted rectifications go into the register the prior-ruling check reads.
     prior_rulings.register(session, case.id, data, now, completed=workflow.completed)
+    # The cadre register follows the case: a ruling from its issue, its scope, an appeal's change, a clarification.
+    cadre_register.file_records(session, case.id, data, now, now.astimezone(ZoneInfo(ctx.config.timezone)).date())
     return open_ids
 
 

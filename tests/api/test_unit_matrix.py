@@ -90,6 +90,9 @@ ROUTES: dict[str, tuple[Call, dict[str, int]]] = {
         statuses({"supervisor": 201, "applicant": 403, "intake": 403}, 404)),
     "POST /cases/{id}/attachments": (lambda u, w: upload(u, w.case_id), statuses({n: 201 for n in READERS}, 404)),
     "GET /tasks": (lambda u, w: u.call("GET", "/tasks", None, query_string={"per_page": 100}), statuses({}, 200)),
+    # The cadre register is kept by the organization department and read by supervisors: no one else looks a cadre up.
+    "GET /register": (lambda u, w: u.call("GET", "/register", None, query_string={"name": APPLICATION["cadre_name"]}),
+                      statuses({"supervisor": 200, "orgdept": 200}, 403)),
     "GET /tasks/{id}": (lambda u, w: u.call("GET", f"/tasks/{w.task_id}", None), READ),
     "POST /tasks/{id}/remind": (lambda u, w: u.call("POST", f"/tasks/{w.task_id}/remind", None, json={}),
                                 statuses({"supervisor": 200}, 403)),

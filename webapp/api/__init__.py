@@ -50,8 +50,9 @@ def init_api(app: Flask) -> Api:
         app.config.setdefault(key, value)
     api = RcjcApi(app)
     api.register_converter(TaskIdConverter, task_id_schema)  # before the blueprints: their paths use it
-    from . import attachments, auth, cases, catalog, documents, supervision, tasks, users
+    from . import attachments, auth, cases, catalog, documents, register, supervision, tasks, users
 
-    for blueprint in (auth.bp, users.bp, catalog.bp, cases.bp, attachments.bp, documents.bp, tasks.bp, supervision.bp):
+    for blueprint in (auth.bp, users.bp, catalog.bp, cases.bp, attachments.bp, documents.bp, tasks.bp, supervision.bp,
+                      register.bp):
         api.register_blueprint(blueprint)
     return api

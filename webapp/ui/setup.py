@@ -116,9 +116,10 @@ def init_ui(app: Flask) -> None:
         views_documents,
         views_inbox,
         views_library,
+        views_register,
         views_task,
     )
 
     for module in (views_auth, views_inbox, views_task, views_case, views_attachments, views_documents, views_dashboard,
-                   views_admin, views_library):
+                   views_admin, views_library, views_register):
         app.register_blueprint(module.bp)

@@ -1,0 +1,91 @@
+"""The cadre register page: search records by name, unit, identity number, outcome and period; a cadre's page
+as PDF for a promotion or assessment review. Every lookup is recorded per case shown."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from flask import Response, abort, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from engine.calendar import chinese_date
+from engine.documents.register_sheet import cadre_sheet
+from engine.errors import Forbidden
+from engine.reading.register import CLARIFIED, OUTCOME_LABELS, RegisterQuery, ensure_reader, search_register
+
+from ..context import engine_context
+from .blueprint import UiBlueprint
+from .session import current_actor, login_required
+
+bp = UiBlueprint("ui_register", __name__)
+OUTCOME_CHOICES = [*OUTCOME_LABELS.items(), (CLARIFIED, "澄清正名")]
+
+
+def _date(name: str, errors: dict[str, str]) -> date | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = _("Please give a date such as 2026-04-20.")
+        return None
+
+
+def _query(errors: dict[str, str]) -> RegisterQuery:
+    """The search from the page's parameters, bounded like the API's."""
+    outcome = request.args.get("outcome", "")
+    page = request.args.get("page", "1")
+    return RegisterQuery(request.args.get("name", "")[:100], request.args.get("unit", "")[:200],
+                         request.args.get("id_number", "")[:18],
+                         outcome if outcome in dict(OUTCOME_CHOICES) else "", _date("from", errors), _date("to", errors),
+                         int(page) if page.isdecimal() and 0 < len(page) < 6 else 1, 50)
+
+
+def _allowed() -> None:
+    try:
+        ensure_reader(current_actor())
+    except Forbidden:
+        abort(403)
+
+
+@bp.get("/register")
+@login_required
+def register() -> ResponseReturnValue:
+    """The search form, and the matching records once something is asked."""
+    _allowed()
+    errors: dict[str, str] = {}
+    query = _query(errors)
+    asked = any(request.args.get(k) for k in ("name", "unit", "id_number", "outcome", "from", "to"))
+    items: list[dict[str, Any]] = []
+    total = 0
+    if asked and not errors:
+        ctx = engine_context()
+        with ctx.sessions() as session:
+            items, total = search_register(ctx, session, current_actor(), query)
+    return render_template("register.html", items=items, total=total, asked=asked, errors=errors, query=query,
+                           outcomes=OUTCOME_CHOICES, args=request.args)
+
+
+@bp.get("/register/cadre.pdf")
+@login_required
+def cadre_pdf() -> ResponseReturnValue:
+    """One cadre's records as a PDF page (by exact name and unit), for a promotion or assessment review."""
+    _allowed()
+    name, unit = request.args.get("name", "")[:100].strip(), request.args.get("unit", "")[:200].strip()
+    if not name:
+        abort(404)
+    ctx = engine_context()
+    with ctx.sessions() as session:
+        items, _total = search_register(ctx, session, current_actor(), RegisterQuery(name=name, unit=unit, per_page=100),
+                                        channel="register_pdf")
+    items = [i for i in items if i["cadre_name"] == name and (i["cadre_unit"] or "") == unit]
+    if not items:
+        abort(404)
+    pdf = cadre_sheet(items, chinese_date(ctx.clock.now().astimezone(ZoneInfo(ctx.config.timezone)).date()))
+    disposition = f"attachment; filename=\"cadre-record.pdf\"; filename*=UTF-8''{quote(f'干部容错纠错档案-{name}.pdf')}"
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": disposition})
