@@ -46,6 +46,8 @@ class CaseRow:
     matter: str | None
     closure: str | None
     outcome: str | None
+    domain: str | None
+    procedure: str | None
     error: dict[str, Any] | None
     audit_head: str | None
     audit_seq: int

@@ -15,6 +15,8 @@ from engine.persistence.file_tables import AttachmentBlob as AttachmentBlob
 from engine.persistence.lifecycle import CaseStatus
 from engine.persistence.numbering_tables import DocumentCounter as DocumentCounter
 from engine.persistence.register_tables import CadreRecord as CadreRecord
+from engine.persistence.stats_tables import CaseStage as CaseStage
+from engine.persistence.stats_tables import LateStep as LateStep
 
 
 class Group(Base):
@@ -101,7 +103,7 @@ class Case(Base):
     """A running or finished workflow instance with its serialized state."""
 
     __tablename__ = "case"
-    __table_args__ = (Index("ix_case_timer", "status", "next_timer_at"),)
+    __table_args__ = (Index("ix_case_timer", "status", "next_timer_at"), Index("ix_case_created", "created_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
     process_id: Mapped[str] = mapped_column(String(100), index=True)
@@ -121,6 +123,9 @@ class Case(Base):
     matter: Mapped[str | None] = mapped_column(String(500))
     closure: Mapped[str | None] = mapped_column(String(40))
     outcome: Mapped[str | None] = mapped_column(String(20))
+    # The application's domain (a key of the circumstance lists) and the procedure chosen at triage, for figures.
+    domain: Mapped[str | None] = mapped_column(String(100), index=True)
+    procedure: Mapped[str | None] = mapped_column(String(20))
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # A worker that took the case's due timers holds it until then; a killed worker's lease simply runs out.
     lease_owner: Mapped[str | None] = mapped_column(String(64))

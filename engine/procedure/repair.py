@@ -20,7 +20,7 @@ from engine.errors import Conflict, EngineError, FormInvalid, NotFound, ScriptFa
 from engine.persistence import case_rows
 from engine.persistence.case_rows import CaseRow
 from engine.persistence.lifecycle import CaseStatus, transition
-from engine.persistence.models import OPEN_STATUSES, Case, Notification, TaskIndex
+from engine.persistence.models import OPEN_STATUSES, Case, CaseStage, Notification, TaskIndex
 from engine.persistence.uow import UnitOfWork
 from engine.procedure import runtime, workflow_store
 from engine.procedure.services import StepResult, finish, latest_version, mark_failed, record_event, record_handler
@@ -190,6 +190,9 @@ def terminate(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> St
         case.closure = "terminated"
         case.next_timer_at = None
         uow.session.execute(delete(TaskIndex).where(TaskIndex.case_id == case.id))
+        # Its open stages end without a length: a terminated stage says nothing about how long a stage takes.
+        uow.session.execute(update(CaseStage).where(CaseStage.case_id == case.id, CaseStage.ended_at.is_(None))
+                            .values(ended_at=uow.now))
         uow.session.execute(update(Notification).where(Notification.case_id == case.id, Notification.read_at.is_(None))
                             .values(read_at=uow.now))
         record_event(uow, case, "case_repaired", actor, details={"action": "terminate", "reason": why})

@@ -22,12 +22,13 @@ from engine.persistence.db import connection
 from engine.persistence.lifecycle import CaseStatus, transition
 from engine.persistence.models import Case, CaseGroup, TaskIndex, table
 from engine.persistence.prepared import Prepared
-from engine.procedure import cadre_register, prior_rulings, runtime
+from engine.procedure import cadre_register, prior_rulings, runtime, stage_tracking
 from engine.procedure.case_functions import case_functions
 from engine.procedure.holiday_schedules import pick_up_imported, task_due
 
 TASKS = table(TaskIndex)
-_EXISTING = Prepared(select(TASKS.c.id, TASKS.c.created_at, TASKS.c.group_key).where(TASKS.c.case_id == bindparam("case_id")))
+_EXISTING = Prepared(select(TASKS.c.id, TASKS.c.created_at, TASKS.c.group_key, TASKS.c.process_id, TASKS.c.due_at)
+                     .where(TASKS.c.case_id == bindparam("case_id")))
 # By id rather than `id IN (...)`: an expanding IN is re-rendered on every execution.
 _DELETE = Prepared(delete(TASKS).where(TASKS.c.id == bindparam("task_id")))
 _INSERT = Prepared(insert(TASKS))
@@ -69,6 +70,8 @@ def save_workflow(
     case.matter = _text(data.get("matter")) or case.matter
     case.closure = _text(data.get("closure")) or _text(data.get("clarification_closure")) or case.closure
     case.outcome = _text(data.get("outcome")) or case.outcome
+    case.domain = _key(data.get("domain")) or case.domain
+    case.procedure = _key(data.get("procedure")) or case.procedure
     # A suspended case stays suspended through a migration: only resume lets it go on.
     if case.status != CaseStatus.SUSPENDED:
         transition(case, CaseStatus.COMPLETED if workflow.completed else CaseStatus.RUNNING)
@@ -85,6 +88,11 @@ def _text(value: Any) -> str | None:
     return str(value)[:500] if value not in (None, "") else None
 
 
+def _key(value: Any) -> str | None:
+    # Choice keys only: a figure grouped by free text would split on every spelling.
+    return value[:100] if isinstance(value, str) and value.isidentifier() else None
+
+
 def sync_task_index(
     ctx: EngineContext, session: Session, case: CaseRow, bundle: Bundle, open_tasks: list[SpiffTask]
 ) -> tuple[str, ...]:
@@ -97,13 +105,17 @@ def sync_task_index(
     existing: dict[str, datetime] = {}
     # Every group that had a task row is already among the case's readers (added with that row).
     known_groups: set[str] = set()
-    for task_id, created, group in _EXISTING.run(conn, {"case_id": case_id}):
+    stages_before: set[str] = set()
+    gone: list[stage_tracking.EndedStep] = []
+    open_ids = {str(t.id) for t in open_tasks}
+    for task_id, created, group, stage, due_at in _EXISTING.run(conn, {"case_id": case_id}):
         existing[task_id] = created
         known_groups.add(group)
-    open_ids = {str(t.id) for t in open_tasks}
-    stale = [{"task_id": task_id} for task_id in existing if task_id not in open_ids]
-    if stale:
-        _DELETE.run(conn, stale)
+        stages_before.add(stage)
+        if task_id not in open_ids:
+            gone.append(stage_tracking.EndedStep(task_id, stage, group, due_at))
+    if gone:
+        _DELETE.run(conn, [{"task_id": step.task_id} for step in gone])
     now = ctx.clock.now()
     new_rows = []
     for task in open_tasks:
@@ -129,5 +141,6 @@ def sync_task_index(
         if groups:
             # One statement whether or not the group already reads this case.
             _ADD_GROUPS[conn.dialect.name].run(conn, [{"case_id": case_id, "group_key": g} for g in groups])
+    stage_tracking.record(ctx, session, case_id, stages_before, {t.workflow.spec.name for t in open_tasks}, gone, now)
     created = {**{k: v for k, v in existing.items() if k in open_ids}, **{r["id"]: now for r in new_rows}}
     return tuple(sorted(created, key=lambda task_id: (created[task_id], task_id)))

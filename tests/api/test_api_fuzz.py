@@ -49,6 +49,7 @@ OPERATIONS: list[tuple[str, str]] = [
     ("GET", "/api/v1/cases/{case_id}/documents/{document_id}"),
     ("POST", "/api/v1/cases/{case_id}/documents/{document_id}/corrections"),
     ("GET", "/api/v1/register"),
+    ("GET", "/api/v1/statistics"),
     ("GET", "/api/v1/tasks"),
     ("GET", "/api/v1/tasks/{task_id}"),
     ("POST", "/api/v1/tasks/{task_id}/claim"),

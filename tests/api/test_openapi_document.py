@@ -53,6 +53,7 @@ CONTRACT: dict[tuple[str, str], Operation] = {
     ("POST", "/cases/{case_id}/documents/{document_id}/corrections"): Operation(
         {"201": "Document"}, (JSON, "Correction"), {**CASE_ID, "document_id": "integer"}),
     ("GET", "/register"): Operation({"200": "RegisterList"}, has_query=True),
+    ("GET", "/statistics"): Operation({"200": "Statistics"}, has_query=True),
     ("GET", "/tasks"): Operation({"200": "TaskList"}, has_query=True),
     ("GET", "/tasks/{task_id}"): Operation({"200": "Task"}, path_types=TASK_ID),
     ("POST", "/tasks/{task_id}/claim"): Operation({"200": "Task"}, path_types=TASK_ID),

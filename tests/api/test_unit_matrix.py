@@ -65,6 +65,7 @@ def statuses(allowed: dict[str, int], refused: int) -> dict[str, int]:
     return {name: allowed.get(name, refused) for name in CALLERS}
 
 
+APPLICATION_UNIT = "示例区发展和改革局"
 READ = statuses({name: 200 for name in READERS}, 404)
 Call = Callable[[ApiUser, World], Any]
 
@@ -93,6 +94,12 @@ ROUTES: dict[str, tuple[Call, dict[str, int]]] = {
     # The cadre register is kept by the organization department and read by supervisors: no one else looks a cadre up.
     "GET /register": (lambda u, w: u.call("GET", "/register", None, query_string={"name": APPLICATION["cadre_name"]}),
                       statuses({"supervisor": 200, "orgdept": 200}, 403)),
+    # The district's figures: its readers see every unit's, each applicant organization its own unit's only.
+    "GET /statistics": (lambda u, w: u.call("GET", "/statistics", None),
+                        statuses({n: 200 for n in ("supervisor", "orgdept", "chair", "applicant", "other_applicant")}, 403)),
+    "GET /statistics?unit=(the case's)": (
+        lambda u, w: u.call("GET", "/statistics", None, query_string={"unit": APPLICATION_UNIT}),
+        statuses({n: 200 for n in ("supervisor", "orgdept", "chair", "applicant")}, 403)),
     "GET /tasks/{id}": (lambda u, w: u.call("GET", f"/tasks/{w.task_id}", None), READ),
     "POST /tasks/{id}/remind": (lambda u, w: u.call("POST", f"/tasks/{w.task_id}/remind", None, json={}),
                                 statuses({"supervisor": 200}, 403)),

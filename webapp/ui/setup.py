@@ -10,8 +10,10 @@ from flask import Flask, Response, request
 from flask_babel import Babel, format_date, get_locale, lazy_gettext
 from flask_wtf.csrf import CSRFProtect
 
+from engine.access.policy import UNIT_SCOPED
 from engine.notifications import inbox
 from engine.persistence.lifecycle import CaseStatus
+from engine.reading.statistics import READERS
 
 from ..api import DOCS_PAGE
 from ..api.access import ApiBlueprint
@@ -34,6 +36,10 @@ STATUS_LABELS = {CaseStatus.RUNNING: lazy_gettext("in progress"), CaseStatus.COM
 # A case in error or suspended is stuck for that reason (engine.reading.case_list names it by the status).
 STUCK_LABELS = {CaseStatus.ERROR: lazy_gettext("a step failed"), CaseStatus.SUSPENDED: lazy_gettext("suspended"),
                 "waiting_on_nothing": lazy_gettext("waiting on nothing"), "untouched": lazy_gettext("untouched for too long")}
+
+
+# Who is offered the statistics page: the district's readers, and unit members for their own unit's figures.
+FIGURE_READERS = READERS | UNIT_SCOPED
 
 
 def pick_locale() -> str:
@@ -60,7 +66,8 @@ def page_context() -> dict[str, Any]:
     user = ui_session.current_user()  # None on the API's documentation page: API requests have no session
     unread = inbox.unread_count(engine_context(), user.username) if user else 0
     return {"ui_user": user, "unread_count": unread, "locale": str(get_locale()),
-            "status_labels": STATUS_LABELS, "stuck_labels": STUCK_LABELS}
+            "status_labels": STATUS_LABELS, "stuck_labels": STUCK_LABELS,
+            "offers_figures": bool(user and user.groups & FIGURE_READERS)}
 
 
 def _local(value: datetime | None) -> datetime | None:
@@ -112,14 +119,16 @@ def init_ui(app: Flask) -> None:
         views_attachments,
         views_auth,
         views_case,
+        views_case_export,
         views_dashboard,
         views_documents,
         views_inbox,
         views_library,
         views_register,
+        views_statistics,
         views_task,
     )
 
     for module in (views_auth, views_inbox, views_task, views_case, views_attachments, views_documents, views_dashboard,
-                   views_admin, views_library, views_register):
+                   views_admin, views_library, views_register, views_statistics, views_case_export):
         app.register_blueprint(module.bp)

@@ -38,20 +38,25 @@ READ_CHANNELS = {"case": lazy_gettext("case page"), "task": lazy_gettext("task p
 STATUSES = tuple(status.value for status in CaseStatus)
 
 
-@bp.get("/cases")
-@login_required
-def cases() -> ResponseReturnValue:
-    """The cases I may see, filtered like the API's list."""
-    ctx = engine_context()
+def case_filter() -> CaseFilter:
+    """The case list's filter from the page's parameters (anything unknown is ignored)."""
     args = request.args
-    flt = CaseFilter(
+    return CaseFilter(
         status=args.get("status") if args.get("status") in STATUSES else None,
         group=args.get("group") if args.get("group") in GROUP_LABELS else None,
         overdue=True if args.get("overdue") == "1" else None,
         stuck=True if args.get("stuck") == "1" else None,
         q=(args.get("q") or "").strip()[:100] or None,
     )
-    page = max(1, min(form_number(args.get("page")) or 1, 100_000))
+
+
+@bp.get("/cases")
+@login_required
+def cases() -> ResponseReturnValue:
+    """The cases I may see, filtered like the API's list."""
+    ctx = engine_context()
+    flt = case_filter()
+    page = max(1, min(form_number(request.args.get("page")) or 1, 100_000))
     with ctx.sessions() as session:
         items, total = list_cases(ctx, session, current_actor(), flt, ctx.clock.now(), page, PER_PAGE)
     return render_template("cases.html", items=items, total=total, page=page, pages=max(1, -(-total // PER_PAGE)),

@@ -1,0 +1,40 @@
+"""What the district's figures are counted from: the stages each case went through and the steps finished late."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.persistence.db import Base, UTCDateTime
+
+
+class CaseStage(Base):
+    """A stage (a called process such as 受理审查 or 调查核实) of a case: when it began, ended and how long it took."""
+
+    __tablename__ = "case_stage"
+    __table_args__ = (UniqueConstraint("case_id", "stage"), Index("ix_case_stage_open", "stage", "ended_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    # The id of the process whose user tasks make up the stage.
+    stage: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when the stage's last open step ends; cleared again if the case comes back to the stage.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Working days from start to end (official calendar), kept so that figures need no calendar arithmetic.
+    working_days: Mapped[int | None] = mapped_column(Integer)
+
+
+class LateStep(Base):
+    """A step that was still open after its due date when it ended (completed, cancelled or moved on)."""
+
+    __tablename__ = "late_step"
+    __table_args__ = (Index("ix_late_step_group", "group_key", "case_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    stage: Mapped[str] = mapped_column(String(100))
+    group_key: Mapped[str] = mapped_column(String(40))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime)

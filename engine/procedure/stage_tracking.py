@@ -1,0 +1,71 @@
+"""Recording the stages a case passes through and the steps that ended late, as its task index changes.
+
+A stage is a called process (受理审查, 调查核实, 裁定, ...): it begins when its first step opens and ends when its
+last open step ends, with its length in working days kept on the row. A step still open after its due date when it
+ends is kept as a late step of its group. Figures then count rows and never replay workflows or the calendar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from engine.context import EngineContext
+from engine.persistence.db import connection
+from engine.persistence.models import CaseStage, LateStep, table
+from engine.persistence.prepared import Prepared
+
+STAGES = table(CaseStage)
+_STAGES_OF_CASE = Prepared(select(STAGES.c.stage, STAGES.c.started_at, STAGES.c.ended_at)
+                           .where(STAGES.c.case_id == bindparam("case_id")))
+_ADD_STAGE = Prepared(insert(STAGES))
+_END_STAGE = Prepared(update(STAGES).where(STAGES.c.case_id == bindparam("c"), STAGES.c.stage == bindparam("s"))
+                      .values(ended_at=bindparam("ended_at"), working_days=bindparam("working_days")))
+_ADD_LATE = Prepared(insert(table(LateStep)))
+
+
+@dataclass(frozen=True)
+class EndedStep:
+    """A task index row that has just gone: its task, stage, group and due date."""
+
+    task_id: str
+    stage: str
+    group_key: str
+    due_at: datetime | None
+
+
+def record(ctx: EngineContext, session: Session, case_id: int, before: Collection[str], after: Collection[str],
+           ended: list[EndedStep], now: datetime) -> None:
+    """Note the stages entered and left between two saves (`before` and `after` are the stages with open steps)
+    and the steps that ended after their due date."""
+    conn = connection(session)
+    late = [{"case_id": case_id, "task_id": s.task_id, "stage": s.stage, "group_key": s.group_key, "due_at": s.due_at,
+             "ended_at": now} for s in ended if s.due_at is not None and s.due_at < now]
+    if late:
+        _ADD_LATE.run(conn, late)
+    entered, left = set(after) - set(before), set(before) - set(after)
+    if not entered and not left:
+        return
+    known = {stage: (started, ended_at) for stage, started, ended_at in _STAGES_OF_CASE.run(conn, {"case_id": case_id})}
+    added = [{"case_id": case_id, "stage": s, "started_at": now, "ended_at": None, "working_days": None}
+             for s in sorted(entered) if s not in known]
+    if added:
+        _ADD_STAGE.run(conn, added)
+    # A case that comes back to a stage (materials supplemented, a new round) reopens it: its length runs on.
+    changes: list[dict[str, Any]] = [{"c": case_id, "s": s, "ended_at": None, "working_days": None}
+               for s in sorted(entered) if s in known and known[s][1] is not None]
+    changes += [{"c": case_id, "s": s, "ended_at": now, "working_days": _length(ctx, known[s][0], now)}
+                for s in sorted(left) if s in known]
+    if changes:
+        _END_STAGE.run(conn, changes)
+
+
+def _length(ctx: EngineContext, started: datetime, ended: datetime) -> int:
+    tz = ctx.calendar.tz
+    return ctx.calendar.working_days_between(started.astimezone(tz).date(), ended.astimezone(tz).date())
+

@@ -1,0 +1,213 @@
+"""The district's figures (procedure.md, "Figures the district reports") over a period, a unit and a domain.
+
+Cases count by the day they were filed; rulings and clarifications by the day they were decided. Everything is
+counted in SQL from columns the save path keeps (the case's status, outcome, domain and procedure; its stages
+with their lengths in working days; the steps that ended late), so a figure costs a few grouped scans whatever
+the cases' histories. Working-day lengths are grouped by value and their average and 90th percentile (nearest
+rank) are taken from that histogram, which is the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from engine.access.policy import SUPERVISOR, UNIT_SCOPED, Actor
+from engine.context import EngineContext
+from engine.errors import Forbidden
+from engine.persistence.models import OPEN_STATUSES, CadreRecord, Case, CaseStage, LateStep, TaskIndex
+from engine.reading import figure_words
+
+# Who reads the district's figures; a unit-scoped member reads its own unit's only.
+READERS = frozenset({SUPERVISOR, "org_dept", "committee_chair"})
+OUTCOMES = ("EXEMPT", "MITIGATE", "NOT_TOLERATED")
+# The key of a row for cases that do not say (no domain given, no procedure chosen yet).
+UNKNOWN = ""
+
+
+@dataclass(frozen=True)
+class FigureQuery:
+    """The cases counted: filed (or decided) in [since, until], of one unit and one domain when given."""
+
+    since: date | None = None
+    until: date | None = None
+    unit: str = ""
+    domain: str = ""
+
+
+@dataclass
+class Table:
+    """One table of figures: its rows, each with a key, a label (None where the reader's language gives it) and
+    the numbers named by `columns`."""
+
+    key: str
+    columns: tuple[str, ...]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def scope_for(actor: Actor, query: FigureQuery) -> FigureQuery:
+    """The query the actor may ask: readers any, a unit-scoped member only its own unit. Raises: Forbidden."""
+    if actor.in_any(READERS):
+        return query
+    if actor.in_any(UNIT_SCOPED) and actor.unit:
+        if query.unit and query.unit != actor.unit:
+            raise Forbidden("只能查看本单位的统计数据")
+        return FigureQuery(query.since, query.until, actor.unit, query.domain)
+    raise Forbidden("只有监督人员、组织部干部监督和裁定委员会主任可以查看统计数据")
+
+
+def _bounds(ctx: EngineContext, query: FigureQuery) -> tuple[datetime | None, datetime | None]:
+    tz = ctx.calendar.tz
+    low = datetime.combine(query.since, time(), tzinfo=tz) if query.since else None
+    high = datetime.combine(query.until + timedelta(days=1), time(), tzinfo=tz) if query.until else None
+    return low, high
+
+
+def _case_where(ctx: EngineContext, query: FigureQuery, by_filing: bool = True) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if query.unit:
+        where.append(Case.unit == query.unit)
+    if query.domain:
+        where.append(Case.domain == query.domain)
+    low, high = _bounds(ctx, query)
+    if by_filing and low is not None:
+        where.append(Case.created_at >= low)
+    if by_filing and high is not None:
+        where.append(Case.created_at < high)
+    return where
+
+
+def _rows(counts: Iterable[tuple[str, int]], labels: dict[str, str], column: str = "cases") -> list[dict[str, Any]]:
+    return [{"key": k, "label": labels.get(k), column: n} for k, n in counts]
+
+
+def _tolerance(groups: dict[str, Counter[str]], labels: dict[str, str]) -> list[dict[str, Any]]:
+    rows = []
+    for key in sorted(groups, key=lambda k: (-sum(groups[k].values()), k)):
+        c = groups[key]
+        ruled = sum(c.values())
+        rate = round(100 * (c["EXEMPT"] + c["MITIGATE"]) / ruled, 1)
+        rows.append({"key": key, "label": labels.get(key, key or None), "ruled": ruled, "exempt": c["EXEMPT"],
+                     "mitigate": c["MITIGATE"], "not_tolerated": c["NOT_TOLERATED"], "rate": rate})
+    return rows
+
+
+def _case_tables(ctx: EngineContext, session: Session, query: FigureQuery, domains: dict[str, str]) -> list[Table]:
+    """Tables counted from the case rows in one grouped scan."""
+    status, outcome, closure, procedure = Counter[str](), Counter[str](), Counter[str](), Counter[str]()
+    by_domain: dict[str, Counter[str]] = defaultdict(Counter)
+    by_unit: dict[str, Counter[str]] = defaultdict(Counter)
+    columns = (Case.status, Case.outcome, Case.closure, Case.procedure, Case.domain, Case.unit)
+    for st, oc, cl, pr, dm, un, n in session.execute(
+            select(*columns, func.count()).where(*_case_where(ctx, query)).group_by(*columns)):
+        status[st] += n
+        procedure[pr or UNKNOWN] += n
+        if st not in OPEN_STATUSES:
+            closure[cl or st] += n
+        if oc in OUTCOMES:
+            outcome[oc] += n
+            by_domain[dm or UNKNOWN][oc] += n
+            by_unit[un or UNKNOWN][oc] += n
+    return [
+        Table("status", ("cases",), _rows(sorted(status.items()), {})),
+        Table("outcome", ("cases",), _rows([(k, outcome[k]) for k in OUTCOMES if outcome[k]], {})),
+        Table("closure", ("cases",), _rows(closure.most_common(), {})),
+        Table("procedure", ("cases",), _rows(sorted(procedure.items()), {})),
+        Table("tolerance_by_domain", ("ruled", "exempt", "mitigate", "not_tolerated", "rate"),
+              _tolerance(by_domain, domains)),
+        Table("tolerance_by_unit", ("ruled", "exempt", "mitigate", "not_tolerated", "rate"), _tolerance(by_unit, {})),
+    ]
+
+
+def _joined(statement: Any, where: list[ColumnElement[bool]], case_id: Any) -> Any:
+    """The statement narrowed to the counted cases (joined only when something narrows them)."""
+    return statement.join(Case, Case.id == case_id).where(*where) if where else statement
+
+
+def _percentile(histogram: dict[int, int], share: float) -> int:
+    """The nearest-rank percentile of values given as {value: how many}."""
+    rank, seen = math.ceil(share * sum(histogram.values())), 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value
+    return 0
+
+
+def _stage_tables(ctx: EngineContext, session: Session, query: FigureQuery, stages: dict[str, str],
+                  groups: dict[str, str]) -> list[Table]:
+    where = _case_where(ctx, query)
+    open_where = [*where, Case.status.in_([s.value for s in OPEN_STATUSES])]
+    in_stage = session.execute(
+        select(CaseStage.stage, func.count()).join(Case, Case.id == CaseStage.case_id)
+        .where(CaseStage.ended_at.is_(None), *open_where).group_by(CaseStage.stage)).all()
+    histograms: dict[str, dict[int, int]] = defaultdict(dict)
+    for stage, days, n in session.execute(_joined(
+            select(CaseStage.stage, CaseStage.working_days, func.count())
+            .where(CaseStage.working_days.is_not(None)), where, CaseStage.case_id)
+            .group_by(CaseStage.stage, CaseStage.working_days)):
+        histograms[stage][days] = n
+    lengths = []
+    for stage, h in histograms.items():
+        total = sum(h.values())
+        lengths.append({"key": stage, "label": stages.get(stage, stage), "stages": total,
+                        "average": round(sum(d * n for d, n in h.items()) / total, 1), "p90": _percentile(h, 0.9)})
+    late = Counter[str]({g: n for g, n in session.execute(
+        _joined(select(LateStep.group_key, func.count()), where, LateStep.case_id).group_by(LateStep.group_key))})
+    overdue = Counter[str]({g: n for g, n in session.execute(_joined(
+        select(TaskIndex.group_key, func.count()).where(TaskIndex.due_at < ctx.clock.now()), where, TaskIndex.case_id)
+        .group_by(TaskIndex.group_key))})
+    late_rows = [{"key": g, "label": groups.get(g, g), "late": late[g], "overdue": overdue[g], "total": late[g] + overdue[g]}
+                 for g in sorted(set(late) | set(overdue), key=lambda g: (-(late[g] + overdue[g]), g))]
+    return [
+        Table("stage", ("cases",), [{"key": s, "label": stages.get(s, s), "cases": n}
+                                    for s, n in sorted(in_stage, key=lambda r: (-r[1], r[0]))]),
+        Table("stage_days", ("stages", "average", "p90"), sorted(lengths, key=lambda r: r["label"])),
+        Table("late_by_group", ("late", "overdue", "total"), late_rows),
+    ]
+
+
+def _decision_tables(ctx: EngineContext, session: Session, query: FigureQuery) -> list[Table]:
+    """Rulings per year and cadres cleared by clarification, by the day each was decided."""
+    where = _case_where(ctx, query, by_filing=False)
+    if query.since:
+        where.append(CadreRecord.decided_on >= query.since)
+    if query.until:
+        where.append(CadreRecord.decided_on <= query.until)
+    rulings: dict[int, Counter[str]] = defaultdict(Counter)
+    cleared: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for kind, day, outcome, name, unit in session.execute(
+            select(CadreRecord.kind, CadreRecord.decided_on, CadreRecord.outcome, CadreRecord.cadre_name,
+                   CadreRecord.cadre_unit).join(Case, Case.id == CadreRecord.case_id).where(*where)):
+        if kind == "ruling":
+            rulings[day.year][outcome or UNKNOWN] += 1
+        else:
+            cleared[day.year].add((name, unit or ""))
+    return [
+        Table("rulings_by_year", ("rulings", "exempt", "mitigate", "not_tolerated"),
+              [{"key": str(y), "label": f"{y}年", "rulings": sum(c.values()), "exempt": c["EXEMPT"],
+                "mitigate": c["MITIGATE"], "not_tolerated": c["NOT_TOLERATED"]} for y, c in sorted(rulings.items())]),
+        Table("clarified_by_year", ("cadres",),
+              [{"key": str(y), "label": f"{y}年", "cadres": len(c)} for y, c in sorted(cleared.items())]),
+    ]
+
+
+def figures(ctx: EngineContext, session: Session, actor: Actor, query: FigureQuery) -> tuple[FigureQuery, list[Table]]:
+    """Every table of figures for the query as the actor may ask it (the query actually used comes back).
+
+    Raises: Forbidden.
+    """
+    query = scope_for(actor, query)
+    stages, groups = figure_words.stage_names(session), figure_words.group_names(session)
+    domains = figure_words.domain_names(ctx, session)
+    tables = _case_tables(ctx, session, query, domains)
+    tables += _stage_tables(ctx, session, query, stages, groups)
+    tables += _decision_tables(ctx, session, query)
+    return query, tables
