@@ -60,6 +60,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     # An earlier ruling concerns the same matter when the two matters' bigram similarity (0–1) reaches this.
     "prior_matter_similarity": 0.6,
     "stuck_after_days": 10,
+    # Repeated tolerance is a warning sign: the cadre (or the unit) tolerated this many times within these years.
+    "repeat_tolerance_times": 2,
+    "repeat_tolerance_unit_times": 2,
+    "repeat_tolerance_years": 3,
     # Reminders go out this long before a task's due date; escalation to supervisors when it passes.
     "remind_before": "2wd",
     # Serialized size (UTF-8 JSON) of the payload one message may bring into a case.

@@ -17,6 +17,7 @@ from engine.persistence.numbering_tables import DocumentCounter as DocumentCount
 from engine.persistence.register_tables import CadreRecord as CadreRecord
 from engine.persistence.stats_tables import CaseStage as CaseStage
 from engine.persistence.stats_tables import LateStep as LateStep
+from engine.persistence.warning_tables import CaseWarning as CaseWarning
 
 
 class Group(Base):

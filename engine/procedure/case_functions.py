@@ -16,7 +16,7 @@ from engine.config import SCRIPT_SETTINGS
 from engine.context import EngineContext
 from engine.persistence import case_clocks
 from engine.persistence.models import CaseHandler
-from engine.procedure import meeting, prior_rulings
+from engine.procedure import meeting, prior_rulings, warning_signs
 from engine.procedure.prior_match import Cadre
 
 
@@ -112,6 +112,10 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
         found = prior_ruling_match(cadre_name, matter, cadre_unit, cadre_id_number)
         return found["ruling_id"] if found is not None else None
 
+    def repeated_tolerance(cadre_name: str, cadre_unit: str | None = None, cadre_id_number: str | None = None
+                           ) -> dict[str, Any]:
+        return warning_signs.earlier_tolerances(ctx, session, case_id, str(cadre_name or ""), cadre_unit, cadre_id_number)
+
     def today() -> str:
         return ctx.clock.now().astimezone(ZoneInfo(ctx.config.timezone)).date().isoformat()
 
@@ -128,6 +132,7 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
         "minutes_draft": minutes_draft,
         "member_choices": member_choices,
         "find_prior_ruling": find_prior_ruling,
+        "repeated_tolerance": repeated_tolerance,
         "prior_ruling_match": prior_ruling_match,
         "today": today,
     }

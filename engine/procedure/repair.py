@@ -22,7 +22,7 @@ from engine.persistence.case_rows import CaseRow
 from engine.persistence.lifecycle import CaseStatus, transition
 from engine.persistence.models import OPEN_STATUSES, Case, CaseStage, Notification, TaskIndex
 from engine.persistence.uow import UnitOfWork
-from engine.procedure import runtime, workflow_store
+from engine.procedure import runtime, warning_signs, workflow_store
 from engine.procedure.services import StepResult, finish, latest_version, mark_failed, record_event, record_handler
 
 MAX_REASON = 500
@@ -74,6 +74,7 @@ def retry(ctx: EngineContext, actor: Actor, case_id: int, data: Mapping[str, Any
             open_ids = workflow_store.save_workflow(ctx, uow.session, case, bundle, workflow)
             if task_id and info is not None:
                 record_handler(uow, case.id, task_id, info, str(error.get("actor") or actor.username))
+            warning_signs.raise_event(uow.session, case.id, "procedure_irregular", "retry", uow.now)
             record_event(uow, case, "case_repaired", actor, task_id=task_id,
                          details={"action": "retry", "error": error.get("message"), "before": before, "after": after})
             return finish(uow, case, open_ids)
@@ -104,6 +105,7 @@ def skip(ctx: EngineContext, actor: Actor, case_id: int, task_id: str, reason: s
             transition(case, CaseStatus.RUNNING)
             open_ids = workflow_store.save_workflow(ctx, uow.session, case, bundle, workflow)
             record_handler(uow, case.id, task_id, info, actor.username)
+            warning_signs.raise_event(uow.session, case.id, "procedure_irregular", "skip", uow.now)
             record_event(uow, case, "case_repaired", actor, task_id=task_id, bpmn_id=info.bpmn_id,
                          details={"action": "skip", "name": info.name, "reason": why})
             return finish(uow, case, open_ids)
@@ -195,6 +197,7 @@ def terminate(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> St
                             .values(ended_at=uow.now))
         uow.session.execute(update(Notification).where(Notification.case_id == case.id, Notification.read_at.is_(None))
                             .values(read_at=uow.now))
+        warning_signs.raise_event(uow.session, case.id, "procedure_irregular", "terminate", uow.now)
         record_event(uow, case, "case_repaired", actor, details={"action": "terminate", "reason": why})
         return finish(uow, case, ())
 
@@ -225,6 +228,7 @@ def migrate(ctx: EngineContext, actor: Actor, case_id: int) -> StepResult:
         _refresh_task_index(uow, moved)
         uow.session.execute(update(case_rows.CASES).where(case_rows.CASES.c.id == case.id)
                             .values(process_version_id=newest.id))
+        warning_signs.raise_event(uow.session, case.id, "procedure_irregular", "migrate", uow.now)
         record_event(uow, case, "case_repaired", actor, details={
             "action": "migrate", "from_version_id": old_version, "to_version": newest.version,
             "bundle_hash": new_bundle.hash})

@@ -29,6 +29,7 @@ from tests.support import files
 from tests.support.client import ApiUser, sign_in
 from tests.support.documents import issue_letter
 from tests.support.driver import APPLICATION
+from tests.support.signs import raise_sign
 
 # The contract: every operation the API offers; each one is fuzzed on its own fresh database.
 OPERATIONS: list[tuple[str, str]] = [
@@ -50,6 +51,8 @@ OPERATIONS: list[tuple[str, str]] = [
     ("POST", "/api/v1/cases/{case_id}/documents/{document_id}/corrections"),
     ("GET", "/api/v1/register"),
     ("GET", "/api/v1/statistics"),
+    ("GET", "/api/v1/warnings"),
+    ("POST", "/api/v1/warnings/{warning_id}/acknowledge"),
     ("GET", "/api/v1/tasks"),
     ("GET", "/api/v1/tasks/{task_id}"),
     ("POST", "/api/v1/tasks/{task_id}/claim"),
@@ -86,6 +89,7 @@ class Existing:
     task_id: str
     attachment_id: int
     document_id: int
+    warning_id: int
     message: str = "supplement_received"
 
 
@@ -96,7 +100,8 @@ def existing(users: dict[str, ApiUser], app: Flask) -> Existing:
                                    expect=201)
     added = users["applicant"].call("POST", f"/cases/{case['id']}/attachments", 201, content_type="multipart/form-data",
                                     data={"file": (io.BytesIO(files.PDF), "evidence.pdf")})
-    return Existing(case["id"], case["open_tasks"][0]["id"], added["id"], issue_letter(app.extensions["rcjc"], case["id"]))
+    return Existing(case["id"], case["open_tasks"][0]["id"], added["id"], issue_letter(app.extensions["rcjc"], case["id"]),
+                    raise_sign(app.extensions["rcjc"], case["id"]))
 
 
 
@@ -112,7 +117,8 @@ def requests_for(operation: APIOperation, existing: Existing) -> st.SearchStrate
     """Valid and invalid requests for the operation, some of them naming an existing case, task and message."""
     strategies = [operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)]
     known: dict[str, Any] = {"case_id": existing.case_id, "task_id": existing.task_id, "name": existing.message,
-                             "attachment_id": existing.attachment_id, "document_id": existing.document_id}
+                             "attachment_id": existing.attachment_id, "document_id": existing.document_id,
+                             "warning_id": existing.warning_id}
     path_names = [p.name for p in operation.path_parameters]
     if path_names:
         strategies.append(operation.as_strategy(GenerationMode.POSITIVE,

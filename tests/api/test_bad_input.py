@@ -55,7 +55,7 @@ def body_operations(app: Flask) -> list[tuple[str, str]]:
 def concrete(path: str, case_id: int) -> str:
     """The path with its parameters filled in (document {name} or routing <type:name> style)."""
     values = {"case_id": str(case_id), "task_id": str(uuid.uuid4()), "name": "supplement_received",
-              "draft_id": "1", "document_id": "1"}
+              "draft_id": "1", "document_id": "1", "warning_id": "1"}
     return re.sub(r"[{<](?:[a-z]+:)?([a-z_]+)[}>]", lambda m: values.get(m.group(1), "x"), path)
 
 

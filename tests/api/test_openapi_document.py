@@ -54,6 +54,9 @@ CONTRACT: dict[tuple[str, str], Operation] = {
         {"201": "Document"}, (JSON, "Correction"), {**CASE_ID, "document_id": "integer"}),
     ("GET", "/register"): Operation({"200": "RegisterList"}, has_query=True),
     ("GET", "/statistics"): Operation({"200": "Statistics"}, has_query=True),
+    ("GET", "/warnings"): Operation({"200": "WarningList"}, has_query=True),
+    ("POST", "/warnings/{warning_id}/acknowledge"): Operation(
+        {"200": "Warning"}, (JSON, "Acknowledge"), {"warning_id": "integer"}),
     ("GET", "/tasks"): Operation({"200": "TaskList"}, has_query=True),
     ("GET", "/tasks/{task_id}"): Operation({"200": "Task"}, path_types=TASK_ID),
     ("POST", "/tasks/{task_id}/claim"): Operation({"200": "Task"}, path_types=TASK_ID),

@@ -23,6 +23,7 @@ from tests.support.client import ApiUser, sign_in
 from tests.support.documents import issue_letter
 from tests.support.driver import APPLICATION
 from tests.support.pages import new_browser
+from tests.support.signs import raise_sign
 
 CALLERS = ["applicant", "other_applicant", "accountability", "intake", "investigator", "committee1", "chair",
            "supervisor", "orgdept", "owner", "admin"]
@@ -40,6 +41,7 @@ class World:
     task_id: str
     attachment_id: int
     document_id: int
+    warning_id: int
 
 
 @pytest.fixture
@@ -51,7 +53,8 @@ def world(http: FlaskClient, people: dict[str, Actor]) -> World:
     callers["intake"].post(f"/tasks/{review}/complete", {"data": SUPPLEMENT})
     task = [t for t in callers["supervisor"].get(f"/cases/{case['id']}")["open_tasks"] if t["bpmn_id"] == "supplement"]
     added = upload(callers["applicant"], case["id"], 201)
-    return World(callers, case["id"], task[0]["id"], added["id"], issue_letter(http.application.extensions["rcjc"], case["id"]))
+    ctx = http.application.extensions["rcjc"]
+    return World(callers, case["id"], task[0]["id"], added["id"], issue_letter(ctx, case["id"]), raise_sign(ctx, case["id"]))
 
 
 def upload(caller: ApiUser, case_id: int, expect: int | None = None) -> Any:
@@ -100,6 +103,11 @@ ROUTES: dict[str, tuple[Call, dict[str, int]]] = {
     "GET /statistics?unit=(the case's)": (
         lambda u, w: u.call("GET", "/statistics", None, query_string={"unit": APPLICATION_UNIT}),
         statuses({n: 200 for n in ("supervisor", "orgdept", "chair", "applicant")}, 403)),
+    # Warning signs are the supervisors' to list and acknowledge.
+    "GET /warnings": (lambda u, w: u.call("GET", "/warnings", None), statuses({"supervisor": 200}, 403)),
+    "POST /warnings/{id}/acknowledge": (
+        lambda u, w: u.call("POST", f"/warnings/{w.warning_id}/acknowledge", None, json={"note": "已核实"}),
+        statuses({"supervisor": 200}, 403)),
     "GET /tasks/{id}": (lambda u, w: u.call("GET", f"/tasks/{w.task_id}", None), READ),
     "POST /tasks/{id}/remind": (lambda u, w: u.call("POST", f"/tasks/{w.task_id}/remind", None, json={}),
                                 statuses({"supervisor": 200}, 403)),

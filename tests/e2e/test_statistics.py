@@ -14,7 +14,13 @@ import pytest
 from engine.errors import Forbidden
 from engine.reading.statistics import FigureQuery, figures
 from tests.support.driver import (
-    ALL_MEMBERS, APPLICATION, LOOKS_EXEMPT, LOOKS_MITIGATE, LOOKS_NOT_TOLERATED, CaseRun, to_ruling_meeting,
+    ALL_MEMBERS,
+    APPLICATION,
+    LOOKS_EXEMPT,
+    LOOKS_MITIGATE,
+    LOOKS_NOT_TOLERATED,
+    CaseRun,
+    to_ruling_meeting,
 )
 from tests.support.transports import HttpTransport, Transport
 

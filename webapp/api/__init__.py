@@ -50,9 +50,9 @@ def init_api(app: Flask) -> Api:
         app.config.setdefault(key, value)
     api = RcjcApi(app)
     api.register_converter(TaskIdConverter, task_id_schema)  # before the blueprints: their paths use it
-    from . import attachments, auth, cases, catalog, documents, register, statistics, supervision, tasks, users
+    from . import attachments, auth, cases, catalog, documents, register, statistics, supervision, tasks, users, warnings
 
     for blueprint in (auth.bp, users.bp, catalog.bp, cases.bp, attachments.bp, documents.bp, tasks.bp, supervision.bp,
-                      register.bp, statistics.bp):
+                      register.bp, statistics.bp, warnings.bp):
         api.register_blueprint(blueprint)
     return api

@@ -37,7 +37,9 @@
       yAxis: { type: "value", minInterval: 1 },
       series: keys.map(function (k) {
         return { name: columnLabel(table, k), type: "bar", stack: STACKED[table.key] ? "total" : undefined,
-          label: { show: true, position: STACKED[table.key] ? "inside" : "top" },
+          // An empty part of a stacked bar says nothing: its "0" would only sit on top of the next one.
+          label: { show: true, position: STACKED[table.key] ? "inside" : "top",
+            formatter: function (p) { return p.value ? String(p.value) : ""; } },
           data: table.rows.map(function (r) { return r[k]; }) };
       })
     };

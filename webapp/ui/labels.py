@@ -22,6 +22,7 @@ EVENT_LABELS = {
     "reminder_sent": lazy_gettext("reminder sent"),
     "timer_fired": lazy_gettext("time limit reached"),
     "timers_rearmed": lazy_gettext("due dates recalculated"),
+    "warning_acknowledged": lazy_gettext("warning sign acknowledged"),
 }
 CLOSURE_LABELS = {
     "completed": lazy_gettext("concluded"),

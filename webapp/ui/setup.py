@@ -127,8 +127,10 @@ def init_ui(app: Flask) -> None:
         views_register,
         views_statistics,
         views_task,
+        views_warnings,
     )
 
     for module in (views_auth, views_inbox, views_task, views_case, views_attachments, views_documents, views_dashboard,
-                   views_admin, views_library, views_register, views_statistics, views_case_export):
+                   views_admin, views_library, views_register, views_statistics, views_case_export,
+                   views_warnings):
         app.register_blueprint(module.bp)
