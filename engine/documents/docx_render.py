@@ -20,7 +20,8 @@ BODY_SIZE = Pt(16)  # 3号
 LINE = Pt(28)
 
 
-def _styled(paragraph: Paragraph, text: str, size: Pt, bold: bool = False, font: str = BODY_FONT) -> None:
+def styled(paragraph: Paragraph, text: str, size: Pt, bold: bool = False, font: str = BODY_FONT) -> None:
+    """Add text to a paragraph at a fixed line height, in the CJK font for East Asian text too."""
     fmt = paragraph.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = LINE
@@ -41,24 +42,24 @@ def render_docx(content: DocumentContent) -> bytes:
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     title = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _styled(title, content.title, TITLE_SIZE, bold=True, font=TITLE_FONT)
+    styled(title, content.title, TITLE_SIZE, bold=True, font=TITLE_FONT)
     number = doc.add_paragraph()
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _styled(number, content.number, BODY_SIZE)
+    styled(number, content.number, BODY_SIZE)
     doc.add_paragraph()
-    _styled(doc.add_paragraph(), content.addressee, BODY_SIZE)
+    styled(doc.add_paragraph(), content.addressee, BODY_SIZE)
     for part in content.sections:
         for i, text in enumerate(part.paragraphs):
             paragraph = doc.add_paragraph()
             paragraph.paragraph_format.first_line_indent = Pt(32)
             if part.heading and i == 0:
-                _styled(paragraph, part.heading + "：", BODY_SIZE, bold=True)
-            _styled(paragraph, text, BODY_SIZE)
+                styled(paragraph, part.heading + "：", BODY_SIZE, bold=True)
+            styled(paragraph, text, BODY_SIZE)
     doc.add_paragraph()
     for text in (content.issuing_body, SEAL_PLACE, content.date_written):
         closing = doc.add_paragraph()
         closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _styled(closing, text, BODY_SIZE)
+        styled(closing, text, BODY_SIZE)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

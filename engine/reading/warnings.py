@@ -40,7 +40,8 @@ class Sign:
     note: str | None
 
 
-def _signs(rows: Any) -> list[Sign]:
+def signs_of(rows: Any) -> list[Sign]:
+    """Signs from (warning, case) rows."""
     return [Sign(w.id, w.case_id, w.kind, dict(w.details or {}), w.raised_at, c.cadre_name, c.unit, c.matter,
                  w.acknowledged_at, w.acknowledged_by, w.note) for w, c in rows]
 
@@ -56,7 +57,7 @@ def list_signs(session: Session, actor: Actor, kind: str = "", open_only: bool =
     rows = session.execute(select(CaseWarning, Case).join(Case, Case.id == CaseWarning.case_id).where(*where)
                            .order_by(CaseWarning.raised_at.desc(), CaseWarning.id.desc())
                            .limit(per_page).offset((page - 1) * per_page))
-    return _signs(rows), total
+    return signs_of(rows), total
 
 
 def case_signs(session: Session, actor: Actor, case_id: int) -> list[Sign]:
@@ -66,7 +67,7 @@ def case_signs(session: Session, actor: Actor, case_id: int) -> list[Sign]:
         return []
     rows = session.execute(select(CaseWarning, Case).join(Case, Case.id == CaseWarning.case_id)
                            .where(CaseWarning.case_id == case.id).order_by(CaseWarning.id))
-    return _signs(rows)
+    return signs_of(rows)
 
 
 def acknowledge(ctx: EngineContext, actor: Actor, warning_id: int, note: str) -> Sign:
@@ -93,6 +94,6 @@ def acknowledge(ctx: EngineContext, actor: Actor, warning_id: int, note: str) ->
         case_rows.write_audit_head(uow.session, case)
         row = uow.session.get(Case, case.id)
         assert row is not None
-        found = _signs([(sign, row)])[0]
+        found = signs_of([(sign, row)])[0]
         uow.commit()
     return found

@@ -116,6 +116,7 @@ def init_ui(app: Flask) -> None:
     ui_errors.register(app)
     from . import (
         views_admin,
+        views_annual_report,
         views_attachments,
         views_auth,
         views_case,
@@ -132,5 +133,5 @@ def init_ui(app: Flask) -> None:
 
     for module in (views_auth, views_inbox, views_task, views_case, views_attachments, views_documents, views_dashboard,
                    views_admin, views_library, views_register, views_statistics, views_case_export,
-                   views_warnings):
+                   views_warnings, views_annual_report):
         app.register_blueprint(module.bp)

@@ -88,7 +88,8 @@ def statistics() -> ResponseReturnValue:
     else:
         used, tables, domains = _figures()
     return render_template("statistics.html", query=used, tables=tables, domains=domains, errors=errors,
-                           args=request.args, unit_fixed=not current_actor().in_any(READERS))
+                           args=request.args, unit_fixed=not current_actor().in_any(READERS),
+                           this_year=engine_context().clock.now().astimezone(engine_context().calendar.tz).year)
 
 
 @bp.get("/statistics.xlsx")
