@@ -41,6 +41,9 @@ DEFAULT_LIMITS: dict[str, str] = {
     "clarification_reporter": "5wd",
     "clarification_referral": "5wd",
     "clarification_follow_up": "5wd",
+    "typical_case_edit": "10wd",
+    "typical_case_review": "5wd",
+    "typical_case_approval": "5wd",
 }
 
 # A message is an event with a few facts, not a document store: larger payloads are refused, nothing stored.

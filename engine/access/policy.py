@@ -108,15 +108,17 @@ def ensure_may_act(session: Session, actor: Actor, row: TaskLike, info: TaskInfo
         raise Forbidden(reason)
     if row.assignee and row.assignee != actor.username:
         raise Forbidden("该任务已由他人认领")
-    if info.exclude_lanes and handled_in_lanes(session, row.case_id, actor.username, info.exclude_lanes):
+    if info.exclude_lanes and handled_in_lanes(session, row.case_id, actor.username, info.exclude_lanes, info.bpmn_id):
         raise Forbidden("您办理过本案的相关环节，依规应当回避")
 
 
-def handled_in_lanes(session: Session, case_id: int, username: str, lanes: Collection[str]) -> bool:
-    """Whether the user completed a task of one of `lanes` in this case."""
+def handled_in_lanes(session: Session, case_id: int, username: str, lanes: Collection[str], step: str = "") -> bool:
+    """Whether the user completed a task of one of `lanes` in this case, other than an earlier round of `step`
+    (who reviewed a text and sent it back reviews it again: their own step is no conflict with itself)."""
     found = session.execute(
         select(CaseHandler.id)
-        .where(CaseHandler.case_id == case_id, CaseHandler.username == username, CaseHandler.group_key.in_(lanes))
+        .where(CaseHandler.case_id == case_id, CaseHandler.username == username, CaseHandler.group_key.in_(lanes),
+               CaseHandler.bpmn_id != step)
         .limit(1)
     ).first()
     return found is not None

@@ -16,7 +16,7 @@ from engine.config import SCRIPT_SETTINGS
 from engine.context import EngineContext
 from engine.persistence import case_clocks
 from engine.persistence.models import CaseHandler
-from engine.procedure import meeting, prior_rulings, warning_signs
+from engine.procedure import meeting, prior_rulings, typical_cases, warning_signs
 from engine.procedure.prior_match import Cadre
 
 
@@ -116,6 +116,16 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
                            ) -> dict[str, Any]:
         return warning_signs.earlier_tolerances(ctx, session, case_id, str(cadre_name or ""), cadre_unit, cadre_id_number)
 
+    def typical_case_draft(source_case_id: int) -> dict[str, Any]:
+        return typical_cases.draft(ctx, session, int(source_case_id))
+
+    def typical_case_leaks(source_case_id: int, text: str) -> list[str]:
+        return typical_cases.check(ctx, session, int(source_case_id), str(text or ""))
+
+    def publish_typical_case(source_case_id: int, title: str, text: str, guidance: str) -> int:
+        return typical_cases.publish(ctx, session, case_id, int(source_case_id), str(title), str(text), str(guidance),
+                                     ctx.clock.now())
+
     def today() -> str:
         return ctx.clock.now().astimezone(ZoneInfo(ctx.config.timezone)).date().isoformat()
 
@@ -133,6 +143,9 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
         "member_choices": member_choices,
         "find_prior_ruling": find_prior_ruling,
         "repeated_tolerance": repeated_tolerance,
+        "typical_case_draft": typical_case_draft,
+        "typical_case_leaks": typical_case_leaks,
+        "publish_typical_case": publish_typical_case,
         "prior_ruling_match": prior_ruling_match,
         "today": today,
     }

@@ -28,6 +28,8 @@ from engine.reading import figure_words
 # Who reads the district's figures; a unit-scoped member reads its own unit's only.
 READERS = frozenset({SUPERVISOR, "org_dept", "committee_chair"})
 OUTCOMES = ("EXEMPT", "MITIGATE", "NOT_TOLERATED")
+# The typical-case process works on the library, not on a case of the procedure: the figures leave it out.
+LIBRARY = "rcjc_typical_case"
 # The key of a row for cases that do not say (no domain given, no procedure chosen yet).
 UNKNOWN = ""
 
@@ -106,7 +108,7 @@ def _case_tables(ctx: EngineContext, session: Session, query: FigureQuery, domai
     by_unit: dict[str, Counter[str]] = defaultdict(Counter)
     columns = (Case.status, Case.outcome, Case.closure, Case.procedure, Case.domain, Case.unit)
     for st, oc, cl, pr, dm, un, n in session.execute(
-            select(*columns, func.count()).where(*_case_where(ctx, query)).group_by(*columns)):
+            select(*columns, func.count()).where(Case.process_id != LIBRARY, *_case_where(ctx, query)).group_by(*columns)):
         status[st] += n
         procedure[pr or UNKNOWN] += n
         if st not in OPEN_STATUSES:
@@ -147,11 +149,11 @@ def _stage_tables(ctx: EngineContext, session: Session, query: FigureQuery, stag
     open_where = [*where, Case.status.in_([s.value for s in OPEN_STATUSES])]
     in_stage = session.execute(
         select(CaseStage.stage, func.count()).join(Case, Case.id == CaseStage.case_id)
-        .where(CaseStage.ended_at.is_(None), *open_where).group_by(CaseStage.stage)).all()
+        .where(CaseStage.ended_at.is_(None), CaseStage.stage != LIBRARY, *open_where).group_by(CaseStage.stage)).all()
     histograms: dict[str, dict[int, int]] = defaultdict(dict)
     for stage, days, n in session.execute(_joined(
             select(CaseStage.stage, CaseStage.working_days, func.count())
-            .where(CaseStage.working_days.is_not(None)), where, CaseStage.case_id)
+            .where(CaseStage.working_days.is_not(None), CaseStage.stage != LIBRARY), where, CaseStage.case_id)
             .group_by(CaseStage.stage, CaseStage.working_days)):
         histograms[stage][days] = n
     lengths = []
@@ -160,9 +162,11 @@ def _stage_tables(ctx: EngineContext, session: Session, query: FigureQuery, stag
         lengths.append({"key": stage, "label": stages.get(stage, stage), "stages": total,
                         "average": round(sum(d * n for d, n in h.items()) / total, 1), "p90": _percentile(h, 0.9)})
     late = Counter[str]({g: n for g, n in session.execute(
-        _joined(select(LateStep.group_key, func.count()), where, LateStep.case_id).group_by(LateStep.group_key))})
+        _joined(select(LateStep.group_key, func.count()).where(LateStep.stage != LIBRARY), where, LateStep.case_id)
+        .group_by(LateStep.group_key))})
     overdue = Counter[str]({g: n for g, n in session.execute(_joined(
-        select(TaskIndex.group_key, func.count()).where(TaskIndex.due_at < ctx.clock.now()), where, TaskIndex.case_id)
+        select(TaskIndex.group_key, func.count()).where(TaskIndex.due_at < ctx.clock.now(), TaskIndex.process_id != LIBRARY),
+        where, TaskIndex.case_id)
         .group_by(TaskIndex.group_key))})
     late_rows = [{"key": g, "label": groups.get(g, g), "late": late[g], "overdue": overdue[g], "total": late[g] + overdue[g]}
                  for g in sorted(set(late) | set(overdue), key=lambda g: (-(late[g] + overdue[g]), g))]

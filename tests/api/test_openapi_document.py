@@ -55,6 +55,8 @@ CONTRACT: dict[tuple[str, str], Operation] = {
     ("GET", "/register"): Operation({"200": "RegisterList"}, has_query=True),
     ("GET", "/statistics"): Operation({"200": "Statistics"}, has_query=True),
     ("GET", "/warnings"): Operation({"200": "WarningList"}, has_query=True),
+    ("GET", "/typical-cases"): Operation({"200": "TypicalCaseList"}, has_query=True),
+    ("GET", "/typical-cases/{typical_id}"): Operation({"200": "TypicalCase"}, path_types={"typical_id": "integer"}),
     ("POST", "/warnings/{warning_id}/acknowledge"): Operation(
         {"200": "Warning"}, (JSON, "Acknowledge"), {"warning_id": "integer"}),
     ("GET", "/tasks"): Operation({"200": "TaskList"}, has_query=True),

@@ -103,6 +103,8 @@ ROUTES: dict[str, tuple[Call, dict[str, int]]] = {
     "GET /statistics?unit=(the case's)": (
         lambda u, w: u.call("GET", "/statistics", None, query_string={"unit": APPLICATION_UNIT}),
         statuses({n: 200 for n in ("supervisor", "orgdept", "chair", "applicant")}, 403)),
+    # The typical case library is for everyone to read.
+    "GET /typical-cases": (lambda u, w: u.call("GET", "/typical-cases", None), statuses({}, 200)),
     # Warning signs are the supervisors' to list and acknowledge.
     "GET /warnings": (lambda u, w: u.call("GET", "/warnings", None), statuses({"supervisor": 200}, 403)),
     "POST /warnings/{id}/acknowledge": (

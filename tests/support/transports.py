@@ -13,6 +13,8 @@ from typing import Any
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from engine.access.policy import SYSTEM, Actor
 from engine.context import EngineContext
@@ -188,8 +190,11 @@ class HttpTransport:
 
     def deploy(self, files: dict[str, bytes]) -> tuple[bool, dict[str, int]]:
         """Upload a bundle as the process owner."""
-        uploads = [(io.BytesIO(content), name) for name, content in files.items()]
-        body = self.call("owner", "POST", "/deployments", data={"files": uploads}, content_type="multipart/form-data")
+        # Encoded in memory: the test client would spool a body over 500 KB to a temporary file it never closes.
+        parts = MultiDict([("files", FileStorage(io.BytesIO(content), name)) for name, content in files.items()])
+        boundary, encoded = encode_multipart(parts)
+        body = self.call("owner", "POST", "/deployments", data=encoded,
+                         content_type=f"multipart/form-data; boundary={boundary}")
         return bool(body["created"]), dict(body["versions"])
 
 

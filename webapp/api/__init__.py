@@ -50,9 +50,22 @@ def init_api(app: Flask) -> Api:
         app.config.setdefault(key, value)
     api = RcjcApi(app)
     api.register_converter(TaskIdConverter, task_id_schema)  # before the blueprints: their paths use it
-    from . import attachments, auth, cases, catalog, documents, register, statistics, supervision, tasks, users, warnings
+    from . import (
+        attachments,
+        auth,
+        cases,
+        catalog,
+        documents,
+        register,
+        statistics,
+        supervision,
+        tasks,
+        typical_cases,
+        users,
+        warnings,
+    )
 
     for blueprint in (auth.bp, users.bp, catalog.bp, cases.bp, attachments.bp, documents.bp, tasks.bp, supervision.bp,
-                      register.bp, statistics.bp, warnings.bp):
+                      register.bp, statistics.bp, warnings.bp, typical_cases.bp):
         api.register_blueprint(blueprint)
     return api

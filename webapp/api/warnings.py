@@ -12,6 +12,7 @@ from engine.procedure.warning_signs import KINDS
 from engine.reading.warnings import MAX_NOTE, acknowledge, list_signs
 
 from ..context import engine_context
+from ..guards import MAX_ID
 from ..warning_text import sign_item
 from .access import ApiBlueprint, current_actor
 from .errors import ErrorSchema
@@ -79,5 +80,5 @@ def warnings(args: dict[str, Any]) -> dict[str, Any]:
 @bp.alt_response(409, schema=ErrorSchema, description="该预警已处理")
 def acknowledge_warning(body: dict[str, Any], warning_id: int) -> dict[str, Any]:
     """Acknowledge a sign with a note of how it was handled; the case's audit trail records it."""
-    sign = acknowledge(engine_context(), current_actor(), warning_id, body["note"])
+    sign = acknowledge(engine_context(), current_actor(), min(warning_id, MAX_ID), body["note"])
     return named([sign_item(sign)])[0]

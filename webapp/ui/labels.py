@@ -23,6 +23,7 @@ EVENT_LABELS = {
     "timer_fired": lazy_gettext("time limit reached"),
     "timers_rearmed": lazy_gettext("due dates recalculated"),
     "warning_acknowledged": lazy_gettext("warning sign acknowledged"),
+    "typical_case_unpublished": lazy_gettext("typical case taken out of the library"),
 }
 CLOSURE_LABELS = {
     "completed": lazy_gettext("concluded"),
@@ -32,4 +33,7 @@ CLOSURE_LABELS = {
     "not_applicable": lazy_gettext("closed: tolerance does not apply"),
     "clarified": lazy_gettext("cleared by clarification"),
     "not_clarified": lazy_gettext("closed without clarification"),
+    "published": lazy_gettext("published as a typical case"),
+    "rejected": lazy_gettext("not published"),
+    "not_eligible": lazy_gettext("closed: the source case cannot be a typical case"),
 }
