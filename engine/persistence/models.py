@@ -105,7 +105,11 @@ class Case(Base):
     """A running or finished workflow instance with its serialized state."""
 
     __tablename__ = "case"
-    __table_args__ = (Index("ix_case_timer", "status", "next_timer_at"), Index("ix_case_created", "created_at"))
+    __table_args__ = (
+        Index("ix_case_timer", "status", "next_timer_at"), Index("ix_case_created", "created_at"),
+        # Covers the figures' grouped count in the order it groups by: no sort, no read of the state blobs.
+        Index("ix_case_figures", "status", "outcome", "closure", "procedure", "domain", "unit", "process_id", "created_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
     process_id: Mapped[str] = mapped_column(String(100), index=True)

@@ -14,7 +14,9 @@ class CadreRecord(Base):
     """What a ruling or clarification settled for a cadre, with its "no negative evaluation" flag and scope."""
 
     __tablename__ = "cadre_record"
-    __table_args__ = (UniqueConstraint("case_id", "kind"), Index("ix_cadre_record_decided", "decided_on", "id"))
+    __table_args__ = (UniqueConstraint("case_id", "kind"), Index("ix_cadre_record_decided", "decided_on", "id"),
+                      # Covers the figures' count of rulings per day and outcome.
+                      Index("ix_cadre_record_figures", "kind", "decided_on", "outcome", "case_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
     # "ruling" or "clarification"
