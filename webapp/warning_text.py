@@ -37,12 +37,12 @@ def sign_text(sign: Sign) -> str:
         if d.get("unit_cases"):
             parts.append(_("the unit was tolerated %(n)s times within %(years)s years before",
                            n=len(d["unit_cases"]), years=d.get("years", "")))
-        return "; ".join(parts) + ("; " if parts else "") + _("confirm or clear “repeated error” in the investigation")
+        return _("; ").join([*parts, _("confirm or clear “repeated error” in the investigation")])
     if sign.kind == "wrong_applicant":
         return _("refused: the cadre is not within this organ's management authority")
     if sign.kind == "procedure_irregular":
         return _("repaired by a supervisor: %(actions)s",
-                 actions=", ".join(str(ACTION_LABELS.get(a, a)) for a in d.get("actions", [])))
+                 actions=_(", ").join(str(ACTION_LABELS.get(a, a)) for a in d.get("actions", [])))
     if sign.kind == "changed_on_appeal":
         return _("the appeal changed %(old)s to %(new)s", old=outcome_label(d.get("from")), new=outcome_label(d.get("to")))
     parts = []
@@ -50,7 +50,7 @@ def sign_text(sign: Sign) -> str:
         parts.append(_("rejected %(n)s times at verification", n=d["rejections"]))
     if d.get("overdue"):
         parts.append(_("past its deadline"))
-    return "; ".join(parts)
+    return _("; ").join(parts)
 
 
 def sign_item(sign: Sign) -> dict[str, Any]:
