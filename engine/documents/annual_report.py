@@ -51,10 +51,19 @@ class AnnualReport:
     tables: list[ReportTable]
     signs: ReportTable
     sign_notes: list[str]
+    # The typical cases published in the year: (title, guidance).
+    typical: list[tuple[str, str]]
     issuing_body: str
     date_written: str
     sections: dict[str, str] = field(default_factory=lambda: {
-        "overview": "一、总体情况", "figures": "二、主要数据", "signs": "三、预警及处理情况"})
+        "overview": "一、总体情况", "figures": "二、主要数据", "signs": "三、预警及处理情况", "typical": "四、典型案例"})
+
+
+def typical_paragraphs(report: AnnualReport) -> list[tuple[str, str]]:
+    """The typical-case section as (heading, text) pairs; a sentence saying there were none otherwise."""
+    if not report.typical:
+        return [("", "本年度未发布典型案例。")]
+    return [(f"（{i}）{title}", guidance) for i, (title, guidance) in enumerate(report.typical, start=1)]
 
 
 def _table_html(t: ReportTable) -> str:
@@ -72,6 +81,8 @@ def report_html(report: AnnualReport) -> str:
              f"<h2>{report.sections['figures']}</h2>", *(_table_html(t) for t in report.tables),
              f"<h2>{report.sections['signs']}</h2>", _table_html(report.signs),
              *(f"<p>{escape(n)}</p>" for n in report.sign_notes),
+             f"<h2>{report.sections['typical']}</h2>",
+             *(f"<h3>{escape(h)}</h3><p>{escape(t)}</p>" if h else f"<p>{escape(t)}</p>" for h, t in typical_paragraphs(report)),
              f'<p class="closing">{escape(report.issuing_body)}</p>', f'<p class="closing">{escape(report.date_written)}</p>']
     return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(report.title)}</title>'
             f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>")
@@ -138,6 +149,11 @@ def report_docx(report: AnnualReport) -> bytes:
     styled(doc.add_paragraph(), report.sections["signs"], Pt(16), bold=True)
     _docx_table(doc, report.signs)
     for text in report.sign_notes:
+        styled(doc.add_paragraph(), text, Pt(14))
+    styled(doc.add_paragraph(), report.sections["typical"], Pt(16), bold=True)
+    for heading, text in typical_paragraphs(report):
+        if heading:
+            styled(doc.add_paragraph(), heading, Pt(14), bold=True)
         styled(doc.add_paragraph(), text, Pt(14))
     for text in (report.issuing_body, report.date_written):
         closing = doc.add_paragraph()

@@ -79,6 +79,7 @@ def build_report(year: int, unit: str, domain: str) -> AnnualReport:
     with ctx.sessions() as session:
         found = year_figures(ctx, session, current_actor(), year, unit, domain)
         domains = figure_words.domain_names(ctx, session)
+        typical = [(t.title, t.guidance) for t in found.typical]
     with force_locale("zh_CN"):
         tables = labelled(found.tables)
         signs, notes = _signs(found)
@@ -86,7 +87,8 @@ def build_report(year: int, unit: str, domain: str) -> AnnualReport:
     scope = "、".join(p for p in (unit, domains.get(domain, domain)) if p) or "全区"
     today = ctx.clock.now().astimezone(ZoneInfo(ctx.config.timezone)).date()
     return AnnualReport(f"{year}年度容错纠错工作情况报告", f"（范围：{scope}）", _overview(year, by_key),
-                        [_table(t) for t in tables if t["rows"]], signs, notes, issuing_body(ctx), chinese_date(today))
+                        [_table(t) for t in tables if t["rows"]], signs, notes,
+                        typical, issuing_body(ctx), chinese_date(today))
 
 
 @bp.get("/statistics/annual-report.<fmt>")
