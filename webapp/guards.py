@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import abort, request
+from flask_babel import gettext as _
 
 # Ids are 32-bit integers in the database; PostgreSQL refuses larger ones with an error instead of finding nothing.
 MAX_ID = 2**31 - 1
+
+
+def query_date(name: str, errors: dict[str, str]) -> date | None:
+    """The date in the query parameter `name` (YYYY-MM-DD), None when empty; a message in `errors` when unreadable."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = _("Please give a date such as 2026-04-20.")
+        return None
 
 
 def form_number(text: str | None) -> int | None:

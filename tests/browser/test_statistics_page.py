@@ -7,15 +7,14 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 from openpyxl import load_workbook
-from playwright.sync_api import ConsoleMessage, Error, Page, expect
+from playwright.sync_api import Page, expect
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
-from tests.support.browser_ui import ARTIFACTS, DOCS, REFRESH_DOCS, sign_in
+from tests.support.browser_ui import screenshot, sign_in, watch_console
 from tests.support.documents import ruled
 from tests.support.driver import APPLICATION, apply
 from tests.support.transports import ServiceTransport
@@ -37,21 +36,6 @@ def seed(deployed: EngineContext, people: dict[str, Actor]) -> None:
     assert refused.case().status == "completed"
 
 
-def watch_console(page: Page) -> list[str]:
-    """Console errors and uncaught exceptions of the page, as they happen (but the browser's own request for
-    /favicon.ico, which the app does not serve on any page)."""
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            errors.append(f"console: {message.text} @ {message.location}")
-
-    def on_error(error: Error) -> None:
-        errors.append(f"pageerror: {error}")
-
-    page.on("console", on_console)
-    page.on("pageerror", on_error)
-    return errors
 
 
 def wait_for_charts(page: Page) -> int:
@@ -70,17 +54,6 @@ def numbers(page: Page, table: str, column: str = "cases") -> dict[str, str]:
             row.locator(f'td[data-column="{column}"]').inner_text().strip() for row in rows.all()}
 
 
-def full_page_screenshot(page: Page, name: str) -> Path:
-    """The whole page as test-artifacts/screenshots/<name>.png (and under docs/screenshots, when missing or asked)."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(path), full_page=True)
-    target = DOCS / path.name
-    if REFRESH_DOCS or not target.exists():
-        DOCS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-    return path
 
 
 def test_the_supervisor_reads_the_figures_as_charts_filters_them_and_downloads_excel(
@@ -114,7 +87,7 @@ def test_the_supervisor_reads_the_figures_as_charts_filters_them_and_downloads_e
     for table, label in (("status", RUNNING), ("status", COMPLETED), ("outcome", EXEMPT)):
         drawn_text = page.locator(f'.chart[data-chart="{table}"] svg text').all_text_contents()
         assert any(label in t for t in drawn_text), (table, label, drawn_text)
-    full_page_screenshot(page, "statistics")
+    screenshot(page, "statistics", full_page=True)
 
     # Narrowed to talent work: one running case, no ruling; the charts are drawn again for the narrowed figures.
     form = page.locator("form[data-testid=statistics-filter]")

@@ -7,16 +7,14 @@ docs/screenshots/typical-cases.png (the library) and docs/screenshots/typical-ca
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
-from playwright.sync_api import ConsoleMessage, Error, Page, expect
+from playwright.sync_api import Page, expect
 
 from engine.access import users
 from engine.access.policy import Actor
 from engine.context import EngineContext
 from engine.persistence.uow import UnitOfWork
-from tests.support.browser_ui import ARTIFACTS, DOCS, REFRESH_DOCS, sign_in
+from tests.support.browser_ui import screenshot, sign_in, take_refusal_report, watch_console
 from tests.support.driver import APPLICATION, CaseRun, apply, close_exempt_without_appeal
 from tests.support.people import PASSWORD
 from tests.support.transports import ServiceTransport
@@ -59,43 +57,10 @@ def publish(deployed: EngineContext, people: dict[str, Actor]) -> str:
     return str(draft["typical_title"])
 
 
-def watch_console(page: Page) -> list[str]:
-    """Console errors and uncaught exceptions of the page, as they happen (but the browser's own request for
-    /favicon.ico, which the app does not serve on any page)."""
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            errors.append(f"console: {message.text} @ {message.location}")
-
-    def on_error(error: Error) -> None:
-        errors.append(f"pageerror: {error}")
-
-    page.on("console", on_console)
-    page.on("pageerror", on_error)
-    return errors
 
 
-def take_refusal_report(errors: list[str], url: str) -> None:
-    """Chromium logs a page answered with 422 as a console error ("Failed to load resource"); a refused form is
-    meant to answer so. Take out exactly that one report of `url`; anything else logged fails the test."""
-    assert len(errors) == 1, errors
-    assert errors[0].startswith("console: Failed to load resource: the server responded with a status of 422"), errors
-    assert f"'url': '{url}'" in errors[0], errors
-    errors.clear()
 
 
-def full_page_screenshot(page: Page, name: str) -> Path:
-    """The whole page as test-artifacts/screenshots/<name>.png (and under docs/screenshots, when missing or asked)."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(path), full_page=True)
-    target = DOCS / path.name
-    if REFRESH_DOCS or not target.exists():
-        DOCS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-    return path
 
 
 def test_a_reader_finds_and_reads_a_published_case_and_the_chair_takes_it_out(
@@ -134,7 +99,7 @@ def test_a_reader_finds_and_reads_a_published_case_and_the_chair_takes_it_out(
     expect(item).to_contain_text(GUIDANCE)
     for secret in SECRETS:
         expect(library).not_to_contain_text(secret)
-    full_page_screenshot(page, "typical-cases")
+    screenshot(page, "typical-cases", full_page=True)
 
     # The case reads anonymised, with what it teaches under its own heading.
     with page.expect_navigation():
@@ -150,7 +115,7 @@ def test_a_reader_finds_and_reads_a_published_case_and_the_chair_takes_it_out(
         assert secret not in text, secret
     expect(page.get_by_role("heading", name="撤回典型案例")).to_have_count(0)
     expect(page.locator("textarea[name=reason]")).to_have_count(0)
-    full_page_screenshot(page, "typical-case")
+    screenshot(page, "typical-case", full_page=True)
     assert errors == []
 
     # The chair takes it out: with no reason the page stays (422) and says so; with one, the case says when and why.

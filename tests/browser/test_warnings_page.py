@@ -6,14 +6,12 @@ errors. Saved, full page, as docs/screenshots/warnings.png."""
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
-from playwright.sync_api import ConsoleMessage, Error, Page, expect
+from playwright.sync_api import Page, expect
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
-from tests.support.browser_ui import ARTIFACTS, DOCS, REFRESH_DOCS, sign_in
+from tests.support.browser_ui import screenshot, sign_in, take_refusal_report, watch_console
 from tests.support.documents import ruled
 from tests.support.driver import apply
 from tests.support.transports import ServiceTransport
@@ -22,43 +20,10 @@ REPEATED = "重复容错"
 NOTE = "经核实，属不同事项，不构成重复犯错"
 
 
-def watch_console(page: Page) -> list[str]:
-    """Console errors and uncaught exceptions of the page, as they happen (but the browser's own request for
-    /favicon.ico, which the app does not serve on any page)."""
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            errors.append(f"console: {message.text} @ {message.location}")
-
-    def on_error(error: Error) -> None:
-        errors.append(f"pageerror: {error}")
-
-    page.on("console", on_console)
-    page.on("pageerror", on_error)
-    return errors
 
 
-def take_refusal_report(errors: list[str], url: str) -> None:
-    """Chromium logs a page answered with 422 as a console error ("Failed to load resource"); a refused form is
-    meant to answer so. Take out exactly that one report of `url`; anything else logged fails the test."""
-    assert len(errors) == 1, errors
-    assert errors[0].startswith("console: Failed to load resource: the server responded with a status of 422"), errors
-    assert f"'url': '{url}'" in errors[0], errors
-    errors.clear()
 
 
-def full_page_screenshot(page: Page, name: str) -> Path:
-    """The whole page as test-artifacts/screenshots/<name>.png (and under docs/screenshots, when missing or asked)."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(path), full_page=True)
-    target = DOCS / path.name
-    if REFRESH_DOCS or not target.exists():
-        DOCS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-    return path
 
 
 def test_a_supervisor_acknowledges_a_repeated_tolerance_sign_and_the_intake_officer_sees_it_on_the_case(
@@ -89,7 +54,7 @@ def test_a_supervisor_acknowledges_a_repeated_tolerance_sign_and_the_intake_offi
     expect(table).not_to_contain_text("repeated_tolerance")
     warning_id = row.get_attribute("data-warning")
     assert warning_id and warning_id.isdigit()
-    full_page_screenshot(page, "warnings")
+    screenshot(page, "warnings", full_page=True)
 
     # Acknowledged with no note: the page stays (422), says what is missing, and the sign is still open.
     form = row.locator("form.acknowledge")

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Locator, Page, ViewportSize, expect
+from playwright.sync_api import ConsoleMessage, Error, Locator, Page, ViewportSize, expect
 from sqlalchemy import select
 
 from engine.access.policy import Actor
@@ -107,17 +107,44 @@ def claim_from_inbox(page: Page, task_id: str) -> None:
     expect(page.locator("button[name=action][value=complete]")).to_be_visible()
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save the visible page as test-artifacts/screenshots/<name>.png (and for the README under docs/screenshots)."""
+def screenshot(page: Page, name: str, full_page: bool = False) -> Path:
+    """Save the visible (or the whole) page as test-artifacts/screenshots/<name>.png (and for the README under
+    docs/screenshots)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(path))
+    page.screenshot(path=str(path), full_page=full_page)
     target = DOCS / path.name
     if REFRESH_DOCS or not target.exists():
         DOCS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
     return path
+
+
+def watch_console(page: Page) -> list[str]:
+    """Console errors and uncaught exceptions of the page, as they happen (but the browser's own request for
+    /favicon.ico, which the app does not serve on any page)."""
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            errors.append(f"console: {message.text} @ {message.location}")
+
+    def on_error(error: Error) -> None:
+        errors.append(f"pageerror: {error}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_error)
+    return errors
+
+
+def take_refusal_report(errors: list[str], url: str) -> None:
+    """Chromium logs a page answered with 422 as a console error ("Failed to load resource"); a refused form is
+    meant to answer so. Take out exactly that one report of `url`; anything else logged fails the test."""
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("console: Failed to load resource: the server responded with a status of 422"), errors
+    assert f"'url': '{url}'" in errors[0], errors
+    errors.clear()
 
 
 class BrowserTransport(ServiceTransport):

@@ -3,14 +3,12 @@ as PDF for a promotion or assessment review. Every lookup is recorded per case s
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 
 from engine.calendar import chinese_date
 from engine.documents.register_sheet import cadre_sheet
@@ -18,22 +16,13 @@ from engine.errors import Forbidden
 from engine.reading.register import CLARIFIED, OUTCOME_LABELS, RegisterQuery, ensure_reader, search_register
 
 from ..context import engine_context
+from ..guards import query_date
 from .blueprint import UiBlueprint
 from .session import current_actor, login_required
 
 bp = UiBlueprint("ui_register", __name__)
 OUTCOME_CHOICES = [*OUTCOME_LABELS.items(), (CLARIFIED, "澄清正名")]
 
-
-def _date(name: str, errors: dict[str, str]) -> date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = _("Please give a date such as 2026-04-20.")
-        return None
 
 
 def _query(errors: dict[str, str]) -> RegisterQuery:
@@ -42,7 +31,8 @@ def _query(errors: dict[str, str]) -> RegisterQuery:
     page = request.args.get("page", "1")
     return RegisterQuery(request.args.get("name", "")[:100], request.args.get("unit", "")[:200],
                          request.args.get("id_number", "")[:18],
-                         outcome if outcome in dict(OUTCOME_CHOICES) else "", _date("from", errors), _date("to", errors),
+                         outcome if outcome in dict(OUTCOME_CHOICES) else "",
+                         query_date("from", errors), query_date("to", errors),
                          int(page) if page.isdecimal() and 0 < len(page) < 6 else 1, 50)
 
 

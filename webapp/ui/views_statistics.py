@@ -3,7 +3,6 @@ and the case list, filtered as on its page, as Excel or CSV."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -17,6 +16,7 @@ from engine.reading.statistics import READERS, FigureQuery, figures
 
 from ..context import engine_context
 from ..figures import figures_csv, figures_xlsx, labelled
+from ..guards import query_date
 from .blueprint import UiBlueprint
 from .session import current_actor, login_required
 
@@ -24,19 +24,9 @@ bp = UiBlueprint("ui_statistics", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _date(name: str, errors: dict[str, str]) -> date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = _("Please give a date such as 2026-04-20.")
-        return None
-
 
 def _query(errors: dict[str, str]) -> FigureQuery:
-    since, until = _date("from", errors), _date("to", errors)
+    since, until = query_date("from", errors), query_date("to", errors)
     if since and until and since > until:
         errors["to"] = _("The end of the period is before its start.")
     return FigureQuery(since, until, request.args.get("unit", "").strip()[:200],
