@@ -44,7 +44,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="a PostgreSQL URL (default $DATABASE_URL): a schema of its own is created there and "
                              "dropped after; without it a SQLite file in a temporary folder")
     parser.add_argument("--analyze", action=argparse.BooleanOptionalAction, default=None,
-                        help="run ANALYZE after seeding (default: on PostgreSQL, as autovacuum would; not on SQLite, "
+                        help="run VACUUM (ANALYZE) after seeding (default: on PostgreSQL, as autovacuum would; not on SQLite, "
                              "which the app never analyzes)")
     parser.add_argument("--statement-repeat", type=int, default=5,
                         help="timed runs of each SQL statement of figures() on its own (default 5; 0 skips them)")
@@ -174,7 +174,7 @@ def run(ctx: EngineContext, args: argparse.Namespace, where: str) -> None:
     if analyze:
         seed_figures.analyze(ctx)
     print(f"init (schema, groups, shipped processes, demo users): {init_s:.1f} s; seeding by SQL: {seed_s:.1f} s; "
-          f"ANALYZE {'run' if analyze else 'not run'}")
+          f"{'VACUUM (ANALYZE) run' if analyze else 'not vacuumed or analyzed'}")
     print("rows: " + ", ".join(f"{name} {n:,}" for name, n in rows.items()))
     unit = seed_figures.UNITS[0]
     with ctx.sessions() as session:

@@ -106,7 +106,9 @@ class Case(Base):
 
     __tablename__ = "case"
     __table_args__ = (
-        Index("ix_case_timer", "status", "next_timer_at"), Index("ix_case_created", "created_at"),
+        Index("ix_case_timer", "status", "next_timer_at"),
+        # Orders cases by filing, and covers the figures' grouped count over a period without reading the rows.
+        Index("ix_case_created", "created_at", "process_id", "status", "outcome", "closure", "procedure", "domain", "unit"),
         # Covers the figures' grouped count in the order it groups by: no sort, no read of the state blobs.
         Index("ix_case_figures", "status", "outcome", "closure", "procedure", "domain", "unit", "process_id", "created_at"),
     )

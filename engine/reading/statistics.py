@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.access.policy import SUPERVISOR, UNIT_SCOPED, Actor
@@ -146,16 +146,18 @@ def _percentile(histogram: dict[int, int], share: float) -> int:
 def _stage_tables(ctx: EngineContext, session: Session, query: FigureQuery, stages: dict[str, str],
                   groups: dict[str, str]) -> list[Table]:
     where = _case_where(ctx, query)
-    # Only open cases have open stages: a case's stages end with its last step, or when it is terminated.
-    in_stage = session.execute(_joined(
-        select(CaseStage.stage, func.count()).where(CaseStage.ended_at.is_(None), CaseStage.stage != LIBRARY),
-        where, CaseStage.case_id).group_by(CaseStage.stage)).all()
+    # One ordered scan: a stage's length is kept when it ends, so an ended stage has its working days and an open
+    # one has none. Stages ended by termination have no length and no place here. Only open cases have open stages.
+    in_stage: Counter[str] = Counter()
     histograms: dict[str, dict[int, int]] = defaultdict(dict)
     for stage, days, n in session.execute(_joined(
             select(CaseStage.stage, CaseStage.working_days, func.count())
-            .where(CaseStage.working_days.is_not(None), CaseStage.stage != LIBRARY), where, CaseStage.case_id)
-            .group_by(CaseStage.stage, CaseStage.working_days)):
-        histograms[stage][days] = n
+            .where(CaseStage.stage != LIBRARY, or_(CaseStage.working_days.is_not(None), CaseStage.ended_at.is_(None))),
+            where, CaseStage.case_id).group_by(CaseStage.stage, CaseStage.working_days)):
+        if days is None:
+            in_stage[stage] += n
+        else:
+            histograms[stage][days] = n
     lengths = []
     for stage, h in histograms.items():
         total = sum(h.values())
@@ -172,7 +174,7 @@ def _stage_tables(ctx: EngineContext, session: Session, query: FigureQuery, stag
                  for g in sorted(set(late) | set(overdue), key=lambda g: (-(late[g] + overdue[g]), g))]
     return [
         Table("stage", ("cases",), [{"key": s, "label": stages.get(s, s), "cases": n}
-                                    for s, n in sorted(in_stage, key=lambda r: (-r[1], r[0]))]),
+                                    for s, n in sorted(in_stage.items(), key=lambda r: (-r[1], r[0]))]),
         Table("stage_days", ("stages", "average", "p90"), sorted(lengths, key=lambda r: r["label"])),
         Table("late_by_group", ("late", "overdue", "total"), late_rows),
     ]
@@ -192,17 +194,17 @@ def _decision_tables(ctx: EngineContext, session: Session, query: FigureQuery) -
             select(CadreRecord.decided_on, CadreRecord.outcome, func.count()).where(CadreRecord.kind == "ruling", *period),
             where, CadreRecord.case_id).group_by(CadreRecord.decided_on, CadreRecord.outcome)):
         rulings[day.year][outcome or UNKNOWN] += n
-    cleared: dict[int, set[tuple[str, str]]] = defaultdict(set)
-    for day, name, unit in session.execute(_joined(
-            select(CadreRecord.decided_on, CadreRecord.cadre_name, CadreRecord.cadre_unit)
-            .where(CadreRecord.kind == "clarification", *period), where, CadreRecord.case_id)):
-        cleared[day.year].add((name, unit or ""))
+    # A cadre cleared twice in a year counts once: distinct people per year, counted in SQL.
+    year = extract("year", CadreRecord.decided_on).label("year")
+    people = _joined(select(year, CadreRecord.cadre_name, CadreRecord.cadre_unit)
+                     .where(CadreRecord.kind == "clarification", *period), where, CadreRecord.case_id).distinct().subquery()
+    cleared = {int(y): n for y, n in session.execute(select(people.c.year, func.count()).group_by(people.c.year))}
     return [
         Table("rulings_by_year", ("rulings", "exempt", "mitigate", "not_tolerated"),
               [{"key": str(y), "label": f"{y}年", "rulings": sum(c.values()), "exempt": c["EXEMPT"],
                 "mitigate": c["MITIGATE"], "not_tolerated": c["NOT_TOLERATED"]} for y, c in sorted(rulings.items())]),
         Table("clarified_by_year", ("cadres",),
-              [{"key": str(y), "label": f"{y}年", "cadres": len(c)} for y, c in sorted(cleared.items())]),
+              [{"key": str(y), "label": f"{y}年", "cadres": n} for y, n in sorted(cleared.items())]),
     ]
 
 
