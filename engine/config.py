@@ -44,6 +44,15 @@ DEFAULT_LIMITS: dict[str, str] = {
     "typical_case_edit": "10wd",
     "typical_case_review": "5wd",
     "typical_case_approval": "5wd",
+    # Prior filing (事前备案): its review, a supplement asked for, and once registered the interval between
+    # progress reports, the time to send one, to remedy a drift and to check the remedy or read a report.
+    "prior_filing_review": "10wd",
+    "prior_filing_supplement": "10wd",
+    "prior_filing_report_interval": "20wd",
+    "prior_filing_report": "5wd",
+    "prior_filing_remedy": "5wd",
+    "prior_filing_follow_up": "5wd",
+    "prior_filing_report_review": "5wd",
 }
 
 # A message is an event with a few facts, not a document store: larger payloads are refused, nothing stored.
@@ -104,6 +113,8 @@ DEFAULT_DOCUMENT_PATTERNS: dict[str, str] = {
     "clarification_decision": "{prefix}纪澄决〔{year}〕{seq}号",
     "clarification_letter": "{prefix}纪澄函〔{year}〕{seq}号",
     "appeal_decision": "{prefix}纪容复〔{year}〕{seq}号",
+    # Its number is the filing number (备案编号), taken when the filing is registered.
+    "prior_filing_certificate": "{prefix}事前备〔{year}〕{seq}号",
 }
 DOCUMENT_PATTERN_FIELDS = ("prefix", "year", "seq")
 

@@ -25,6 +25,9 @@ class Kind:
     issued_when: Callable[[Facts], bool] = _always
     # The confidential kinds of case data the built-in text prints (engine/access/disclosure.py).
     discloses: tuple[str, ...] = ()
+    # The case data key holding the number the document carries when a register number was taken before it (a
+    # filing number at registration); None: the document takes the next number of its kind.
+    number_key: str | None = None
 
 
 def _acceptance_is(value: str) -> Callable[[Facts], bool]:
@@ -51,6 +54,10 @@ KINDS: dict[str, Kind] = {
                                    lambda f: f.flag("clarification_approved"), discloses=("informants",)),
     "clarification_letter": Kind("澄清函", letters.clarification_letter),
     "appeal_decision": Kind("申诉复核决定书", letters.appeal_decision),
+    # The registration of a prior filing (事前备案), under the filing number taken as it was registered.
+    "prior_filing_certificate": Kind("事前备案登记证明", notices.prior_filing_certificate,
+                                     lambda f: f.text("filing_review") == "accept" and bool(f.text("filing_number")),
+                                     number_key="filing_number"),
 }
 
 

@@ -1,4 +1,5 @@
-"""Notices to the applicant and to the organization department: acceptance, refusal, supplement, feedback, filing."""
+"""Notices to the applicant and to the organization department: acceptance, refusal, supplement, feedback, filing,
+and the registration of a prior filing."""
 
 from __future__ import annotations
 
@@ -58,4 +59,24 @@ def filing_notice(facts: Facts) -> Body:
         Section("", (f"{_about(facts)}，本委员会已作出裁定，结论为：{facts.choice('outcome')}。"
                      "现将有关情况报备，请在干部考核、评优评先、选拔任用等工作中按规定运用。",)),
         Section("", (f"报备日期：{filed}。",) if filed else ()),
+    ))
+
+
+# The levels the risk assessment table rates a major matter at (risk_level: the table's rating or the reviewer's).
+RISK_WORDS = {"low": "低", "medium": "中", "high": "高"}
+
+
+def prior_filing_certificate(facts: Facts) -> Body:
+    """A unit's decision filed in advance (事前备案) is registered: what was filed, and what the unit must report."""
+    risk = RISK_WORDS.get(facts.text("risk_level"), "")
+    return Body(f"{facts.text('filing_unit')}：", (
+        Section("", (f"你单位报送的“{facts.text('matter')}”事前备案材料收悉。经审核，予以登记备案，"
+                     f"备案编号为{facts.text('filing_number')}。",)),
+        *numbered([("主要负责人", (f"{facts.text('cadre_position')}{facts.text('cadre_name')}",)),
+                   ("创新性或风险性", paragraphs(facts.text("innovation_reason"))),
+                   ("集体讨论情况", (f"{facts.date('discussion_date')}，{facts.text('collective_discussion')}".strip("，"),)),
+                   ("重大事件风险评估", (f"风险等级：{risk}。",) if risk else ()),
+                   ("审核意见", paragraphs(facts.text("review_opinion")))]),
+        Section("", ("请按执行方案推进，按规定定期报告执行进展；执行中出现偏差的，应立即采取补救措施并及时报告。"
+                     "本登记证明不代表对决策事项本身的审批，可在今后容错纠错申请中作为事前报告、集体研究的佐证。",)),
     ))

@@ -15,8 +15,8 @@ from engine.calendar import parse_limit
 from engine.config import SCRIPT_SETTINGS
 from engine.context import EngineContext
 from engine.persistence import case_clocks
-from engine.persistence.models import CaseHandler
-from engine.procedure import meeting, prior_rulings, typical_cases, warning_signs
+from engine.persistence.models import Case, CaseHandler
+from engine.procedure import meeting, prior_filings, prior_rulings, typical_cases, warning_signs
 from engine.procedure.prior_match import Cadre
 
 
@@ -126,6 +126,16 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
         return typical_cases.publish(ctx, session, case_id, int(source_case_id), str(title), str(text), str(guidance),
                                      ctx.clock.now())
 
+    def register_prior_filing() -> str:
+        return prior_filings.take_number(ctx, session)
+
+    def past(moment: str) -> bool:
+        return ctx.clock.now() > datetime.fromisoformat(str(moment))
+
+    def case_unit() -> str:
+        found = session.get(Case, case_id) if case_id is not None else None
+        return (found.unit or "") if found is not None else ""
+
     def today() -> str:
         return ctx.clock.now().astimezone(ZoneInfo(ctx.config.timezone)).date().isoformat()
 
@@ -147,5 +157,8 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
         "typical_case_leaks": typical_case_leaks,
         "publish_typical_case": publish_typical_case,
         "prior_ruling_match": prior_ruling_match,
+        "register_prior_filing": register_prior_filing,
+        "past": past,
+        "case_unit": case_unit,
         "today": today,
     }

@@ -102,8 +102,8 @@ def issue(ctx: EngineContext, uow: UnitOfWork, case: CaseRow, kinds: Collection[
         spec = KINDS.get(kind)
         if spec is None or not spec.issued_when(facts):
             continue
-        number = issue_number(uow, ctx.config, kind)
-        built = compose(kind, facts, number.text, issuing_day(ctx, uow), issuing_body(ctx))
+        number = facts.text(spec.number_key) if spec.number_key else issue_number(uow, ctx.config, kind).text
+        built = compose(kind, facts, number, issuing_day(ctx, uow), issuing_body(ctx))
         content: DocumentContent | TemplatedContent = built
         if template := (templates or {}).get(kind):
             # Kept in the blob store by its hash: the document is rendered from it after the step.

@@ -22,7 +22,7 @@ from engine.persistence.db import connection
 from engine.persistence.lifecycle import CaseStatus, transition
 from engine.persistence.models import Case, CaseGroup, TaskIndex, table
 from engine.persistence.prepared import Prepared
-from engine.procedure import cadre_register, prior_rulings, runtime, stage_tracking, warning_signs
+from engine.procedure import cadre_register, prior_filings, prior_rulings, runtime, stage_tracking, warning_signs
 from engine.procedure.case_functions import case_functions
 from engine.procedure.holiday_schedules import pick_up_imported, task_due
 
@@ -82,6 +82,7 @@ def save_workflow(
     # The cadre register follows the case: a ruling from its issue, its scope, an appeal's change, a clarification.
     cadre_register.file_records(session, case.id, data, now, now.astimezone(ZoneInfo(ctx.config.timezone)).date())
     warning_signs.raise_from_data(session, case.id, data, now)
+    prior_filings.sync(session, case, data, now)
     return open_ids
 
 

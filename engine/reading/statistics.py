@@ -28,8 +28,9 @@ from engine.reading import figure_words
 # Who reads the district's figures; a unit-scoped member reads its own unit's only.
 READERS = frozenset({SUPERVISOR, "org_dept", "committee_chair"})
 OUTCOMES = ("EXEMPT", "MITIGATE", "NOT_TOLERATED")
-# The typical-case process works on the library, not on a case of the procedure: the figures leave it out.
-LIBRARY = "rcjc_typical_case"
+# Processes that are not cases of the procedure: the typical-case process works on the library, the prior filing
+# process on a unit's decision filed in advance. The case figures leave them out (filings are counted on their own).
+NOT_CASES = ("rcjc_typical_case", "rcjc_prior_filing")
 # The key of a row for cases that do not say (no domain given, no procedure chosen yet).
 UNKNOWN = ""
 
@@ -108,7 +109,7 @@ def _case_tables(ctx: EngineContext, session: Session, query: FigureQuery, domai
     by_unit: dict[str, Counter[str]] = defaultdict(Counter)
     columns = (Case.status, Case.outcome, Case.closure, Case.procedure, Case.domain, Case.unit)
     for st, oc, cl, pr, dm, un, n in session.execute(
-            select(*columns, func.count()).where(Case.process_id != LIBRARY, *_case_where(ctx, query)).group_by(*columns)):
+            select(*columns, func.count()).where(Case.process_id.not_in(NOT_CASES), *_case_where(ctx, query)).group_by(*columns)):
         status[st] += n
         procedure[pr or UNKNOWN] += n
         if st not in OPEN_STATUSES:
@@ -152,7 +153,7 @@ def _stage_tables(ctx: EngineContext, session: Session, query: FigureQuery, stag
     histograms: dict[str, dict[int, int]] = defaultdict(dict)
     for stage, days, n in session.execute(_joined(
             select(CaseStage.stage, CaseStage.working_days, func.count())
-            .where(CaseStage.stage != LIBRARY, or_(CaseStage.working_days.is_not(None), CaseStage.ended_at.is_(None))),
+            .where(CaseStage.stage.not_in(NOT_CASES), or_(CaseStage.working_days.is_not(None), CaseStage.ended_at.is_(None))),
             where, CaseStage.case_id).group_by(CaseStage.stage, CaseStage.working_days)):
         if days is None:
             in_stage[stage] += n
@@ -164,11 +165,11 @@ def _stage_tables(ctx: EngineContext, session: Session, query: FigureQuery, stag
         lengths.append({"key": stage, "label": stages.get(stage, stage), "stages": total,
                         "average": round(sum(d * n for d, n in h.items()) / total, 1), "p90": _percentile(h, 0.9)})
     late = Counter[str]({g: n for g, n in session.execute(
-        _joined(select(LateStep.group_key, func.count()).where(LateStep.stage != LIBRARY), where, LateStep.case_id)
+        _joined(select(LateStep.group_key, func.count()).where(LateStep.stage.not_in(NOT_CASES)), where, LateStep.case_id)
         .group_by(LateStep.group_key))})
     overdue = Counter[str]({g: n for g, n in session.execute(_joined(
-        select(TaskIndex.group_key, func.count()).where(TaskIndex.due_at < ctx.clock.now(), TaskIndex.process_id != LIBRARY),
-        where, TaskIndex.case_id)
+        select(TaskIndex.group_key, func.count())
+        .where(TaskIndex.due_at < ctx.clock.now(), TaskIndex.process_id.not_in(NOT_CASES)), where, TaskIndex.case_id)
         .group_by(TaskIndex.group_key))})
     late_rows = [{"key": g, "label": groups.get(g, g), "late": late[g], "overdue": overdue[g], "total": late[g] + overdue[g]}
                  for g in sorted(set(late) | set(overdue), key=lambda g: (-(late[g] + overdue[g]), g))]

@@ -55,6 +55,9 @@ OPERATIONS: list[tuple[str, str]] = [
     ("POST", "/api/v1/warnings/{warning_id}/acknowledge"),
     ("GET", "/api/v1/typical-cases"),
     ("GET", "/api/v1/typical-cases/{typical_id}"),
+    ("GET", "/api/v1/filings"),
+    ("POST", "/api/v1/filings"),
+    ("GET", "/api/v1/filings/{filing_id}"),
     ("GET", "/api/v1/tasks"),
     ("GET", "/api/v1/tasks/{task_id}"),
     ("POST", "/api/v1/tasks/{task_id}/claim"),
@@ -120,7 +123,7 @@ def requests_for(operation: APIOperation, existing: Existing) -> st.SearchStrate
     strategies = [operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)]
     known: dict[str, Any] = {"case_id": existing.case_id, "task_id": existing.task_id, "name": existing.message,
                              "attachment_id": existing.attachment_id, "document_id": existing.document_id,
-                             "warning_id": existing.warning_id, "typical_id": 1}
+                             "warning_id": existing.warning_id, "typical_id": 1, "filing_id": 1}
     path_names = [p.name for p in operation.path_parameters]
     if path_names:
         strategies.append(operation.as_strategy(GenerationMode.POSITIVE,

@@ -57,6 +57,9 @@ CONTRACT: dict[tuple[str, str], Operation] = {
     ("GET", "/warnings"): Operation({"200": "WarningList"}, has_query=True),
     ("GET", "/typical-cases"): Operation({"200": "TypicalCaseList"}, has_query=True),
     ("GET", "/typical-cases/{typical_id}"): Operation({"200": "TypicalCase"}, path_types={"typical_id": "integer"}),
+    ("GET", "/filings"): Operation({"200": "FilingList"}, has_query=True),
+    ("POST", "/filings"): Operation({"201": "Filing"}, (JSON, "NewFiling")),
+    ("GET", "/filings/{filing_id}"): Operation({"200": "Filing"}, path_types={"filing_id": "integer"}),
     ("POST", "/warnings/{warning_id}/acknowledge"): Operation(
         {"200": "Warning"}, (JSON, "Acknowledge"), {"warning_id": "integer"}),
     ("GET", "/tasks"): Operation({"200": "TaskList"}, has_query=True),

@@ -14,7 +14,7 @@ from engine.procedure.document_numbers import format_number, issuing_year
 PROCEDURE_DOCUMENTS = {
     "application", "acceptance_notice", "refusal_notice", "supplement_notice", "investigation_report", "meeting_minutes",
     "ruling_letter", "feedback_notice", "filing_notice", "rectification_verification", "clarification_decision",
-    "clarification_letter", "appeal_decision",
+    "clarification_letter", "appeal_decision", "prior_filing_certificate",
 }
 
 

@@ -56,6 +56,7 @@ def init_api(app: Flask) -> Api:
         cases,
         catalog,
         documents,
+        filings,
         register,
         statistics,
         supervision,
@@ -66,6 +67,6 @@ def init_api(app: Flask) -> Api:
     )
 
     for blueprint in (auth.bp, users.bp, catalog.bp, cases.bp, attachments.bp, documents.bp, tasks.bp, supervision.bp,
-                      register.bp, statistics.bp, warnings.bp, typical_cases.bp):
+                      register.bp, statistics.bp, warnings.bp, typical_cases.bp, filings.bp):
         api.register_blueprint(blueprint)
     return api

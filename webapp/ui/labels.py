@@ -36,4 +36,19 @@ CLOSURE_LABELS = {
     "published": lazy_gettext("published as a typical case"),
     "rejected": lazy_gettext("not published"),
     "not_eligible": lazy_gettext("closed: the source case cannot be a typical case"),
+    "declined": lazy_gettext("filing declined"),
+    "closed_by_reviewer": lazy_gettext("filing closed by the reviewer"),
+}
+# A prior filing's status, its risk level and what a progress report says of it.
+FILING_STATUS_LABELS = {
+    "filed": lazy_gettext("under review"),
+    "registered": lazy_gettext("registered"),
+    "declined": lazy_gettext("declined"),
+    "closed": lazy_gettext("filing closed"),
+}
+RISK_LABELS = {"low": lazy_gettext("low"), "medium": lazy_gettext("medium"), "high": lazy_gettext("high")}
+REPORT_LABELS = {
+    "on_track": lazy_gettext("on track"),
+    "drift": lazy_gettext("drift from the plan"),
+    "completed": lazy_gettext("carried out"),
 }

@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 from engine.access.policy import UNIT_SCOPED
 from engine.notifications import inbox
 from engine.persistence.lifecycle import CaseStatus
+from engine.reading.filings import REVIEWERS as FILING_REVIEWERS
 from engine.reading.statistics import READERS
 
 from ..api import DOCS_PAGE
@@ -67,7 +68,9 @@ def page_context() -> dict[str, Any]:
     unread = inbox.unread_count(engine_context(), user.username) if user else 0
     return {"ui_user": user, "unread_count": unread, "locale": str(get_locale()),
             "status_labels": STATUS_LABELS, "stuck_labels": STUCK_LABELS,
-            "offers_figures": bool(user and user.groups & FIGURE_READERS)}
+            "offers_figures": bool(user and user.groups & FIGURE_READERS),
+            # The reviewers and supervisors, and a unit's members (their own unit's filings).
+            "offers_filings": bool(user and user.groups & (FILING_REVIEWERS | UNIT_SCOPED))}
 
 
 def _local(value: datetime | None) -> datetime | None:
@@ -123,6 +126,7 @@ def init_ui(app: Flask) -> None:
         views_case_export,
         views_dashboard,
         views_documents,
+        views_filings,
         views_inbox,
         views_library,
         views_register,
@@ -134,5 +138,5 @@ def init_ui(app: Flask) -> None:
 
     for module in (views_auth, views_inbox, views_task, views_case, views_attachments, views_documents, views_dashboard,
                    views_admin, views_library, views_register, views_statistics, views_case_export,
-                   views_warnings, views_annual_report, views_typical_cases):
+                   views_warnings, views_annual_report, views_typical_cases, views_filings):
         app.register_blueprint(module.bp)
