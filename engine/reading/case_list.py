@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, not_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
@@ -14,6 +14,7 @@ from engine.access.policy import Actor, visible_cases
 from engine.context import EngineContext
 from engine.persistence.lifecycle import CaseStatus
 from engine.persistence.models import Case, CaseGroup, ProcessVersion, TaskIndex
+from engine.reading.text_search import contains
 
 STUCK_STATUSES = (CaseStatus.ERROR, CaseStatus.SUSPENDED)
 
@@ -90,8 +91,7 @@ def list_cases(
     if flt.stuck is not None:
         conditions.append(stuck.is_not(None) if flt.stuck else stuck.is_(None))
     if flt.q:
-        pattern = "%" + flt.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(or_(Case.cadre_name.like(pattern, escape="\\"), Case.matter.like(pattern, escape="\\")))
+        conditions.append(contains(flt.q, Case.cadre_name, Case.matter))
     where = and_(*conditions)
     total = session.scalar(select(func.count()).select_from(Case).where(where)) or 0
     rows = session.execute(

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from engine.access.policy import SUPERVISOR, UNIT_SCOPED, Actor
 from engine.context import EngineContext
 from engine.errors import Forbidden, NotFound
 from engine.persistence.models import Case, PriorFiling
+from engine.reading.text_search import each_word
 
 # Who reads every unit's filings: the reviewers (organization department) and supervisors.
 REVIEWERS = frozenset({"org_dept", SUPERVISOR})
@@ -94,10 +95,7 @@ def list_filings(ctx: EngineContext, session: Session, actor: Actor, query: Fili
     now = ctx.clock.now()
     if query.overdue:
         where += [PriorFiling.status == "registered", PriorFiling.next_report_due < now]
-    for word in query.q.split()[:5]:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where.append(or_(PriorFiling.matter.like(pattern, escape="\\"), PriorFiling.number.like(pattern, escape="\\"),
-                         PriorFiling.cadre_name.like(pattern, escape="\\")))
+    where += each_word(query.q, PriorFiling.matter, PriorFiling.number, PriorFiling.cadre_name)
     total = session.scalar(select(func.count()).select_from(PriorFiling).where(*where)) or 0
     rows = session.scalars(select(PriorFiling).where(*where)
                            .order_by(PriorFiling.next_report_due.is_(None), PriorFiling.next_report_due,

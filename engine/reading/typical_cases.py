@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from engine.access.policy import SUPERVISOR, Actor
@@ -15,6 +15,7 @@ from engine.persistence import case_rows
 from engine.persistence.models import TypicalCase
 from engine.persistence.uow import UnitOfWork
 from engine.procedure.services import record_event
+from engine.reading.text_search import each_word
 
 # Who may take a case out of the library (and sees those taken out).
 KEEPERS = frozenset({"committee_chair", SUPERVISOR})
@@ -31,10 +32,7 @@ def search(session: Session, actor: Actor, q: str = "", withdrawn: bool = False,
            per_page: int = 20) -> tuple[list[TypicalCase], int]:
     """Published cases matching the words in their title, text or guidance, newest first; with how many match."""
     where = _visible(actor, withdrawn)
-    for word in q.split()[:5]:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where.append(or_(TypicalCase.title.like(pattern, escape="\\"), TypicalCase.text.like(pattern, escape="\\"),
-                         TypicalCase.guidance.like(pattern, escape="\\")))
+    where += each_word(q, TypicalCase.title, TypicalCase.text, TypicalCase.guidance)
     total = session.scalar(select(func.count()).select_from(TypicalCase).where(*where)) or 0
     rows = session.scalars(select(TypicalCase).where(*where).order_by(TypicalCase.published_at.desc(), TypicalCase.id.desc())
                            .limit(per_page).offset((page - 1) * per_page))
