@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,6 +15,7 @@ from engine.bundles.shipped import SHIPPED, collect
 from engine.context import EngineContext
 from tests.support.client import ApiUser, sign_in
 from tests.support.driver import ALL_MEMBERS, APPLICATION, LOOKS_EXEMPT, CaseRun, to_ruling_meeting
+from tests.support.files import multipart
 from tests.support.transports import HttpTransport
 
 # Everyone the matrix asks, besides the three broken callers.
@@ -56,7 +56,7 @@ def expect(allowed: dict[str, int], refused: int) -> dict[str, int]:
 
 def files() -> dict[str, Any]:
     """The shipped bundle as a multipart upload."""
-    return {"files": [(io.BytesIO(content), name) for name, content in collect(SHIPPED)[0].items()]}
+    return multipart({}, [(content, name) for name, content in collect(SHIPPED)[0].items()])
 
 
 CASE_READERS = {"applicant": 200, "intake": 200, "supervisor": 200}
@@ -92,7 +92,7 @@ MATRIX: dict[str, tuple[Call, dict[str, int]]] = {
                             json={"correlation": {"case_id": w.case_id}, "payload": {}}),
         # Those who may see the case learn that it is not waiting for the message; the others that it is not there.
         expect({"applicant": 409, "intake": 409, "supervisor": 409}, 404)),
-    "POST /deployments": (lambda u, w: u.call("POST", "/deployments", None, data=files()), expect({"owner": 200}, 403)),
+    "POST /deployments": (lambda u, w: u.call("POST", "/deployments", None, **files()), expect({"owner": 200}, 403)),
     "GET /users": (lambda u, w: u.call("GET", "/users", None), expect({"admin": 200}, 403)),
     "POST /users": (
         lambda u, w: u.call("POST", "/users", None, json={"username": f"new_{u.username}", "password": "Orchid-Compass-4471",

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
+
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -26,3 +30,13 @@ DOCX = zipped(["[Content_Types].xml", "_rels/.rels", "word/document.xml"])
 XLSX = zipped(["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml"])
 OFD = zipped(["OFD.xml", "Doc_0/Document.xml"])
 ZIP = zipped(["readme.txt"])
+
+
+def multipart(fields: dict[str, str], files: list[tuple[bytes, str]]) -> dict[str, Any]:
+    """A multipart body and its content type, encoded in memory, as keyword arguments of the test client.
+
+    The test client would spool a body over 500 KB to a temporary file it never closes.
+    """
+    parts = MultiDict([*fields.items(), *(("files", FileStorage(io.BytesIO(content), name)) for content, name in files)])
+    boundary, encoded = encode_multipart(parts)
+    return {"data": encoded, "content_type": f"multipart/form-data; boundary={boundary}"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 
@@ -10,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.support.driver import APPLICATION
+from tests.support.files import multipart
 from tests.support.people import PASSWORD
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -71,6 +71,5 @@ def first_task(app: Flask, who: str) -> str:
 
 def upload(visitor: Browser, path: str, fields: dict[str, object], files: list[tuple[bytes, str]]) -> object:
     """Post a multipart form with files, as the import forms do."""
-    data = {**fields, "csrf_token": visitor.token, "files": [(io.BytesIO(content), name) for content, name in files]}
-    return visitor.client.post(path, data=data, content_type="multipart/form-data", base_url="https://localhost",
-                               headers={"Referer": "https://localhost/"})
+    body = multipart({**{k: str(v) for k, v in fields.items()}, "csrf_token": visitor.token}, files)
+    return visitor.client.post(path, **body, base_url="https://localhost", headers={"Referer": "https://localhost/"})

@@ -6,15 +6,12 @@ runs unchanged through either.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from werkzeug.datastructures import FileStorage, MultiDict
-from werkzeug.test import encode_multipart
 
 from engine.access.policy import SYSTEM, Actor
 from engine.context import EngineContext
@@ -23,6 +20,7 @@ from engine.library.deploy import deploy
 from engine.persistence.models import Case, TaskIndex
 from engine.procedure import services
 from engine.reading import queries
+from tests.support.files import multipart
 
 
 @dataclass(frozen=True)
@@ -190,11 +188,7 @@ class HttpTransport:
 
     def deploy(self, files: dict[str, bytes]) -> tuple[bool, dict[str, int]]:
         """Upload a bundle as the process owner."""
-        # Encoded in memory: the test client would spool a body over 500 KB to a temporary file it never closes.
-        parts = MultiDict([("files", FileStorage(io.BytesIO(content), name)) for name, content in files.items()])
-        boundary, encoded = encode_multipart(parts)
-        body = self.call("owner", "POST", "/deployments", data=encoded,
-                         content_type=f"multipart/form-data; boundary={boundary}")
+        body = self.call("owner", "POST", "/deployments", **multipart({}, [(c, n) for n, c in files.items()]))
         return bool(body["created"]), dict(body["versions"])
 
 
