@@ -32,7 +32,7 @@
     extra = [panelLibrary.BpmnPropertiesPanelModule, panelLibrary.BpmnPropertiesProviderModule].concat(extra);
   }
   var modeler = new window.BpmnJS({
-    container: holder, keyboard: { bindTo: document },
+    container: holder, keyboard: { bind: true },
     propertiesPanel: panelLibrary ? { parent: "#properties" } : undefined,
     moddleExtensions: { spiffworkflow: spiff },
     additionalModules: extra

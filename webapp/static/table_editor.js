@@ -3,7 +3,7 @@
   "use strict";
   var ui = window.rcjcEditor;
   if (typeof window.DmnJS !== "function") { return; }
-  var modeler = new window.DmnJS({ container: ui.holder, common: { keyboard: { bindTo: document } } });
+  var modeler = new window.DmnJS({ container: ui.holder, common: { keyboard: { bind: true } } });
   fetch(ui.holder.dataset.source, { credentials: "same-origin" })
     .then(function (r) { return r.text(); })
     .then(function (xml) { return modeler.importXML(xml); })
