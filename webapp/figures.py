@@ -30,6 +30,7 @@ TITLES = {
     "late_by_group": lazy_gettext("Overdue steps by department"),
     "rulings_by_year": lazy_gettext("Rulings per year"),
     "clarified_by_year": lazy_gettext("Cadres cleared by clarification"),
+    "filings_by_year": lazy_gettext("Prior filings per year"),
 }
 COLUMNS = {
     "label": lazy_gettext("Item"), "cases": lazy_gettext("Cases"), "ruled": lazy_gettext("Ruled"),
@@ -38,7 +39,10 @@ COLUMNS = {
     "stages": lazy_gettext("Stages ended"), "average": lazy_gettext("Average (working days)"),
     "p90": lazy_gettext("90th percentile (working days)"), "late": lazy_gettext("Ended late"),
     "overdue": lazy_gettext("Overdue now"), "total": lazy_gettext("Total"), "rulings": lazy_gettext("Rulings"),
-    "cadres": lazy_gettext("Cadres cleared"),
+    "cadres": lazy_gettext("Cadres cleared"), "filed": lazy_gettext("Filings made"), "registered": lazy_gettext("Filings registered"),
+    "declined": lazy_gettext("Declined"), "reports": lazy_gettext("Reports received"),
+    "late_reports": lazy_gettext("Reports sent late"), "drifts": lazy_gettext("Drifts"),
+    "cited": lazy_gettext("Cited by applications"),
 }
 PROCEDURE_LABELS = {"simple": lazy_gettext("simple procedure"), "ordinary": lazy_gettext("ordinary procedure")}
 # Where a row's key is a code, its words in the reader's language.

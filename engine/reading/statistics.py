@@ -16,13 +16,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, extract, func, or_, select
+from sqlalchemy import ColumnElement, case, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.access.policy import SUPERVISOR, UNIT_SCOPED, Actor
 from engine.context import EngineContext
 from engine.errors import Forbidden
-from engine.persistence.models import OPEN_STATUSES, CadreRecord, Case, CaseStage, LateStep, TaskIndex
+from engine.persistence.models import (
+    OPEN_STATUSES,
+    CadreRecord,
+    Case,
+    CaseStage,
+    FilingCitation,
+    LateStep,
+    PriorFiling,
+    TaskIndex,
+)
 from engine.reading import figure_words
 
 # Who reads the district's figures; a unit-scoped member reads its own unit's only.
@@ -31,6 +40,7 @@ OUTCOMES = ("EXEMPT", "MITIGATE", "NOT_TOLERATED")
 # Processes that are not cases of the procedure: the typical-case process works on the library, the prior filing
 # process on a unit's decision filed in advance. The case figures leave them out (filings are counted on their own).
 NOT_CASES = ("rcjc_typical_case", "rcjc_prior_filing")
+FILING_COLUMNS = ("filed", "registered", "declined", "reports", "late_reports", "drifts", "cited")
 # The key of a row for cases that do not say (no domain given, no procedure chosen yet).
 UNKNOWN = ""
 
@@ -209,6 +219,35 @@ def _decision_tables(ctx: EngineContext, session: Session, query: FigureQuery) -
     ]
 
 
+def _filing_tables(ctx: EngineContext, session: Session, query: FigureQuery) -> list[Table]:
+    """Prior filings per year they were filed: filed, registered, declined, reports (late), drifts, cited by cases.
+
+    Filings have no domain: with a domain asked the table stays empty rather than count every domain's filings.
+    """
+    if query.domain:
+        return [Table("filings_by_year", FILING_COLUMNS)]
+    where: list[ColumnElement[bool]] = []
+    if query.unit:
+        where.append(PriorFiling.unit == query.unit)
+    low, high = _bounds(ctx, query)
+    if low is not None:
+        where.append(PriorFiling.filed_at >= low)
+    if high is not None:
+        where.append(PriorFiling.filed_at < high)
+    year = extract("year", PriorFiling.filed_at).label("year")
+    counted = session.execute(select(
+        year, func.count(), func.count(PriorFiling.registered_at),
+        func.sum(case((PriorFiling.status == "declined", 1), else_=0)), func.sum(PriorFiling.reports),
+        func.sum(PriorFiling.late_reports), func.sum(PriorFiling.drifts),
+    ).where(*where).group_by(year).order_by(year)).all()
+    citing = select(year, func.count()).select_from(FilingCitation).join(PriorFiling, PriorFiling.id == FilingCitation.filing_id)
+    cited = {int(y): n for y, n in session.execute(citing.where(*where).group_by(year))}
+    return [Table("filings_by_year", FILING_COLUMNS, [
+        {"key": str(int(y)), "label": f"{int(y)}年",
+         **dict(zip(FILING_COLUMNS, [*map(int, numbers), cited.get(int(y), 0)], strict=True))}
+        for y, *numbers in counted])]
+
+
 def figures(ctx: EngineContext, session: Session, actor: Actor, query: FigureQuery) -> tuple[FigureQuery, list[Table]]:
     """Every table of figures for the query as the actor may ask it (the query actually used comes back).
 
@@ -220,4 +259,5 @@ def figures(ctx: EngineContext, session: Session, actor: Actor, query: FigureQue
     tables = _case_tables(ctx, session, query, domains)
     tables += _stage_tables(ctx, session, query, stages, groups)
     tables += _decision_tables(ctx, session, query)
+    tables += _filing_tables(ctx, session, query)
     return query, tables

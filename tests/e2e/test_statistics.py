@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from engine.errors import Forbidden
-from engine.reading.statistics import FigureQuery, figures
 from tests.support.driver import (
     ALL_MEMBERS,
     APPLICATION,
@@ -22,7 +21,8 @@ from tests.support.driver import (
     CaseRun,
     to_ruling_meeting,
 )
-from tests.support.transports import HttpTransport, Transport
+from tests.support.figures import figures_of
+from tests.support.transports import Transport
 
 OWN_UNIT, OTHER_UNIT = "示例区发展和改革局", "示例区住房和城乡建设局"
 # The group of each step the seeded cases leave open.
@@ -39,18 +39,6 @@ class Seeded:
     procedure: str
     outcome: str | None = None
     closure: str | None = None
-
-
-def figures_of(via: Transport, who: str, **query: Any) -> dict[str, dict[str, dict[str, Any]]]:
-    """Every table as `who` reads it: table key -> row key -> row."""
-    if isinstance(via, HttpTransport):
-        args = {("from" if k == "since" else "to" if k == "until" else k): str(v) for k, v in query.items()}
-        tables = via.call(who, "GET", "/statistics", query_string=args)["tables"]
-    else:
-        with via.ctx.sessions() as session:
-            _used, found = figures(via.ctx, session, via.people[who], FigureQuery(**query))
-        tables = [{"key": t.key, "rows": t.rows} for t in found]
-    return {t["key"]: {r["key"]: r for r in t["rows"]} for t in tables}
 
 
 def numbers(table: dict[str, dict[str, Any]], column: str) -> dict[str, Any]:

@@ -41,7 +41,7 @@ class ColumnSchema(ma.Schema):
 class FigureTableSchema(ma.Schema):
     key = ma.fields.String(required=True, metadata={"description": "status, outcome, closure, procedure, "
                                                     "tolerance_by_domain, tolerance_by_unit, stage, stage_days, "
-                                                    "late_by_group, rulings_by_year or clarified_by_year"})
+                                                    "late_by_group, rulings_by_year, clarified_by_year or filings_by_year"})
     title = ma.fields.String(required=True)
     columns = ma.fields.List(ma.fields.Nested(ColumnSchema), required=True)
     rows = ma.fields.List(ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw()), required=True,

@@ -6,7 +6,8 @@
   var BARS = {
     closure: ["cases"], stage: ["cases"], stage_days: ["average", "p90"], late_by_group: ["late", "overdue"],
     tolerance_by_domain: ["rate"], tolerance_by_unit: ["rate"],
-    rulings_by_year: ["exempt", "mitigate", "not_tolerated"], clarified_by_year: ["cadres"]
+    rulings_by_year: ["exempt", "mitigate", "not_tolerated"], clarified_by_year: ["cadres"],
+    filings_by_year: ["filed", "registered", "drifts", "cited"]
   };
   var STACKED = { late_by_group: true, rulings_by_year: true };
 
