@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.bundles.definitions import Entry, TaskInfo
 from engine.errors import Forbidden
-from engine.persistence.models import Case, CaseGroup, CaseHandler, TaskIndex
+from engine.persistence.models import Case, CaseGroup, CaseHandler, FilingCitation, TaskIndex
 
 SUPERVISOR = "supervisor"
 # Lanes whose tasks belong to the case's own unit, not to every member of the group.
@@ -125,7 +125,8 @@ def handled_in_lanes(session: Session, case_id: int, username: str, lanes: Colle
 
 
 def may_view_case(session: Session, actor: Actor, case: CaseLike) -> bool:
-    """Supervisors see all; a unit's members their unit's cases; others the cases their groups worked on."""
+    """Supervisors see all; a unit's members their unit's cases; others the cases their groups worked on, and the
+    prior filings those cases cite."""
     if SUPERVISOR in actor.groups:
         return True
     if case.started_by == actor.username:
@@ -138,7 +139,14 @@ def may_view_case(session: Session, actor: Actor, case: CaseLike) -> bool:
     hit = session.execute(
         select(CaseGroup.case_id).where(CaseGroup.case_id == case.id, CaseGroup.group_key.in_(groups)).limit(1)
     ).first()
-    return hit is not None
+    if hit is not None:
+        return True
+    # A prior filing is read by those who work on a case citing it: the investigator weighs it beside the six looks.
+    cited = session.execute(
+        select(FilingCitation.case_id).join(CaseGroup, CaseGroup.case_id == FilingCitation.case_id)
+        .where(FilingCitation.filing_case_id == case.id, CaseGroup.group_key.in_(groups)).limit(1)
+    ).first()
+    return cited is not None
 
 
 def may_add_files(session: Session, actor: Actor, case: CaseLike) -> bool:
@@ -167,6 +175,8 @@ def visible_cases(actor: Actor) -> ColumnElement[bool]:
     internal = set(actor.groups) - UNIT_SCOPED
     if internal:
         allowed.append(exists().where(CaseGroup.case_id == Case.id, CaseGroup.group_key.in_(internal)))
+        allowed.append(exists().where(FilingCitation.filing_case_id == Case.id, CaseGroup.case_id == FilingCitation.case_id,
+                                      CaseGroup.group_key.in_(internal)))
     return or_(*allowed)
 
 

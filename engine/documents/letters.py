@@ -21,6 +21,7 @@ def ruling_letter(facts: Facts) -> Body:
         # A simple-procedure ruling states no facts of its own: those of the application stand.
         ("认定事实", paragraphs(facts.text("ruling_facts") or facts.text("facts"))),
         ("裁定依据", paragraphs(facts.text("ruling_basis"))),
+        ("事前备案", _prior_filing(facts)),
         ("裁定结果", (f"对{facts.text('cadre_name')}裁定：{facts.choice('outcome')}。",)),
         ("不同于建议结论的理由", paragraphs(facts.text("ruling_override_reason"))),
         ("整改要求", _rectification(facts, "rectification_requirements", "rectification_deadline")
@@ -28,6 +29,16 @@ def ruling_letter(facts: Facts) -> Body:
     ]
     return Body(f"{facts.text('cadre_unit') or facts.text('cadre_name')}：",
                 (Section("", intro), *numbered(parts), Section("", (APPEAL_NOTICE,))))
+
+
+def _prior_filing(facts: Facts) -> tuple[str, ...]:
+    """The prior filing the application cited, and what it proved when the six looks were weighed."""
+    number = facts.text("prior_filing_number")
+    if not number or facts.text("prior_filing") in ("", "none"):
+        return ()
+    if facts.text("prior_filing") == "filed_with_reports":
+        return (f"该决策已事前备案（备案编号：{number}），执行中按期报告进展，可以证明决策事前报告、集体讨论。",)
+    return (f"该决策已事前备案（备案编号：{number}），但执行中未按期报告进展。",)
 
 
 def appeal_decision(facts: Facts) -> Body:

@@ -41,3 +41,14 @@ class PriorFiling(Base):
     late_reports: Mapped[int] = mapped_column(Integer, default=0)
     drifts: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FilingCitation(Base):
+    """A tolerance case citing its unit's prior filing: who may read the case may read the filing it cites."""
+
+    __tablename__ = "filing_citation"
+    __table_args__ = (Index("ix_filing_citation_filing", "filing_case_id"),)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("prior_filing.id", ondelete="CASCADE"))
+    # The filing's own process instance, whose documents and files the citing case's readers may open.
+    filing_case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))

@@ -12,6 +12,7 @@ from engine.persistence.db import Base, UTCDateTime
 from engine.persistence.document_tables import Document as Document
 from engine.persistence.file_tables import Attachment as Attachment
 from engine.persistence.file_tables import AttachmentBlob as AttachmentBlob
+from engine.persistence.filing_tables import FilingCitation as FilingCitation
 from engine.persistence.filing_tables import PriorFiling as PriorFiling
 from engine.persistence.library_tables import TypicalCase as TypicalCase
 from engine.persistence.lifecycle import CaseStatus

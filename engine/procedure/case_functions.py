@@ -16,7 +16,7 @@ from engine.config import SCRIPT_SETTINGS
 from engine.context import EngineContext
 from engine.persistence import case_clocks
 from engine.persistence.models import Case, CaseHandler
-from engine.procedure import meeting, prior_filings, prior_rulings, typical_cases, warning_signs
+from engine.procedure import filing_citations, meeting, prior_filings, prior_rulings, typical_cases, warning_signs
 from engine.procedure.prior_match import Cadre
 
 
@@ -129,6 +129,12 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
     def register_prior_filing() -> str:
         return prior_filings.take_number(ctx, session)
 
+    def filing_standing(filing_id: Any) -> str:
+        return filing_citations.standing_of(ctx, session, filing_id)
+
+    def unit_filings(cadre_unit: str, cadre_name: str = "") -> str:
+        return filing_citations.summary(session, cadre_unit, cadre_name)
+
     def past(moment: str) -> bool:
         return ctx.clock.now() > datetime.fromisoformat(str(moment))
 
@@ -158,6 +164,8 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
         "publish_typical_case": publish_typical_case,
         "prior_ruling_match": prior_ruling_match,
         "register_prior_filing": register_prior_filing,
+        "filing_standing": filing_standing,
+        "unit_filings": unit_filings,
         "past": past,
         "case_unit": case_unit,
         "today": today,

@@ -22,7 +22,7 @@ from engine.persistence.lifecycle import CaseStatus, transition
 from engine.persistence.models import CaseHandler, ProcessVersion, TaskIndex, table
 from engine.persistence.prepared import Prepared
 from engine.persistence.uow import UnitOfWork
-from engine.procedure import application_window, attachment_rows, issuing, runtime, task_drafts, workflow_store
+from engine.procedure import application_window, attachment_rows, filing_citations, issuing, runtime, task_drafts, workflow_store
 from engine.procedure.attachment_rows import Upload
 
 TASKS = table(TaskIndex)
@@ -117,13 +117,17 @@ def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, da
         # The files get their ids once the case exists; until then each counts as one file for the form's checks.
         clean = form_submissions.validate_submission(form, {**data, **{k: [1] * len(v) for k, v in files.items()}})
         application_window.check(ctx, clean)
+        unit = policy.case_unit(actor, clean)
+        if filing_citations.NUMBER_KEY in form.keys:
+            clean.update(filing_citations.cite(ctx, uow.session, unit, clean))
         case = case_rows.create(uow.session, {
             "process_version_id": pv.id, "process_id": process_id, "status": CaseStatus.RUNNING, "state": b"",
             "next_timer_at": None, "started_by": actor.username, "started_unit": actor.unit,
-            "unit": policy.case_unit(actor, clean), "entry": entry,
+            "unit": unit, "entry": entry,
             "cadre_name": None, "matter": None, "closure": None, "outcome": None,
             "created_at": uow.now, "updated_at": uow.now,
         })
+        filing_citations.record(uow.session, case.id, clean)
         stored = {k: [attachment_rows.store_row(ctx, uow, actor, case.id, u, None) for u in v] for k, v in files.items()}
         clean.update({k: [row.id for row in rows] for k, rows in stored.items()})
         attachment_rows.check_references(uow, case.id, form, clean)

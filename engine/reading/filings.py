@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from engine.access.policy import SUPERVISOR, UNIT_SCOPED, Actor
+from engine.access.policy import SUPERVISOR, UNIT_SCOPED, Actor, may_view_case
 from engine.context import EngineContext
 from engine.errors import Forbidden, NotFound
-from engine.persistence.models import Case, PriorFiling
+from engine.persistence.models import Case, FilingCitation, PriorFiling
+from engine.procedure import filing_citations
 from engine.reading.text_search import each_word
 
 # Who reads every unit's filings: the reviewers (organization department) and supervisors.
@@ -54,6 +55,8 @@ class FilingView:
     reports: int
     late_reports: int
     drifts: int
+    # What the filing proves to a case citing it now: filed, or filed_with_reports (reported on time, none overdue).
+    standing: str = ""
     progress_reports: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -75,7 +78,8 @@ def _view(row: PriorFiling, now: datetime) -> FilingView:
     overdue = row.status == "registered" and row.next_report_due is not None and row.next_report_due < now
     return FilingView(row.id, row.case_id, row.number, row.unit, row.cadre_name, row.cadre_position, row.matter,
                       row.status, row.closure, row.major, row.risk_level, row.filed_at, row.registered_at, row.closed_at,
-                      row.next_report_due, overdue, row.reports, row.late_reports, row.drifts)
+                      row.next_report_due, overdue, row.reports, row.late_reports, row.drifts,
+                      filing_citations.standing(row, now) if row.registered_at is not None else "")
 
 
 def list_filings(ctx: EngineContext, session: Session, actor: Actor, query: FilingQuery, page: int = 1,
@@ -113,11 +117,31 @@ def filing_id_of_case(session: Session, case_id: int) -> int:
 
 
 def read_filing(ctx: EngineContext, session: Session, actor: Actor, filing_id: int) -> FilingView:
-    """One filing with its progress reports. Raises: Forbidden, NotFound (also another unit's)."""
-    visible = _visible(actor)
-    row = session.scalar(select(PriorFiling).where(PriorFiling.id == filing_id, *([visible] if visible is not None else [])))
-    if row is None:
-        raise NotFound(f"事前备案 {filing_id} 不存在")
+    """One filing with its progress reports, for its readers and those working on a case that cites it.
+
+    Raises: Forbidden, NotFound (also another unit's).
+    """
+    row = session.get(PriorFiling, filing_id)
+    case = session.get(Case, row.case_id) if row is not None else None
+    if row is None or case is None or not may_view_case(session, actor, case):
+        visible = _visible(actor)
+        if row is None or session.scalar(select(PriorFiling.id).where(PriorFiling.id == filing_id, *(
+                [visible] if visible is not None else []))) is None:
+            raise NotFound(f"事前备案 {filing_id} 不存在")
+    return _with_reports(ctx, session, row)
+
+
+def cited_filing(ctx: EngineContext, session: Session, actor: Actor, case_id: int) -> FilingView | None:
+    """The prior filing a case cites, with its reports, for those who may read the case (None otherwise)."""
+    case = session.get(Case, case_id)
+    citation = session.get(FilingCitation, case_id)
+    if case is None or citation is None or not may_view_case(session, actor, case):
+        return None
+    row = session.get(PriorFiling, citation.filing_id)
+    return _with_reports(ctx, session, row) if row is not None else None
+
+
+def _with_reports(ctx: EngineContext, session: Session, row: PriorFiling) -> FilingView:
     view = _view(row, ctx.clock.now())
     case = session.get(Case, row.case_id)
     if case is not None:
@@ -128,3 +152,24 @@ def read_filing(ctx: EngineContext, session: Session, actor: Actor, filing_id: i
         view.progress_reports = [dict(r) for r in runtime.case_data(workflow).get("progress_reports") or []
                                  if isinstance(r, dict)]
     return view
+
+
+def filings_for_lookup(ctx: EngineContext, session: Session, actor: Actor, name: str, unit: str,
+                       limit: int = 20) -> list[FilingView]:
+    """Registered filings whose responsible cadre or unit matches a register lookup (none when neither is given).
+
+    Raises: Forbidden.
+    """
+    if _visible(actor) is not None:
+        raise Forbidden("只有组织部干部监督和监督人员可以查询各单位的事前备案")
+    where: list[ColumnElement[bool]] = [PriorFiling.registered_at.is_not(None)]
+    if name.strip():
+        where.append(PriorFiling.cadre_name.contains(name.strip(), autoescape=True))
+    if unit.strip():
+        where.append(PriorFiling.unit.contains(unit.strip(), autoescape=True))
+    if len(where) == 1:
+        return []
+    now = ctx.clock.now()
+    rows = session.scalars(select(PriorFiling).where(*where)
+                           .order_by(PriorFiling.registered_at.desc(), PriorFiling.id.desc()).limit(limit))
+    return [_view(r, now) for r in rows]

@@ -6,53 +6,16 @@ a missed report escalates, and the filing closes when the unit reports completio
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from engine.errors import Forbidden, FormInvalid
 from engine.persistence.models import Notification, PriorFiling
-from engine.procedure.timers import fire_due_timers
 from tests.support.clock import FrozenClock
 from tests.support.documents import documents, download
-from tests.support.driver import CaseRun
-from tests.support.filings import FILING, REVIEW_ACCEPT
+from tests.support.filings import FILING, REVIEW_ACCEPT, file, filing, fire_all, report, until_report_asked
 from tests.support.transports import Transport
-
-
-def file(via: Transport, **changes: Any) -> CaseRun:
-    """The applicant unit files its decision."""
-    return CaseRun(via, via.start("applicant", "rcjc_prior_filing", "filing", {**FILING, **changes}))
-
-
-def filing(via: Transport, run: CaseRun) -> PriorFiling:
-    """The filing's row as lists and later cases read it."""
-    with via.ctx.sessions() as session:
-        row = session.scalar(select(PriorFiling).where(PriorFiling.case_id == run.case_id))
-        assert row is not None
-        session.expunge(row)
-        return row
-
-
-def fire_all(via: Transport) -> None:
-    """Fire every timer due now (a report asked for, reminders and escalations)."""
-    while fire_due_timers(via.ctx).fired:
-        pass
-
-
-def until_report_asked(via: Transport, run: CaseRun, clock: FrozenClock) -> None:
-    """Let time pass until the next progress report is asked for."""
-    due = filing(via, run).next_report_due
-    assert due is not None and run.open_ids() == []
-    clock.advance(due - clock.now() + timedelta(minutes=1))
-    fire_all(via)
-    assert run.open_ids() == ["progress_report"]
-
-
-def report(via: Transport, run: CaseRun, status: str, summary: str, drift: str | None = None) -> None:
-    run.do("applicant", "progress_report", {"report_status": status, "report_summary": summary,
-                                            "drift_description": drift})
 
 
 def test_filed_supplemented_registered_reported_drifted_remedied_and_completed(via: Transport, clock: FrozenClock) -> None:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+
+from sqlalchemy import select
+
+from engine.persistence.models import PriorFiling
+from engine.procedure.timers import fire_due_timers
+from tests.support.clock import FrozenClock
+from tests.support.driver import CaseRun
+from tests.support.transports import Transport
 
 FILING: dict[str, Any] = {
     "matter": "工程建设项目审批“容缺受理”改革试点",
@@ -21,3 +30,37 @@ FILING: dict[str, Any] = {
 }
 REVIEW_ACCEPT = {"filing_review": "accept", "review_opinion": "材料齐全，予以备案。", "risk_override": None,
                  "risk_override_reason": None}
+
+
+def file(via: Transport, **changes: Any) -> CaseRun:
+    """The applicant unit files its decision."""
+    return CaseRun(via, via.start("applicant", "rcjc_prior_filing", "filing", {**FILING, **changes}))
+
+
+def filing(via: Transport, run: CaseRun) -> PriorFiling:
+    """The filing's row as lists and later cases read it."""
+    with via.ctx.sessions() as session:
+        row = session.scalar(select(PriorFiling).where(PriorFiling.case_id == run.case_id))
+        assert row is not None
+        session.expunge(row)
+        return row
+
+
+def fire_all(via: Transport) -> None:
+    """Fire every timer due now (a report asked for, reminders and escalations)."""
+    while fire_due_timers(via.ctx).fired:
+        pass
+
+
+def until_report_asked(via: Transport, run: CaseRun, clock: FrozenClock) -> None:
+    """Let time pass until the next progress report is asked for."""
+    due = filing(via, run).next_report_due
+    assert due is not None and run.open_ids() == []
+    clock.advance(due - clock.now() + timedelta(minutes=1))
+    fire_all(via)
+    assert run.open_ids() == ["progress_report"]
+
+
+def report(via: Transport, run: CaseRun, status: str, summary: str, drift: str | None = None) -> None:
+    run.do("applicant", "progress_report", {"report_status": status, "report_summary": summary,
+                                            "drift_description": drift})

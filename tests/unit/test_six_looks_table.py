@@ -23,11 +23,13 @@ CONSEQUENCES = ("minor", "moderate", "serious")
 EXCLUSIONS: tuple[list[str], ...] = ([], ["private_gain"], ["repeated_error", "obstruction"])
 # The circumstances the rules name, one listed circumstance they do not, and none claimed.
 CIRCUMSTANCES = ("dissent_recorded", "force_majeure_after_duty", "pilot_reform", "none")
-KEYS = ("motive", "duty", "basis", "decision_process", "attitude", "consequence", "exclusions", "circumstance")
+PRIOR_FILINGS = ("none", "filed", "filed_with_reports")
+KEYS = ("motive", "duty", "basis", "decision_process", "attitude", "consequence", "exclusions", "circumstance",
+        "prior_filing")
 
 
 def _findings() -> list[dict[str, Any]]:
-    values = (MOTIVES, DUTIES, BASES, PROCESSES, ATTITUDES, CONSEQUENCES, EXCLUSIONS, CIRCUMSTANCES)
+    values = (MOTIVES, DUTIES, BASES, PROCESSES, ATTITUDES, CONSEQUENCES, EXCLUSIONS, CIRCUMSTANCES, PRIOR_FILINGS)
     return [dict(zip(KEYS, combination, strict=True)) for combination in itertools.product(*values)]
 
 
@@ -47,11 +49,16 @@ def recommend() -> Any:
     return outcome
 
 
+def filed_departure(f: dict[str, Any]) -> bool:
+    """A clear rule broken by a decision filed beforehand whose progress was reported on time."""
+    return f["basis"] == "clear_rule_violated" and f["prior_filing"] == "filed_with_reports"
+
+
 def on_the_negative_list(f: dict[str, Any]) -> bool:
-    """Exclusions, private motive, dereliction, a clear rule broken, an arbitrary decision, concealment."""
+    """Exclusions, private motive, dereliction, a clear rule broken (unfiled), an arbitrary decision, concealment."""
     return bool(f["exclusions"]) or f["motive"] == "private_or_intentional" or f["duty"] == "derelict" or \
-        f["basis"] == "clear_rule_violated" or f["decision_process"] == "individual_arbitrary" or \
-        f["attitude"] == "passive_or_concealing"
+        (f["basis"] == "clear_rule_violated" and not filed_departure(f)) or \
+        f["decision_process"] == "individual_arbitrary" or f["attitude"] == "passive_or_concealing"
 
 
 def by_the_procedure(f: dict[str, Any]) -> str:
@@ -60,6 +67,8 @@ def by_the_procedure(f: dict[str, Any]) -> str:
     claimed = f["circumstance"] != "none"
     if on_the_negative_list(f):
         return "NOT_TOLERATED"
+    if filed_departure(f):
+        return "MITIGATE" if public else "NOT_TOLERATED"
     if public and bearable and f["decision_process"] == "collective_dissented":
         return "EXEMPT"
     if public and bearable and f["circumstance"] == "force_majeure_after_duty" and f["duty"] == "diligent":
@@ -105,8 +114,22 @@ def test_concealment_or_a_serious_consequence_overrides_dissent_and_force_majeur
         recommend: Any, circumstance: str, decision_process: str, duty: str) -> None:
     base = {"motive": "public_unintentional", "duty": duty, "basis": "pilot_or_no_rule",
             "decision_process": decision_process, "attitude": "active_remedy", "consequence": "minor",
-            "exclusions": [], "circumstance": circumstance}
+            "exclusions": [], "circumstance": circumstance, "prior_filing": "none"}
     assert recommend(base) == "EXEMPT"
     assert recommend({**base, "attitude": "passive_or_concealing", "consequence": "serious"}) == "NOT_TOLERATED"
     assert recommend({**base, "attitude": "passive_or_concealing"}) == "NOT_TOLERATED"
     assert recommend({**base, "consequence": "serious"}) == "MITIGATE"
+
+
+def test_only_a_filing_with_timely_reports_softens_a_broken_rule_and_never_to_exemption(
+        recommend: Any, outcomes: list[str]) -> None:
+    base = {"motive": "public_unintentional", "duty": "diligent", "basis": "clear_rule_violated",
+            "decision_process": "collective_documented", "attitude": "active_remedy", "consequence": "minor",
+            "exclusions": [], "circumstance": "pilot_reform"}
+    assert recommend({**base, "prior_filing": "none"}) == "NOT_TOLERATED"
+    assert recommend({**base, "prior_filing": "filed"}) == "NOT_TOLERATED"
+    assert recommend({**base, "prior_filing": "filed_with_reports"}) == "MITIGATE"
+    assert recommend({**base, "prior_filing": "filed_with_reports", "exclusions": ["explicitly_prohibited"]}) == \
+        "NOT_TOLERATED"
+    broken = {got for f, got in zip(FINDINGS, outcomes, strict=True) if f["basis"] == "clear_rule_violated"}
+    assert broken == {"MITIGATE", "NOT_TOLERATED"}

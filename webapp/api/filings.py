@@ -38,7 +38,7 @@ class ProgressReportSchema(ma.Schema):
     late = ma.fields.Boolean(required=True, metadata={"description": "sent after its limit"})
 
 
-class FilingSchema(ma.Schema):
+class FilingSummarySchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     case_id = ma.fields.Integer(required=True, metadata={"description": "the filing process's instance: steps, files, documents"})
     number = ma.fields.String(allow_none=True, metadata={"description": "备案编号, once registered"})
@@ -58,6 +58,12 @@ class FilingSchema(ma.Schema):
     reports = ma.fields.Integer(required=True)
     late_reports = ma.fields.Integer(required=True)
     drifts = ma.fields.Integer(required=True)
+    standing = ma.fields.String(required=True, metadata={
+        "description": "what it proves to a case citing it: filed, filed_with_reports (every report on time), or empty "
+                       "before registration"})
+
+
+class FilingSchema(FilingSummarySchema):
     progress_reports = ma.fields.List(ma.fields.Nested(ProgressReportSchema), required=True)
 
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 import marshmallow as ma
 from marshmallow import validate
 
+from engine.reading.filings import filings_for_lookup
 from engine.reading.register import CLARIFIED, OUTCOME_LABELS, SCOPE_LABELS, RegisterQuery, search_register
 
 from ..context import engine_context
 from .access import ApiBlueprint, current_actor
 from .errors import ErrorSchema
+from .filings import FilingSummarySchema
 from .schemas import PageArgs
 
 bp = ApiBlueprint("register", __name__, url_prefix="/api/v1", description="干部容错纠错档案")
@@ -53,6 +56,8 @@ class CadreRecordSchema(ma.Schema):
 class RegisterListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(CadreRecordSchema), required=True)
     total = ma.fields.Integer(required=True)
+    filings = ma.fields.List(ma.fields.Nested(FilingSummarySchema), required=True, metadata={
+        "description": "registered prior filings (事前备案) whose responsible cadre or unit matches name or unit"})
 
 
 @bp.get("/register")
@@ -67,4 +72,5 @@ def register(args: dict[str, Any]) -> dict[str, Any]:
                           args["page"], args["per_page"])
     with ctx.sessions() as session:
         items, total = search_register(ctx, session, current_actor(), query, channel="api")
-    return {"items": items, "total": total}
+        filings = filings_for_lookup(ctx, session, current_actor(), query.name, query.unit)
+    return {"items": items, "total": total, "filings": [asdict(f) for f in filings]}

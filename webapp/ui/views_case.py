@@ -28,6 +28,7 @@ from .blueprint import UiBlueprint
 from .decisions import decision_lines, outcome_label
 from .labels import CLOSURE_LABELS, EVENT_LABELS
 from .session import current_actor, login_required
+from .views_filings import cited_filing_panel
 from .views_task import room_for_step_files
 from .views_warnings import signs_of_case
 
@@ -80,7 +81,8 @@ def case(case_id: int) -> ResponseReturnValue:
                            now=ctx.clock.now(), groups=GROUP_LABELS, supervisor=SUPERVISOR in actor.groups,
                            retry_html=retry_html, reads=reads, channel_labels=READ_CHANNELS,
                            decisions=decision_lines(view["data"]), outcome_label=outcome_label,
-                           event_labels=EVENT_LABELS, closure_labels=CLOSURE_LABELS, signs=signs_of_case(case_id))
+                           event_labels=EVENT_LABELS, closure_labels=CLOSURE_LABELS, signs=signs_of_case(case_id),
+                           cited=cited_filing_panel(case_id))
 
 
 @bp.get("/cases/<int:case_id>/diagram.bpmn")

@@ -3,10 +3,14 @@ where each stands and when its next report is due; a filing's page shows its rep
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 
-from engine.reading.filings import STATUSES, FilingQuery, list_filings, read_filing
+from engine.procedure.documents import FORMATS
+from engine.reading.documents import case_documents
+from engine.reading.filings import STATUSES, FilingQuery, cited_filing, list_filings, read_filing
 
 from ..context import engine_context
 from ..guards import form_number
@@ -43,3 +47,12 @@ def filing(filing_id: int) -> ResponseReturnValue:
     with ctx.sessions() as session:
         row = read_filing(ctx, session, current_actor(), filing_id)
     return render_template("filing.html", row=row, **LABELS)
+
+
+def cited_filing_panel(case_id: int) -> dict[str, Any] | None:
+    """The prior filing a case cites, its reports and documents, for the case and task pages (None: no citation)."""
+    ctx, actor = engine_context(), current_actor()
+    with ctx.sessions() as session:
+        row = cited_filing(ctx, session, actor, case_id)
+        docs = case_documents(session, actor, row.case_id) if row is not None else []
+    return {"row": row, "docs": docs, "formats": sorted(FORMATS), **LABELS} if row is not None else None

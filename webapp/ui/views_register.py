@@ -13,11 +13,13 @@ from flask.typing import ResponseReturnValue
 from engine.calendar import chinese_date
 from engine.documents.register_sheet import cadre_sheet
 from engine.errors import Forbidden
+from engine.reading.filings import FilingView, filings_for_lookup
 from engine.reading.register import CLARIFIED, OUTCOME_LABELS, RegisterQuery, ensure_reader, search_register
 
 from ..context import engine_context
 from ..guards import query_date
 from .blueprint import UiBlueprint
+from .labels import FILING_STATUS_LABELS
 from .session import current_actor, login_required
 
 bp = UiBlueprint("ui_register", __name__)
@@ -52,13 +54,16 @@ def register() -> ResponseReturnValue:
     query = _query(errors)
     asked = any(request.args.get(k) for k in ("name", "unit", "id_number", "outcome", "from", "to"))
     items: list[dict[str, Any]] = []
+    filings: list[FilingView] = []
     total = 0
     if asked and not errors:
         ctx = engine_context()
         with ctx.sessions() as session:
             items, total = search_register(ctx, session, current_actor(), query)
+            filings = filings_for_lookup(ctx, session, current_actor(), query.name, query.unit)
     return render_template("register.html", items=items, total=total, asked=asked, errors=errors, query=query,
-                           outcomes=OUTCOME_CHOICES, args=request.args)
+                           outcomes=OUTCOME_CHOICES, args=request.args, filings=filings,
+                           filing_status_labels=FILING_STATUS_LABELS)
 
 
 @bp.get("/register/cadre.pdf")

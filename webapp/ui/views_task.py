@@ -21,6 +21,7 @@ from ..guards import form_number
 from . import formrender
 from .blueprint import UiBlueprint
 from .session import current_actor, login_required
+from .views_filings import cited_filing_panel
 from .views_warnings import signs_of_case
 
 bp = UiBlueprint("ui_task", __name__)
@@ -63,7 +64,7 @@ def _page(task_id: str, values: dict[str, Any] | None = None, errors: dict[str, 
     days_left = ctx.calendar.working_days_left(task["due_at"], ctx.clock.now()) if task["due_at"] else None
     return render_template("task.html", task=task, form_html=form_html, steps=_earlier_steps(steps, names), file_names=names,
                            may_act=may_act, message=message, days_left=days_left, groups=GROUP_LABELS,
-                           signs=signs_of_case(task["case_id"])), status
+                           signs=signs_of_case(task["case_id"]), cited=cited_filing_panel(task["case_id"])), status
 
 
 def _earlier_steps(steps: list[dict[str, Any]], names: dict[int, str]) -> list[dict[str, Any]]:
