@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench bench-statistics clean translations
+.PHONY: run test install lint bench bench-statistics bench-calendar clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ bench: $(STAMP)
 # GET /api/v1/statistics over 100,000 seeded cases (SQLite; DATABASE_URL=postgresql://... for a schema of its own there).
 bench-statistics: $(STAMP)
 	$(BIN)/python -m bench.statistics
+
+bench-calendar: $(STAMP)
+	$(BIN)/python -m bench.calendar
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache .mypy_cache .ruff_cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar as _stdcal
 import re
 import threading
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -91,6 +92,10 @@ class WorkingCalendar:
         # Replaced as a whole, never changed in place: request threads read it without taking the lock.
         self._schedules: Mapping[int, YearSchedule] = schedules
         self._lock = threading.Lock()
+        # Per year, cumulative working-day counts: limits and "days left" are a lookup and a bisection, not a walk.
+        # They belong to the schedules they were counted from; installing a schedule makes them stale at once.
+        self._indexes: Mapping[int, tuple[int, ...]] = {}
+        self._indexes_of: Mapping[int, YearSchedule] = self._schedules
         self.tz = tz or ZoneInfo("Asia/Shanghai")
 
     def is_known_year(self, year: int) -> bool:
@@ -126,11 +131,14 @@ class WorkingCalendar:
 
     def is_working_day(self, d: date) -> bool:
         """Whether `d` is a working day; never raises for years without data (falls back to Mon–Fri)."""
+        return self._is_working_day(d, self._schedules)
+
+    def _is_working_day(self, d: date, schedules: Mapping[int, YearSchedule]) -> bool:
         if d in self._extra_holidays:
             return False
         if d in self._extra_workdays:
             return True
-        schedule = self._schedules.get(d.year)
+        schedule = schedules.get(d.year)
         if schedule is not None:
             if d in schedule.holidays:
                 return False
@@ -144,16 +152,47 @@ class WorkingCalendar:
                 pass
         return d.weekday() < 5
 
+    def _index(self, year: int) -> tuple[int, ...]:
+        """The year's cumulative working-day counts: element i counts the working days of its days 1 to i + 1."""
+        schedules = self._schedules
+        found = self._indexes.get(year) if self._indexes_of is schedules else None
+        if found is None:
+            first, count, counts = date(year, 1, 1), 0, []
+            for offset in range((date(year + 1, 1, 1) - first).days):
+                count += self._is_working_day(first + timedelta(days=offset), schedules)
+                counts.append(count)
+            found = tuple(counts)
+            with self._lock:
+                # Replaced, not changed in place: request threads read the mapping without the lock.
+                if self._schedules is schedules:
+                    kept = self._indexes if self._indexes_of is schedules else {}
+                    self._indexes, self._indexes_of = {**kept, year: found}, schedules
+        return found
+
+    def _count(self, d: date) -> int:
+        """Working days from 1 January of d's year up to and including d."""
+        return self._index(d.year)[d.timetuple().tm_yday - 1]
+
+    def _day_with_count(self, year: int, count: int) -> date:
+        """The first day of `year` by which `count` (1 or more) of its working days have passed."""
+        return date(year, 1, 1) + timedelta(days=bisect_left(self._index(year), count))
+
     def add_working_days(self, start: date, n: int) -> date:
         """The n-th working day after `start` (before it when n < 0); n = 0 returns `start`."""
-        step = timedelta(days=1 if n >= 0 else -1)
-        remaining = abs(n)
-        d = start
-        while remaining:
-            d += step
-            if self.is_working_day(d):
-                remaining -= 1
-        return d
+        if n == 0:
+            return start
+        if n > 0:
+            year, wanted = start.year, self._count(start) + n
+            while wanted > self._index(year)[-1]:
+                wanted -= self._index(year)[-1]
+                year += 1
+            return self._day_with_count(year, wanted)
+        before = start - timedelta(days=1)
+        year, wanted = before.year, self._count(before) + n + 1
+        while wanted <= 0:
+            year -= 1
+            wanted += self._index(year)[-1]
+        return self._day_with_count(year, wanted)
 
     @staticmethod
     def add_months(start: date, n: int) -> date:
@@ -203,13 +242,10 @@ class WorkingCalendar:
         if end == start:
             return 0
         low, high, sign = (start, end, 1) if end > start else (end, start, -1)
-        count = 0
-        d = low
-        while d < high:
-            d += timedelta(days=1)
-            if self.is_working_day(d):
-                count += 1
-        return sign * count
+        if low.year == high.year:
+            return sign * (self._count(high) - self._count(low))
+        between = sum(self._index(year)[-1] for year in range(low.year + 1, high.year))
+        return sign * (self._index(low.year)[-1] - self._count(low) + between + self._count(high))
 
 
 def parse_limit(text: str) -> tuple[int, str]:
