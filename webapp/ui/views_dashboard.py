@@ -26,11 +26,24 @@ def dashboard_page() -> ResponseReturnValue:
     """Overdue tasks (by working days), stuck cases, open work by stage, department and assignee."""
     ctx = engine_context()
     actor = current_actor()
+    page = max(1, min(form_number(request.args.get("page")) or 1, 100_000))
     with ctx.sessions() as session:
-        view = dashboard.overview(ctx, session, actor, ctx.clock.now())
-        members = {g: users.group_members(session, g) for g in GROUP_LABELS}
-        people = users.person_labels(session, [m for names in members.values() for m in names])
+        view = dashboard.overview(ctx, session, actor, ctx.clock.now(), page)
+        # One list for the bulk form; each row's own choice is fetched when a supervisor asks for it.
+        members = {g: users.group_members(session, g) for g in GROUP_LABELS} if view.overdue else {}
+        shown = {t.assignee for t in view.overdue if t.assignee}
+        people = users.person_labels(session, [m for names in members.values() for m in names] + sorted(shown))
     return render_template("dashboard.html", view=view, members=members, groups=GROUP_LABELS, people=people)
+
+
+@bp.get("/dashboard/tasks/<task_id>/reassign")
+@login_required
+def reassign_form(task_id: str) -> ResponseReturnValue:
+    """The task and the members of its group it may be given to."""
+    ctx = engine_context()
+    with ctx.sessions() as session:
+        choice = dashboard.reassign_choice(session, current_actor(), task_id[:36], ctx.clock.now(), ctx)
+    return render_template("reassign.html", choice=choice, groups=GROUP_LABELS)
 
 
 @bp.post("/dashboard/tasks/<task_id>/reassign")
