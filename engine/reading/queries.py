@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.access import disclosure, policy, users
@@ -18,6 +18,7 @@ from engine.persistence.models import AuditEvent, Case, CaseHandler, TaskIndex
 from engine.procedure import runtime, workflow_store
 from engine.reading import case_file
 from engine.reading.case_file import FileSection
+from engine.reading.text_search import each_word
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,44 @@ def _items(session: Session, query: Any, now: datetime) -> list[InboxItem]:
                   t.due_provisional, bool(t.due_at and t.due_at < now), cadre, matter)
         for t, cadre, matter in rows
     ]
+
+
+@dataclass(frozen=True)
+class InboxQuery:
+    """Which open tasks: mine (claimed by me) or my groups' queue, of one group, matching words, overdue only."""
+
+    mine: bool
+    group: str = ""
+    q: str = ""
+    overdue: bool = False
+    sort: str = "due"
+
+
+# Each sort ends on the task id, so that pages never overlap or skip a row.
+INBOX_SORTS: dict[str, tuple[Any, ...]] = {
+    "due": (TaskIndex.due_at.is_(None), TaskIndex.due_at, TaskIndex.created_at, TaskIndex.id),
+    "waiting": (TaskIndex.created_at, TaskIndex.id),
+    "case": (TaskIndex.case_id, TaskIndex.created_at, TaskIndex.id),
+}
+
+
+def inbox_page(session: Session, actor: Actor, now: datetime, query: InboxQuery, offset: int = 0,
+               limit: int = 50) -> tuple[list[InboxItem], int]:
+    """A window of the actor's claimed tasks or of their groups' queue, filtered and sorted in SQL; with the total."""
+    where: list[Any] = [TaskIndex.assignee == actor.username] if query.mine else [policy.takeable_tasks(actor)]
+    if query.group:
+        where.append(TaskIndex.group_key == query.group)
+    if query.overdue:
+        where += [TaskIndex.due_at.is_not(None), TaskIndex.due_at < now]
+    words = each_word(query.q, Case.cadre_name, Case.matter, TaskIndex.name)
+    joined = select(func.count()).select_from(TaskIndex).join(Case, Case.id == TaskIndex.case_id) if words else \
+        select(func.count()).select_from(TaskIndex)
+    total = session.scalar(joined.where(*where, *words)) or 0
+    order = INBOX_SORTS.get(query.sort, INBOX_SORTS["due"])
+    if limit <= 0 or offset >= total:
+        return [], total
+    rows = select(TaskIndex).where(*where, *words).order_by(*order).limit(limit).offset(offset)
+    return _items(session, rows, now), total
 
 
 def my_tasks(session: Session, actor: Actor, now: datetime) -> list[InboxItem]:

@@ -163,6 +163,8 @@ def ui_routes(app: Flask) -> list[tuple[str, str]]:
 # Pages that act, not only read: readers who may not act are refused (403); others still find nothing (404).
 PAGE_EXCEPTIONS = {
     "/cases/<int:case_id>/documents/<int:document_id>/correct": {"applicant": 403, "intake": 403},
+    # Supervisors' page: everyone else is refused before any task is looked up.
+    "/dashboard/tasks/<task_id>/reassign": {name: 403 for name in CALLERS if name != "supervisor"},
 }
 
 

@@ -44,16 +44,20 @@ def list_tasks(args: dict[str, Any]) -> dict[str, Any]:
         raise Forbidden("您不是该用户组的成员")
     ctx = engine_context()
     now = ctx.clock.now()
-    with ctx.sessions() as session:
-        items = []
-        if args.get("mine") or not group:
-            items += queries.my_tasks(session, actor, now)
-        if group or not args.get("mine"):
-            items += [t for t in queries.claimable_tasks(session, actor, now) if group in (None, t.group)]
     page, per_page = args["page"], args["per_page"]
-    shown = items[(page - 1) * per_page: page * per_page]
-    return {"items": [asdict(t) | {"id": t.task_id, "working_days_left": _days_left(t.due_at, now)} for t in shown],
-            "total": len(items), "page": page, "per_page": per_page}
+    start = (page - 1) * per_page
+    with ctx.sessions() as session:
+        # Mine first, then the queue: one window over the two lists, each read a window at a time in SQL.
+        items: list[queries.InboxItem] = []
+        total = 0
+        if args.get("mine") or not group:
+            items, total = queries.inbox_page(session, actor, now, queries.InboxQuery(True), start, per_page)
+        if group or not args.get("mine"):
+            queue, queued = queries.inbox_page(session, actor, now, queries.InboxQuery(False, group or ""),
+                                               max(0, start - total), per_page - len(items))
+            items, total = items + queue, total + queued
+    return {"items": [asdict(t) | {"id": t.task_id, "working_days_left": _days_left(t.due_at, now)} for t in items],
+            "total": total, "page": page, "per_page": per_page}
 
 
 @bp.get("/<task_id>")

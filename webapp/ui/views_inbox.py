@@ -17,16 +17,14 @@ from engine.reading import queries
 from engine.reading.queries import InboxItem
 
 from ..context import engine_context
+from ..guards import form_number
 from .blueprint import UiBlueprint
 from .session import current_actor, login_required
 
 bp = UiBlueprint("ui_inbox", __name__)
 
-SORTS = {
-    "due": lambda row: (row.item.due_at is None, row.item.due_at or row.item.created_at),
-    "waiting": lambda row: row.item.created_at,
-    "case": lambda row: (row.item.case_id, row.item.created_at),
-}
+# Rows per page of each table: an inbox stays quick however many tasks wait in a group.
+PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -55,27 +53,32 @@ def home() -> ResponseReturnValue:
 @bp.get("/inbox")
 @login_required
 def inbox() -> ResponseReturnValue:
-    """My tasks and my groups' unclaimed tasks."""
+    """My tasks and my groups' unclaimed tasks, each a page at a time, filtered and sorted in the database."""
     actor = current_actor()
     ctx = engine_context()
     now = ctx.clock.now()
-    with ctx.sessions() as session:
-        rows = _rows(queries.my_tasks(session, actor, now), True, now)
-        rows += _rows(queries.claimable_tasks(session, actor, now), False, now)
     group = request.args.get("group", "")
-    text = request.args.get("q", "").strip()
+    group = group if group in actor.groups else ""
+    text = request.args.get("q", "").strip()[:100]
     overdue_only = request.args.get("overdue") == "1"
-    if group:
-        rows = [r for r in rows if r.item.group == group]
-    if text:
-        rows = [r for r in rows if text in (r.item.cadre_name or "") or text in (r.item.matter or "") or text in r.item.name]
-    if overdue_only:
-        rows = [r for r in rows if r.item.overdue]
     sort = request.args.get("sort", "due")
-    rows.sort(key=SORTS.get(sort, SORTS["due"]))
+    sort = sort if sort in queries.INBOX_SORTS else "due"
+    pages = {"page": _page_arg("page"), "qpage": _page_arg("qpage")}
+    with ctx.sessions() as session:
+        mine, mine_total = queries.inbox_page(session, actor, now, queries.InboxQuery(True, group, text, overdue_only, sort),
+                                              (pages["page"] - 1) * PER_PAGE, PER_PAGE)
+        queue, queue_total = queries.inbox_page(session, actor, now,
+                                                queries.InboxQuery(False, group, text, overdue_only, sort),
+                                                (pages["qpage"] - 1) * PER_PAGE, PER_PAGE)
     groups = {g: GROUP_LABELS.get(g, g) for g in sorted(actor.groups)}
-    return render_template("inbox.html", mine=[r for r in rows if r.mine], queue=[r for r in rows if not r.mine],
-                           groups=groups, group=group, q=text, overdue=overdue_only, sort=sort)
+    return render_template("inbox.html", mine=_rows(mine, True, now), queue=_rows(queue, False, now), groups=groups,
+                           group=group, q=text, overdue=overdue_only, sort=sort, pages=pages,
+                           page_counts={"page": -(-mine_total // PER_PAGE), "qpage": -(-queue_total // PER_PAGE)},
+                           totals={"page": mine_total, "qpage": queue_total})
+
+
+def _page_arg(name: str) -> int:
+    return max(1, min(form_number(request.args.get(name)) or 1, 100_000))
 
 
 @bp.post("/tasks/<task_id>/claim")
