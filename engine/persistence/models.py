@@ -113,6 +113,8 @@ class Case(Base):
         Index("ix_case_created", "created_at", "process_id", "status", "outcome", "closure", "procedure", "domain", "unit"),
         # Covers the figures' grouped count in the order it groups by: no sort, no read of the state blobs.
         Index("ix_case_figures", "status", "outcome", "closure", "procedure", "domain", "unit", "process_id", "created_at"),
+        # Finds running cases untouched for long (stuck) by a range, not a scan of every case.
+        Index("ix_case_status_updated", "status", "updated_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, not_, select
+from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
@@ -73,6 +73,17 @@ def _stuck_reason(ctx: EngineContext, now: datetime) -> Any:
     )
 
 
+def _is_stuck(ctx: EngineContext, now: datetime) -> ColumnElement[bool]:
+    """The filter form of _stuck_reason: each branch a condition an index serves (status, status and updated_at,
+    status and next timer), so that asking for stuck cases does not evaluate the CASE over every case."""
+    no_task = not_(exists().where(TaskIndex.case_id == Case.id))
+    return or_(
+        Case.status.in_(STUCK_STATUSES),
+        and_(Case.status == CaseStatus.RUNNING, Case.updated_at < _untouched_since(ctx, now)),
+        and_(Case.status == CaseStatus.RUNNING, Case.next_timer_at.is_(None), no_task),
+    )
+
+
 def list_cases(
     ctx: EngineContext, session: Session, actor: Actor, flt: CaseFilter, now: datetime, page: int = 1, per_page: int = 20
 ) -> tuple[list[CaseSummary], int]:
@@ -89,7 +100,8 @@ def list_cases(
     if flt.overdue is not None:
         conditions.append(overdue if flt.overdue else not_(overdue))
     if flt.stuck is not None:
-        conditions.append(stuck.is_not(None) if flt.stuck else stuck.is_(None))
+        is_stuck = _is_stuck(ctx, now)
+        conditions.append(is_stuck if flt.stuck else not_(is_stuck))
     if flt.q:
         conditions.append(contains(flt.q, Case.cadre_name, Case.matter))
     where = and_(*conditions)
