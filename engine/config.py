@@ -90,6 +90,14 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "s3_prefix": "rcjc/",
     "s3_endpoint": "",
     "s3_region": "",
+    # PostgreSQL connections per process: kept open (pool) and allowed beyond that under load (overflow); a statement
+    # run this many times on a connection is prepared on the server (None: never, e.g. behind a transaction pooler).
+    "db_pool_size": 10,
+    "db_max_overflow": 10,
+    "db_prepare_threshold": 1,
+    # Ask each connection taken from the pool whether it still lives (one more round trip per request): only where
+    # something between the app and the database drops idle connections early.
+    "db_pre_ping": False,
     # The issuing body's short name that opens its document numbers ({prefix} in the patterns below).
     "document_prefix": "X",
 }
@@ -167,6 +175,17 @@ def check_document_pattern(kind: str, pattern: object) -> None:
         raise ValueError(f"document pattern {kind}: {pattern!r} is not a valid pattern ({exc})") from exc
 
 
+def _check_pool(settings: Mapping[str, Any]) -> None:
+    """Refuse a pool setting that is not a whole number in range (start-up stops with the setting's name)."""
+    for name, low in (("db_pool_size", 1), ("db_max_overflow", 0)):
+        value = settings.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise ValueError(f"{name} must be a whole number of at least {low}, not {value!r}")
+    threshold = settings.get("db_prepare_threshold")
+    if threshold is not None and (not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 0):
+        raise ValueError(f"db_prepare_threshold must be a whole number of at least 0 or none, not {threshold!r}")
+
+
 def load_config(environ: Mapping[str, str] | None = None) -> EngineConfig:
     """Build the configuration from defaults, an optional TOML file (RCJC_CONFIG) and RCJC_* variables."""
     env = os.environ if environ is None else environ
@@ -203,6 +222,15 @@ def load_config(environ: Mapping[str, str] | None = None) -> EngineConfig:
     for key, value in env.items():
         if key.startswith("RCJC_DOCUMENT_PATTERN_"):
             patterns[key.removeprefix("RCJC_DOCUMENT_PATTERN_").lower()] = value
+    for name in ("db_pool_size", "db_max_overflow"):
+        if f"RCJC_{name.upper()}" in env:
+            settings[name] = int(env[f"RCJC_{name.upper()}"])
+    if "RCJC_DB_PREPARE_THRESHOLD" in env:
+        text = env["RCJC_DB_PREPARE_THRESHOLD"].strip().lower()
+        settings["db_prepare_threshold"] = None if text in ("", "none", "off") else int(text)
+    if "RCJC_DB_PRE_PING" in env:
+        settings["db_pre_ping"] = env["RCJC_DB_PRE_PING"].strip().lower() in ("1", "true", "yes", "on")
+    _check_pool(settings)
     if "RCJC_DOCUMENT_PREFIX" in env:
         settings["document_prefix"] = env["RCJC_DOCUMENT_PREFIX"]
     holidays += _dates(env.get("RCJC_EXTRA_HOLIDAYS", ""))

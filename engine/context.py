@@ -53,7 +53,9 @@ class EngineContext:
             parse_limit(str(config.settings.get("application_window", DEFAULT_SETTINGS["application_window"])))
         except ValueError as exc:
             raise ValueError(f"setting application_window: {exc}") from exc
-        engine = make_engine(url)
+        engine = make_engine(url, int(config.settings.get("db_pool_size", 10)),
+                             int(config.settings.get("db_max_overflow", 10)),
+                             config.settings.get("db_prepare_threshold", 1), bool(config.settings.get("db_pre_ping")))
         calendar = WorkingCalendar(extra_holidays=config.extra_holidays, extra_workdays=config.extra_workdays)
         key = audit_key or AuditKey.generate()
         return cls(engine, make_session_factory(engine), config, clock or SystemClock(), calendar, audit_key=key)

@@ -77,15 +77,20 @@ def _sqlite_setup(engine: Engine) -> None:
             raise OperationalError(statement, None, exc) from exc
 
 
-def make_engine(url: str) -> Engine:
-    """Create a SQLAlchemy engine for SQLite (WAL, immediate write transactions) or PostgreSQL."""
+def make_engine(url: str, pool_size: int = 10, max_overflow: int = 10, prepare_threshold: int | None = 1,
+                pre_ping: bool = False) -> Engine:
+    """Create a SQLAlchemy engine for SQLite (WAL, immediate write transactions) or PostgreSQL (a pool of the
+    given size; statements run `prepare_threshold` times prepared on the server)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _sqlite_setup(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    # No ping per checkout by default: a connection the server dropped fails its statement once, which invalidates
+    # the pool; recycling keeps connections younger than common idle timeouts of proxies and firewalls.
+    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=pre_ping, pool_recycle=1800,
+                         connect_args={"prepare_threshold": prepare_threshold})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Any]:
