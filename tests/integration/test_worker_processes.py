@@ -25,6 +25,7 @@ from engine.context import EngineContext
 from engine.library.deploy import deploy
 from engine.persistence.models import AuditEvent, Case
 from engine.procedure import services
+from engine.procedure.consistency import check_all
 from tests.support.bpmn import timer_files
 from tests.support.commands import worker_command
 from tests.support.context import BACKENDS, make_context
@@ -161,3 +162,5 @@ def test_three_workers_fire_a_thousand_timers_once_and_take_over_a_killed_worker
     assert len(taken_over) == len(left)
     assert all(e.at > left[e.case_id] for e in taken_over), "a leased case fired before its lease ran out"
     assert all(f":{doomed.pid}:" not in e.details["worker"] for e in taken_over)
+    # Nothing the killed worker was doing is left half-written: every case agrees with itself.
+    assert [c.problems for c in check_all(live) if not c.ok] == []

@@ -11,3 +11,8 @@ def worker_command(*options: str) -> list[str]:
     script = Path(sys.executable).with_name("rcjc")
     command = [str(script)] if script.exists() else [sys.executable, "-c", "from webapp.cli import main; main()"]
     return [*command, "worker", *options]
+
+
+def serve_command(*options: str) -> list[str]:
+    """The `rcjc serve` command line, like worker_command."""
+    return [*worker_command()[:-1], "serve", *options]
