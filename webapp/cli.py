@@ -22,9 +22,10 @@ from engine.calendar import load_schedule_json
 from engine.context import EngineContext
 from engine.errors import EngineError, ModelInvalid
 from engine.library.deploy import DeployResult, deploy, validate_files
-from engine.persistence import audit, schema
+from engine.persistence import audit, backup, schema
 from engine.persistence.uow import UnitOfWork
 from engine.procedure.calendar_changes import follow_configured_overrides, import_schedule
+from engine.procedure.consistency import check_all
 from engine.procedure.holiday_schedules import provisional_cases, year_status
 from engine.procedure.timers import DEFAULT_BATCH, DEFAULT_INTERVAL, DEFAULT_LEASE, FireReport, run_worker, worker_id
 
@@ -282,11 +283,68 @@ def calendar_show(year: int) -> None:
     click.echo(f"open cases with provisional dates in {year}: {waiting}")
 
 
+@main.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def backup_cmd(path: Path) -> None:
+    """Write a consistent copy of the database to PATH while the system keeps running."""
+    ctx = _context()
+    try:
+        result = backup.backup(ctx.db, path)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except DBAPIError as exc:
+        raise click.ClickException(f"数据库不可用：{exc.orig}") from exc
+    click.echo(f"backup written: {result.path} ({result.size} bytes, schema revision {result.revision})")
+
+
+@main.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_cmd(path: Path, yes: bool) -> None:
+    """Replace the database with the backup at PATH (everything written since the backup is lost)."""
+    ctx = _context()
+    where = ctx.db.url.render_as_string(hide_password=True)
+    if not yes:
+        click.confirm(f"Replace the database {where} with {path}? Everything written since the backup is lost",
+                      abort=True)
+    try:
+        result = backup.restore(ctx.db, path)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except DBAPIError as exc:
+        raise click.ClickException(f"数据库不可用：{exc.orig}") from exc
+    upgraded = f", upgraded from {result.upgraded_from}" if result.upgraded_from else ""
+    click.echo(f"restored: {result.path} ({result.size} bytes) into {where}, schema revision {result.revision}{upgraded}")
+
+
+@main.command()
+@click.argument("case", type=int, required=False)
+def check(case: int | None) -> None:
+    """Check that every case (or CASE) agrees with itself: state, task index, due dates, columns, audit chain."""
+    ctx = _context()
+    checked = broken = 0
+    for found in check_all(ctx, case):
+        checked += 1
+        if not found.ok:
+            broken += 1
+            for problem in found.problems:
+                click.echo(f"case {found.case_id}: {problem}")
+    if case is not None and not checked:
+        raise click.ClickException(f"no case {case}")
+    click.echo(f"{checked} case(s) checked, {broken} with problems")
+    if broken:
+        sys.exit(1)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """Serve the web app (waitress) with an embedded timer worker."""
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1, max=256),
+              help="Requests served at once by this process.")
+@click.option("--timers/--no-timers", default=True, show_default=True,
+              help="Run a leased timer worker in this process (leave it to `rcjc worker` processes with --no-timers).")
+def serve(host: str, port: int, threads: int, timers: bool) -> None:
+    """Serve the web app (waitress), by default with an embedded timer worker."""
     from waitress import serve as waitress_serve
 
     from . import create_app
@@ -303,10 +361,11 @@ def serve(host: str, port: int) -> None:
     _follow_calendar_overrides(ctx)
 
     # The single-machine default: the server runs its own leased worker, so `make run` needs nothing else.
-    threading.Thread(target=run_worker, args=(ctx, worker_id(), threading.Event()), kwargs={"interval": 30},
-                     name="rcjc-timers", daemon=True).start()
-    click.echo(f"rcjc serving on http://{host}:{port}/")
-    waitress_serve(app, host=host, port=port, threads=8)
+    if timers:
+        threading.Thread(target=run_worker, args=(ctx, worker_id(), threading.Event()), kwargs={"interval": 30},
+                         name="rcjc-timers", daemon=True).start()
+    click.echo(f"rcjc serving on http://{host}:{port}/ with {threads} threads" + ("" if timers else ", timers left to workers"))
+    waitress_serve(app, host=host, port=port, threads=threads)
 
 
 def is_loopback(host: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import re
 import sys
 import time
@@ -241,6 +242,11 @@ _HELPERS: dict[str, Any] = {
 _HELPERS.update({f"_catch_{name}_": getattr(builtins, name) for name in _CATCHABLE})
 
 
+# How much engine-function time a script may use beyond its own limit, as a multiple of the limit: a lookup slowed by
+# a busy database does not fail the step, while a script calling engine functions in a loop is still stopped.
+ENGINE_TIME_FACTOR = 10
+
+
 class _Watchdog:
     """A trace function that raises ScriptTimeout inside script frames once the deadline passes, and
     ScriptMemoryExceeded once the process has grown by more than MAX_SCRIPT_MEMORY since the script began."""
@@ -249,6 +255,8 @@ class _Watchdog:
         self.codes = codes
         self.limit = limit
         self.deadline = time.monotonic() + limit
+        # Time spent inside engine functions (database lookups) is given back, up to this much in all.
+        self.allowance = limit * ENGINE_TIME_FACTOR
         self.lines = 0
         self.memory_ceiling: int | None = None
 
@@ -278,6 +286,12 @@ class _Watchdog:
             limit = guards.MAX_SCRIPT_MEMORY // 2**20
             raise ScriptMemoryExceeded(f"脚本占用的内存超过限制（{limit} MB），可能是循环中保存了过多数据")
 
+    def credit(self, spent: float) -> None:
+        """Give back time an engine function spent, while the allowance lasts."""
+        given = min(spent, self.allowance)
+        self.allowance -= given
+        self.deadline += given
+
     def check(self) -> None:
         if time.monotonic() > self.deadline:
             raise ScriptTimeout(f"脚本运行超过时间限制（{self.limit:g} 秒）")
@@ -289,6 +303,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
     def __init__(self, functions: Mapping[str, Callable[..., Any]] | None = None, time_limit: float = 2.0) -> None:
         super().__init__({})
         self.time_limit = time_limit
+        self._watchdog: _Watchdog | None = None
         self.set_functions(functions or {})
 
     def set_functions(self, functions: Mapping[str, Callable[..., Any]]) -> None:
@@ -296,7 +311,19 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
         for name, func in functions.items():
             if not name.isidentifier() or name.startswith("_") or not callable(func):
                 raise ValueError(f"invalid script function {name!r}")
-        self.globals = dict(functions)
+        self.globals = {name: self._timed(func) for name, func in functions.items()}
+
+    def _timed(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """The function, its running time given back to the script that called it (within the allowance)."""
+        @functools.wraps(func)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            began = time.monotonic()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                if self._watchdog is not None:
+                    self._watchdog.credit(time.monotonic() - began)
+        return call
 
     def evaluate(self, expression: str, context: Mapping[str, Any], external_context: Mapping[str, Any] | None = None) -> Any:
         """Evaluate an expression (condition, timer, DMN cell) against task data."""
@@ -338,7 +365,8 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
 
     def _run(self, code: CodeType, codes: frozenset[CodeType], namespace: dict[str, Any], mode: Mode) -> Any:
         watchdog = _Watchdog(codes, self.time_limit)
-        previous = sys.gettrace()
+        previous, outer = sys.gettrace(), self._watchdog
+        self._watchdog = watchdog
         sys.settrace(watchdog.on_call)
         try:
             # Safe only because `code` went through the restricting policy and `namespace` holds the guards.
@@ -362,6 +390,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
             raise RuntimeError(f"脚本引发了不允许的异常：{type(exc).__name__}") from exc
         finally:
             sys.settrace(previous)
+            self._watchdog = outer
 
     def _write_back(self, namespace: dict[str, Any], context: MutableMapping[str, Any], external: Mapping[str, Any]) -> None:
         for name, func in self.globals.items():

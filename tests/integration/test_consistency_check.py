@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from click.testing import CliRunner
 from sqlalchemy import delete, select, update
 
 from engine.access.policy import Actor
@@ -14,6 +15,7 @@ from engine.procedure.consistency import check_all
 from tests.support.driver import apply
 from tests.support.filings import file
 from tests.support.transports import ServiceTransport
+from webapp.cli import main
 
 
 def problems(ctx: EngineContext, case_id: int | None = None) -> dict[int, tuple[str, ...]]:
@@ -58,3 +60,20 @@ def test_each_disagreement_is_reported(deployed: EngineContext, people: dict[str
     assert any("workflow state does not load" in p for p in broken) and len(broken) >= 2
     with deployed.sessions() as session:
         assert session.scalar(select(Case.status).where(Case.id == other.case_id)) == "running"
+
+
+def test_rcjc_check_prints_each_problem_and_exits_1(deployed: EngineContext, people: dict[str, Actor],
+                                                     cli: CliRunner) -> None:
+    via = ServiceTransport(deployed, people)
+    run = apply(via)
+    apply(via, matter="农村道路建设项目提前开工")
+    healthy = cli.invoke(main, ["check"])
+    assert healthy.exit_code == 0 and "2 case(s) checked, 0 with problems" in healthy.output
+    task_id = run.task("acceptance_review").id
+    with deployed.db.begin() as conn:
+        conn.execute(delete(TaskIndex).where(TaskIndex.id == task_id))
+    broken = cli.invoke(main, ["check"])
+    assert broken.exit_code == 1
+    assert f"case {run.case_id}: open task acceptance_review ({task_id}) has no task row" in broken.output
+    assert "2 case(s) checked, 1 with problems" in broken.output
+    assert cli.invoke(main, ["check", str(run.case_id + 100)]).exit_code == 1
