@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench bench-statistics bench-calendar clean translations
+.PHONY: run test install lint bench bench-statistics bench-calendar bench-lists clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,9 @@ bench-statistics: $(STAMP)
 
 bench-calendar: $(STAMP)
 	$(BIN)/python -m bench.calendar
+
+bench-lists: $(STAMP)
+	$(BIN)/python -m bench.lists
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache .mypy_cache .ruff_cache
