@@ -1,0 +1,28 @@
+"""The inbox says what a button does: giving a claimed task back is 放弃认领 (退回 means sending a case back)."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+
+from engine.access.policy import Actor
+from engine.context import EngineContext
+from tests.support.driver import apply
+from tests.support.pages import new_browser
+from tests.support.transports import ServiceTransport
+
+
+def test_a_claimed_task_is_given_back_by_releasing_it_not_by_sending_it_back(
+        app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
+    via = ServiceTransport(deployed, people)
+    task_id = apply(via).task("acceptance_review").id
+    via.claim("intake", task_id)
+    intake = new_browser(app, "intake")
+    page = intake.get("/inbox").get_data(as_text=True)
+    mine = re.search(r'<table class="tasks" data-testid="mine">.*?</table>', page, re.S)
+    assert mine and "放弃认领" in mine.group(0) and "退回" not in mine.group(0)
+    released = intake.post(f"/tasks/{task_id}/release")
+    assert released.status_code == 302
+    after = intake.get("/inbox").get_data(as_text=True)
+    assert "已放弃认领，任务回到本组待认领。" in after and "退回" not in after
