@@ -14,13 +14,24 @@ from engine.persistence.models import Deployment, ProcessVersion
 from engine.reading.queries import visible_case
 
 
+def _newest() -> Any:
+    return (select(ProcessVersion.process_id, func.max(ProcessVersion.version).label("version"))
+            .group_by(ProcessVersion.process_id).subquery())
+
+
+def may_start_anything(ctx: EngineContext, session: Session, actor: Actor) -> bool:
+    """Whether any start entry of the newest deployed versions is open to the actor's groups (for the menu)."""
+    newest = _newest()
+    deployments = session.scalars(
+        select(ProcessVersion.deployment_id).distinct()
+        .join(newest, (newest.c.process_id == ProcessVersion.process_id) & (newest.c.version == ProcessVersion.version)))
+    return any(actor.in_any(entry.groups) for deployment_id in deployments
+               for entries in ctx.bundle(session, deployment_id).entries.values() for entry in entries.values())
+
+
 def deployed_processes(ctx: EngineContext, session: Session, actor: Actor) -> list[dict[str, Any]]:
     """The newest version of every deployed process, with the start forms and whether the actor may use them."""
-    newest = (
-        select(ProcessVersion.process_id, func.max(ProcessVersion.version).label("version"))
-        .group_by(ProcessVersion.process_id)
-        .subquery()
-    )
+    newest = _newest()
     rows = session.execute(
         select(ProcessVersion, Deployment)
         .join(newest, (newest.c.process_id == ProcessVersion.process_id) & (newest.c.version == ProcessVersion.version))

@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 from engine.access.policy import UNIT_SCOPED
 from engine.notifications import inbox
 from engine.persistence.lifecycle import CaseStatus
+from engine.reading import catalog
 from engine.reading.filings import REVIEWERS as FILING_REVIEWERS
 from engine.reading.statistics import READERS
 
@@ -65,10 +66,15 @@ def security_headers(response: Response) -> Response:
 def page_context() -> dict[str, Any]:
     """What every page's header shows: the user and their unread notifications."""
     user = ui_session.current_user()  # None on the API's documentation page: API requests have no session
-    unread = inbox.unread_count(engine_context(), user.username) if user else 0
+    ctx = engine_context()
+    unread = inbox.unread_count(ctx, user.username) if user else 0
+    starts = False
+    if user:
+        with ctx.sessions() as session:
+            starts = catalog.may_start_anything(ctx, session, ui_session.current_actor())
     return {"ui_user": user, "unread_count": unread, "locale": str(get_locale()),
             "status_labels": STATUS_LABELS, "stuck_labels": STUCK_LABELS,
-            "offers_figures": bool(user and user.groups & FIGURE_READERS),
+            "offers_figures": bool(user and user.groups & FIGURE_READERS), "offers_start": starts,
             # The reviewers and supervisors, and a unit's members (their own unit's filings).
             "offers_filings": bool(user and user.groups & (FILING_REVIEWERS | UNIT_SCOPED))}
 

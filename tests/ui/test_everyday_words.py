@@ -1,4 +1,5 @@
-"""The inbox says what a button does: giving a claimed task back is 放弃认领 (退回 means sending a case back)."""
+"""Words users read right: giving a claimed task back is 放弃认领 (退回 means sending a case back), and 发起案件 is
+offered only to those who may start something."""
 
 from __future__ import annotations
 
@@ -26,3 +27,15 @@ def test_a_claimed_task_is_given_back_by_releasing_it_not_by_sending_it_back(
     assert released.status_code == 302
     after = intake.get("/inbox").get_data(as_text=True)
     assert "已放弃认领，任务回到本组待认领。" in after and "退回" not in after
+
+
+def test_only_those_who_may_start_something_are_offered_to_start_a_case(app: Flask, deployed: EngineContext) -> None:
+    def nav(who: str) -> str:
+        page = new_browser(app, who).get("/notifications").get_data(as_text=True)
+        found = re.search(r"<nav.*?</nav>", page, re.S)
+        assert found, page
+        return found.group(0)
+
+    assert "发起案件" in nav("applicant") and 'href="/start"' in nav("applicant")
+    for who in ("owner", "admin"):
+        assert "发起案件" not in nav(who), who
