@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench bench-statistics bench-calendar bench-lists clean translations
+.PHONY: run test install lint bench bench-statistics bench-calendar bench-lists bench-load clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ bench-calendar: $(STAMP)
 
 bench-lists: $(STAMP)
 	$(BIN)/python -m bench.lists
+
+bench-load: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache .mypy_cache .ruff_cache
