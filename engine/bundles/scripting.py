@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import lru_cache
-from types import CodeType, FrameType
+from types import CodeType
 from typing import Any, Literal
 
 from RestrictedPython.compile import compile_restricted_eval, compile_restricted_exec
@@ -29,6 +29,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from engine.bundles import script_builtins
 from engine.bundles import script_guards as guards
 from engine.bundles.script_guards import ScriptLimitExceeded
+from engine.bundles.script_watchdog import ScriptMemoryExceeded, ScriptTimeout, Watchdog
 
 __all__ = [
     "RestrictedEnvironment", "ScriptCompileError", "ScriptLimitExceeded", "ScriptMemoryExceeded", "ScriptTimeout",
@@ -56,14 +57,6 @@ _FORBIDDEN_ATTRIBUTES = frozenset({"mro"})  # reaches BaseException via ValueErr
 _GUARDED_OPERATORS: dict[type[ast.operator], str] = {
     ast.Add: "_add_", ast.Mult: "_mul_", ast.Pow: "_pow_", ast.LShift: "_lshift_", ast.Mod: "_mod_",
 }  # fmt: skip
-
-
-class ScriptTimeout(Exception):
-    """A script or expression ran past its time limit."""
-
-
-class ScriptMemoryExceeded(Exception):
-    """A script made the process hold more than MAX_SCRIPT_MEMORY additional memory."""
 
 
 class ScriptCompileError(SyntaxError):
@@ -242,68 +235,13 @@ _HELPERS: dict[str, Any] = {
 _HELPERS.update({f"_catch_{name}_": getattr(builtins, name) for name in _CATCHABLE})
 
 
-# How much engine-function time a script may use beyond its own limit, as a multiple of the limit: a lookup slowed by
-# a busy database does not fail the step, while a script calling engine functions in a loop is still stopped.
-ENGINE_TIME_FACTOR = 10
-
-
-class _Watchdog:
-    """A trace function that raises ScriptTimeout inside script frames once the deadline passes, and
-    ScriptMemoryExceeded once the process has grown by more than MAX_SCRIPT_MEMORY since the script began."""
-
-    def __init__(self, codes: frozenset[CodeType], limit: float) -> None:
-        self.codes = codes
-        self.limit = limit
-        self.deadline = time.monotonic() + limit
-        # Time spent inside engine functions (database lookups) is given back, up to this much in all.
-        self.allowance = limit * ENGINE_TIME_FACTOR
-        self.lines = 0
-        self.memory_ceiling: int | None = None
-
-    def on_call(self, frame: FrameType, event: str, arg: Any) -> Any:
-        # Only the script's own frames are traced: engine functions run at full speed.
-        if frame.f_code in self.codes:
-            self.check()
-            return self.on_line
-        return None
-
-    def on_line(self, frame: FrameType, event: str, arg: Any) -> Any:
-        self.lines += 1
-        # Every 16 lines: one line builds at most a few bounded objects, so the overshoot stays small.
-        if not self.lines % 16:
-            self.check_memory()
-        self.check()
-        return self.on_line
-
-    def check_memory(self) -> None:
-        current = guards.resident_memory()
-        if current is None:
-            return
-        # The baseline is read at the first check, so that expressions and short scripts never pay for it.
-        if self.memory_ceiling is None:
-            self.memory_ceiling = current + guards.MAX_SCRIPT_MEMORY
-        elif current > self.memory_ceiling:
-            limit = guards.MAX_SCRIPT_MEMORY // 2**20
-            raise ScriptMemoryExceeded(f"脚本占用的内存超过限制（{limit} MB），可能是循环中保存了过多数据")
-
-    def credit(self, spent: float) -> None:
-        """Give back time an engine function spent, while the allowance lasts."""
-        given = min(spent, self.allowance)
-        self.allowance -= given
-        self.deadline += given
-
-    def check(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise ScriptTimeout(f"脚本运行超过时间限制（{self.limit:g} 秒）")
-
-
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc, unused-ignore]
     """Spiff script environment: RestrictedPython, engine-provided functions, a time limit."""
 
     def __init__(self, functions: Mapping[str, Callable[..., Any]] | None = None, time_limit: float = 2.0) -> None:
         super().__init__({})
         self.time_limit = time_limit
-        self._watchdog: _Watchdog | None = None
+        self._watchdog: Watchdog | None = None
         self.set_functions(functions or {})
 
     def set_functions(self, functions: Mapping[str, Callable[..., Any]]) -> None:
@@ -364,7 +302,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
         return namespace
 
     def _run(self, code: CodeType, codes: frozenset[CodeType], namespace: dict[str, Any], mode: Mode) -> Any:
-        watchdog = _Watchdog(codes, self.time_limit)
+        watchdog = Watchdog(codes, self.time_limit)
         previous, outer = sys.gettrace(), self._watchdog
         self._watchdog = watchdog
         sys.settrace(watchdog.on_call)
