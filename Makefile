@@ -35,9 +35,13 @@ translations: $(STAMP)
 
 install: $(STAMP) $(NPM_STAMP) $(CATALOG).mo
 
+# `make run PORT=5001 HOST=0.0.0.0` serves elsewhere (beyond the loopback only once the demo passwords are changed).
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
 run: install
 	$(BIN)/rcjc init --demo
-	$(BIN)/rcjc serve --host 127.0.0.1 --port 5000
+	$(BIN)/rcjc serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/ruff check .

@@ -3,7 +3,7 @@ the schema revision this code needs; with how much it holds)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, redirect, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.reading.health import health, readiness
@@ -11,6 +11,12 @@ from engine.reading.health import health, readiness
 from .context import engine_context
 
 bp = Blueprint("status", __name__)
+
+
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """The icon, for clients that ask for it where browsers used to (the pages link the SVG itself)."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.get("/healthz")

@@ -122,12 +122,11 @@ def screenshot(page: Page, name: str, full_page: bool = False) -> Path:
 
 
 def watch_console(page: Page) -> list[str]:
-    """Console errors and uncaught exceptions of the page, as they happen (but the browser's own request for
-    /favicon.ico, which the app does not serve on any page)."""
+    """Console errors and uncaught exceptions of the page, as they happen."""
     errors: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        if message.type == "error":
             errors.append(f"console: {message.text} @ {message.location}")
 
     def on_error(error: Error) -> None:

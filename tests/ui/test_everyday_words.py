@@ -39,3 +39,13 @@ def test_only_those_who_may_start_something_are_offered_to_start_a_case(app: Fla
     assert "发起案件" in nav("applicant") and 'href="/start"' in nav("applicant")
     for who in ("owner", "admin"):
         assert "发起案件" not in nav(who), who
+
+
+def test_every_page_has_an_icon_and_the_old_address_finds_it(app: Flask, deployed: EngineContext) -> None:
+    page = new_browser(app, "intake").get("/inbox").get_data(as_text=True)
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    client = app.test_client()
+    old = client.get("/favicon.ico")
+    assert old.status_code == 301 and old.headers["Location"].endswith("/static/favicon.svg")
+    with client.get("/static/favicon.svg") as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
