@@ -1,5 +1,5 @@
-"""Words users read right: giving a claimed task back is 放弃认领 (退回 means sending a case back), and 发起案件 is
-offered only to those who may start something."""
+"""Everyday words and details: giving a claimed task back is 放弃认领 (退回 means sending a case back), 发起案件 is
+offered only to those who may start something, every page has an icon, a closed case shows no repair card."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask import Flask
 from engine.access.policy import Actor
 from engine.context import EngineContext
 from tests.support.driver import apply
+from tests.support.filings import file
 from tests.support.pages import new_browser
 from tests.support.transports import ServiceTransport
 
@@ -49,3 +50,14 @@ def test_every_page_has_an_icon_and_the_old_address_finds_it(app: Flask, deploye
     assert old.status_code == 301 and old.headers["Location"].endswith("/static/favicon.svg")
     with client.get("/static/favicon.svg") as icon:
         assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
+
+
+def test_a_closed_case_shows_no_empty_repair_card(app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
+    via = ServiceTransport(deployed, people)
+    running = apply(via)
+    closed = file(via, major_matter=False, risk_likelihood=None, risk_impact=None, risk_mitigation=None)
+    closed.do("orgdept", "review_filing", {"filing_review": "decline", "review_opinion": "无需备案。",
+                                           "risk_override": None, "risk_override_reason": None})
+    supervisor = new_browser(app, "supervisor")
+    assert 'data-testid="repair"' in supervisor.get(f"/cases/{running.case_id}").get_data(as_text=True)
+    assert 'data-testid="repair"' not in supervisor.get(f"/cases/{closed.case_id}").get_data(as_text=True)
