@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from typing import Any
 
@@ -49,6 +49,10 @@ class CaseSummary:
     updated_at: datetime
     overdue: bool
     stuck_reason: str | None
+    unit: str | None = None
+    # The open step due first (the current one of a case with a single open step), and its due date.
+    current_step: str | None = None
+    due_at: datetime | None = None
 
 
 def _overdue(now: datetime) -> ColumnElement[bool]:
@@ -116,7 +120,22 @@ def list_cases(
     )
     items = [
         CaseSummary(c.id, c.process_id, version, c.status, c.cadre_name, c.matter, c.closure, c.outcome, c.started_by,
-                    c.started_unit, c.created_at, c.updated_at, bool(is_overdue), reason)
+                    c.started_unit, c.created_at, c.updated_at, bool(is_overdue), reason, c.unit)
         for c, version, is_overdue, reason in rows
     ]
-    return items, total
+    steps = _current_steps(session, [item.id for item in items])
+    return [replace(item, current_step=steps[item.id][0], due_at=steps[item.id][1]) if item.id in steps else item
+            for item in items], total
+
+
+def _current_steps(session: Session, case_ids: list[int]) -> dict[int, tuple[str, datetime | None]]:
+    """Each listed case's open step due first and its due date, read for the page's cases only."""
+    found: dict[int, tuple[str, datetime | None]] = {}
+    if not case_ids:
+        return found
+    steps = session.execute(select(TaskIndex.case_id, TaskIndex.name, TaskIndex.due_at)
+                            .where(TaskIndex.case_id.in_(case_ids))
+                            .order_by(TaskIndex.case_id, TaskIndex.due_at.is_(None), TaskIndex.due_at, TaskIndex.created_at))
+    for case_id, name, due_at in steps:
+        found.setdefault(case_id, (name, due_at))
+    return found

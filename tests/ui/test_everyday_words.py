@@ -4,6 +4,7 @@ offered only to those who may start something, every page has an icon, a closed 
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 
@@ -61,3 +62,18 @@ def test_a_closed_case_shows_no_empty_repair_card(app: Flask, deployed: EngineCo
     supervisor = new_browser(app, "supervisor")
     assert 'data-testid="repair"' in supervisor.get(f"/cases/{running.case_id}").get_data(as_text=True)
     assert 'data-testid="repair"' not in supervisor.get(f"/cases/{closed.case_id}").get_data(as_text=True)
+
+
+def test_the_case_list_shows_the_unit_the_current_step_and_its_due_date(
+        app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
+    via = ServiceTransport(deployed, people)
+    run = apply(via)
+    due = run.task("acceptance_review").due_at
+    assert due is not None
+    page = new_browser(app, "intake").get("/cases").get_data(as_text=True)
+    row = re.search(rf'<tr[^>]*><td><a href="/cases/{run.case_id}">.*?</tr>', page, re.S)
+    assert row, page
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row.group(0)))
+    local = due.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert "示例区发展和改革局" in words and "受理审查" in words
+    assert local.date().isoformat() in words, words

@@ -107,6 +107,9 @@ class CaseSummarySchema(ma.Schema):
     updated_at = ma.fields.AwareDateTime(required=True)
     overdue = ma.fields.Boolean(required=True)
     stuck_reason = ma.fields.String(allow_none=True, metadata={"description": "error, suspended, waiting_on_nothing, untouched"})
+    unit = ma.fields.String(allow_none=True, metadata={"description": "the unit the case concerns"})
+    current_step = ma.fields.String(allow_none=True, metadata={"description": "the open step due first"})
+    due_at = ma.fields.AwareDateTime(allow_none=True, metadata={"description": "when that step is due"})
 
 
 class PageSchema(ma.Schema):
