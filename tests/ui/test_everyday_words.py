@@ -77,3 +77,9 @@ def test_the_case_list_shows_the_unit_the_current_step_and_its_due_date(
     local = due.astimezone(ZoneInfo("Asia/Shanghai"))
     assert "示例区发展和改革局" in words and "受理审查" in words
     assert local.date().isoformat() in words, words
+
+
+def test_owners_and_administrators_land_on_their_own_page(app: Flask, deployed: EngineContext) -> None:
+    for who, page in (("owner", "/library"), ("admin", "/admin/calendar"), ("intake", "/inbox")):
+        visitor = new_browser(app, who)
+        assert visitor.get("/").headers["Location"].endswith(page), who

@@ -177,10 +177,10 @@ def test_sign_in_never_redirects_off_site(app: Flask, people: dict[str, Actor], 
         assert response.status_code == 400  # refused as bad input before anything else
         return
     assert response.status_code == 302
-    assert response.headers["Location"] == "/inbox"
+    assert response.headers["Location"] == "/"  # the start page
     visitor.get("/inbox")
     switched = visitor.post("/language", {"lang": "en", "next": target})
-    assert switched.status_code == 302 and switched.headers["Location"] == "/inbox"
+    assert switched.status_code == 302 and switched.headers["Location"] == "/"
 
 
 def test_percent_encoded_line_breaks_in_next_do_not_reach_the_headers(app: Flask, people: dict[str, Actor]) -> None:
@@ -189,7 +189,7 @@ def test_percent_encoded_line_breaks_in_next_do_not_reach_the_headers(app: Flask
     body = f"username=intake&password={PASSWORD}&csrf_token={visitor.token}&next=/%0d%0aSet-Cookie:x"
     response = visitor.client.post("/login", data=body, content_type="application/x-www-form-urlencoded",
                                    base_url="https://localhost", headers={"Referer": "https://localhost/"})
-    assert response.status_code == 302 and response.headers["Location"] == "/inbox"
+    assert response.status_code == 302 and response.headers["Location"] == "/"
     assert "x" not in [c.split("=")[0] for c in response.headers.getlist("Set-Cookie")]
 
 

@@ -100,7 +100,7 @@ def login_required(view: F) -> F:
 
 
 def safe_next(target: str | None) -> str:
-    """A plain local path to go to after signing in; anything else goes to the inbox.
+    """A plain local path to go to after signing in; anything else goes to the user's start page.
 
     Browsers drop tabs and line breaks from URLs and read a backslash as a slash, so a slash, a tab and
     `/evil.example` would leave the site: any whitespace, control character or backslash is refused outright, as
@@ -108,7 +108,7 @@ def safe_next(target: str | None) -> str:
     """
     if target and _plain_local_path(target):
         return target
-    return url_for("ui_inbox.inbox")
+    return url_for("ui_inbox.home")
 
 
 def _plain_local_path(target: str) -> bool:

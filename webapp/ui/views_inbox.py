@@ -23,6 +23,8 @@ from .session import current_actor, login_required
 
 bp = UiBlueprint("ui_inbox", __name__)
 
+# Groups that handle no case: their members start on their own page.
+OWN_PAGE_GROUPS = frozenset({"process_owner", "admin"})
 # Rows per page of each table: an inbox stays quick however many tasks wait in a group.
 PER_PAGE = 50
 
@@ -46,7 +48,11 @@ def _rows(items: list[InboxItem], mine: bool, now: datetime) -> list[InboxRow]:
 @bp.get("/")
 @login_required
 def home() -> ResponseReturnValue:
-    """The inbox is the start page."""
+    """The start page: the inbox for those who handle cases; the library for a process owner and administration
+    for an administrator who handle none (their inbox would always be empty)."""
+    groups = set(current_actor().groups)
+    if groups and groups <= OWN_PAGE_GROUPS:
+        return redirect(url_for("ui_library.index" if "process_owner" in groups else "ui_admin.calendar_page"))
     return redirect(url_for("ui_inbox.inbox"))
 
 
