@@ -83,3 +83,15 @@ def test_owners_and_administrators_land_on_their_own_page(app: Flask, deployed: 
     for who, page in (("owner", "/library"), ("admin", "/admin/calendar"), ("intake", "/inbox")):
         visitor = new_browser(app, who)
         assert visitor.get("/").headers["Location"].endswith(page), who
+
+
+def test_the_start_menu_names_each_way_of_starting_by_its_own_form(app: Flask, deployed: EngineContext) -> None:
+    def offers(who: str) -> dict[str, str]:
+        page = new_browser(app, who).get("/start").get_data(as_text=True)
+        return {key: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)).strip()
+                for key, body in re.findall(r'<li data-entry="([a-z_]+)">(.*?)</li>', page, re.S)}
+
+    applicant, accountability = offers("applicant"), offers("accountability")
+    assert applicant["application"].startswith("容错免责申请") and "由干部所在党组织填写" in applicant["application"]
+    assert applicant["filing"].startswith("事前备案申请")
+    assert accountability["pre_check"].startswith("容错前置程序") and "application" not in accountability

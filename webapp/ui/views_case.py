@@ -144,8 +144,17 @@ def start_menu() -> ResponseReturnValue:
     ctx = engine_context()
     with ctx.sessions() as session:
         processes = catalog.deployed_processes(ctx, session, current_actor())
-    offers = [(p, e) for p in processes for e in p["entries"] if e["may_start"]]
+    offers = [(p, e, *entry_words(e["form"])) for p in processes for e in p["entries"] if e["may_start"]]
     return render_template("start_menu.html", offers=offers)
+
+
+def entry_words(form: dict[str, Any]) -> tuple[str, str]:
+    """How a start form names itself and what it is for: its title, or the heading and first line of its opening
+    text (so that an application and a pre-check of the same process read apart)."""
+    texts = [c.get("text", "") for c in form.get("components", []) if c.get("type") == "text" and c.get("text")]
+    lines = [line.strip() for line in (texts[0] if texts else "").splitlines() if line.strip()]
+    heading = form.get("title") or (lines[0].lstrip("#").strip() if lines else "")
+    return str(heading), lines[1] if len(lines) > 1 and not lines[1].startswith("#") else ""
 
 
 REPAIRS = ("retry", "skip", "suspend", "resume", "terminate", "migrate")
