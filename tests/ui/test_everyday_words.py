@@ -95,3 +95,19 @@ def test_the_start_menu_names_each_way_of_starting_by_its_own_form(app: Flask, d
     assert applicant["application"].startswith("容错免责申请") and "由干部所在党组织填写" in applicant["application"]
     assert applicant["filing"].startswith("事前备案申请")
     assert accountability["pre_check"].startswith("容错前置程序") and "application" not in accountability
+
+
+def test_a_refused_long_form_lists_its_problems_at_the_top_linking_each_field(app: Flask, deployed: EngineContext) -> None:
+    applicant = new_browser(app, "applicant")
+    applicant.get("/start/rcjc_case/application")
+    refused = applicant.post("/start/rcjc_case/application", {"cadre_name": "张明", "loss_amount": "-5"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    summary = re.search(r'<div class="error-summary".*?</div>', page, re.S)
+    assert summary, page
+    links = re.findall(r'<a href="#field-([a-z_]+)">([^<]+)</a>', summary.group(0))
+    keys = [key for key, _label in links]
+    assert "matter" in keys and "loss_amount" in keys and "cadre_name" not in keys
+    assert keys.index("matter") < keys.index("loss_amount")  # in the form's order
+    assert ("matter", "事项名称") in links and all(f'id="field-{key}"' in page for key in keys)
+    assert 'value="张明"' in page  # what was typed stays

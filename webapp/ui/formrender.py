@@ -335,6 +335,18 @@ def _checkbox(posted: list[str]) -> bool | str:
     return True if any(w in _TRUE for w in words) else False if all(w in _FALSE for w in words) else posted[0]
 
 
+def error_summary(definition: Mapping[str, Any] | FormDefinition, errors: Mapping[str, Any],
+                  prefix: str = "field") -> list[tuple[str, str, str]]:
+    """A refused form's problems in form order, for a summary above a long form: (the field's element id, its
+    label, the message); problems of no field come last without an id."""
+    form = _definition(definition)
+    summary = [(f"{prefix}-{fd.key}", fd.label or fd.key, message) for fd in form.fields
+               for message in _messages(errors.get(fd.key, []))]
+    known = {fd.key for fd in form.fields}
+    summary += [("", "", message) for key, value in errors.items() if key not in known for message in _messages(value)]
+    return summary
+
+
 def file_keys(definition: Mapping[str, Any] | FormDefinition) -> tuple[str, ...]:
     """The keys of the form's editable file pickers."""
     return tuple(fd.key for fd in _definition(definition).fields if fd.type in FILE_TYPES and not fd.readonly)

@@ -134,6 +134,7 @@ def _start_page(process: dict[str, Any], offered: dict[str, Any], values: dict[s
                 errors: dict[str, list[str]], status: int) -> ResponseReturnValue:
     """The start form; `values` and `errors` come from a refused submission."""
     return render_template("start.html", process=process, entry=offered,
+                           summary=formrender.error_summary(offered["form"], errors),
                            form_html=formrender.render_form(offered["form"], values, errors)), status
 
 

@@ -64,7 +64,8 @@ def _page(task_id: str, values: dict[str, Any] | None = None, errors: dict[str, 
     days_left = ctx.calendar.working_days_left(task["due_at"], ctx.clock.now()) if task["due_at"] else None
     return render_template("task.html", task=task, form_html=form_html, steps=_earlier_steps(steps, names), file_names=names,
                            may_act=may_act, message=message, days_left=days_left, groups=GROUP_LABELS,
-                           signs=signs_of_case(task["case_id"]), cited=cited_filing_panel(task["case_id"])), status
+                           signs=signs_of_case(task["case_id"]), cited=cited_filing_panel(task["case_id"]),
+                           summary=formrender.error_summary(task["form"], errors or {})), status
 
 
 def _earlier_steps(steps: list[dict[str, Any]], names: dict[int, str]) -> list[dict[str, Any]]:
