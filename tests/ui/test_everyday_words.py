@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from engine.access import users
 from engine.access.policy import Actor
 from engine.context import EngineContext
-from tests.support.driver import apply
+from tests.support.driver import ALL_MEMBERS, LOOKS_EXEMPT, apply, to_ruling_meeting
 from tests.support.filings import file
 from tests.support.pages import new_browser
 from tests.support.transports import ServiceTransport
@@ -111,3 +112,19 @@ def test_a_refused_long_form_lists_its_problems_at_the_top_linking_each_field(ap
     assert keys.index("matter") < keys.index("loss_amount")  # in the form's order
     assert ("matter", "事项名称") in links and all(f'id="field-{key}"' in page for key in keys)
     assert 'value="张明"' in page  # what was typed stays
+
+
+def test_the_votes_say_whose_they_are_and_who_has_not_voted(app: Flask, deployed: EngineContext,
+                                                            people: dict[str, Actor]) -> None:
+    via = ServiceTransport(deployed, people)
+    run = apply(via)
+    to_ruling_meeting(run, LOOKS_EXEMPT, "EXEMPT")
+    run.convene(ALL_MEMBERS)
+    run.vote({"committee1": "agree"})
+    with deployed.sessions() as session:
+        labels = users.person_labels(session, ALL_MEMBERS)
+    page = new_browser(app, "supervisor").get(f"/cases/{run.case_id}").get_data(as_text=True)
+    holders = re.search(r'<ul class="holders">.*?</ul>', page, re.S)
+    assert holders, page
+    waiting = dict(re.findall(r'<span data-candidate="([a-z0-9]+)">([^<]+)</span>', holders.group(0)))
+    assert waiting == {m: f"待 {labels[m]} 办理" for m in ("committee2", "committee3")}
