@@ -21,7 +21,7 @@ from engine.bundles.shipped import SHIPPED, collect
 from engine.calendar import load_schedule_json
 from engine.context import EngineContext
 from engine.errors import EngineError, ModelInvalid
-from engine.library.deploy import DeployResult, deploy, validate_files
+from engine.library.deploy import DeployResult, deploy, newest_deployed_files, validate_in_context
 from engine.persistence import audit, backup, schema
 from engine.persistence.uow import UnitOfWork
 from engine.procedure.calendar_changes import follow_configured_overrides, import_schedule
@@ -137,14 +137,33 @@ def users_deactivate(names: tuple[str, ...]) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
-    """Check BPMN, DMN and form files; print file:line: reason for each problem and exit 1 if any."""
+    """Check BPMN, DMN and form files; print file:line: reason for each problem and exit 1 if any.
+
+    What the files refer to is looked up in the folders beside them (forms/, processes/, templates/) and in the
+    newest deployment, so that one process file can be checked on its own.
+    """
     files, origin = collect(paths)
-    problems = validate_files(_context(), files)
+    ctx = _context()
+    siblings = {folder.resolve() for path in paths for base in ((path if path.is_dir() else path.parent).resolve(),)
+                for folder in (base, base.parent / "forms", base.parent / "processes", base.parent / "templates")
+                if folder.is_dir()}
+    context = _deployed_or_nothing(ctx)
+    for folder in sorted(siblings):
+        context.update(collect([folder])[0])
+    problems = validate_in_context(ctx, files, context)
     for p in problems:
         click.echo(f"{origin.get(p.file, p.file)}:{p.line or 0}: {p.reason}")
     if problems:
         sys.exit(1)
     click.echo(f"{len(files)} files OK")
+
+
+def _deployed_or_nothing(ctx: EngineContext) -> dict[str, bytes]:
+    """The newest deployment's files, or none when the database cannot say (validation works offline)."""
+    try:
+        return newest_deployed_files(ctx)
+    except DBAPIError:
+        return {}
 
 
 @main.command("deploy")

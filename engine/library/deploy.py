@@ -36,6 +36,20 @@ def validate_files(ctx: EngineContext, files: Mapping[str, bytes]) -> list[Probl
     return []
 
 
+def validate_in_context(ctx: EngineContext, files: Mapping[str, bytes], context: Mapping[str, bytes]) -> list[Problem]:
+    """The problems of `files` checked together with the files they may refer to (`context`, which they override):
+    a lone process file finds its forms and decisions. Problems of the context files themselves are left out."""
+    merged = {**context, **files}
+    return [p for p in validate_files(ctx, merged) if p.file in files or not p.file]
+
+
+def newest_deployed_files(ctx: EngineContext) -> dict[str, bytes]:
+    """The files of the newest deployment (empty when nothing is deployed)."""
+    with ctx.sessions() as session:
+        newest = session.scalar(select(Deployment).order_by(Deployment.id.desc()).limit(1))
+        return {f.name: bytes(f.content) for f in newest.files} if newest is not None else {}
+
+
 def deploy(ctx: EngineContext, actor: Actor, files: Mapping[str, bytes]) -> DeployResult:
     """Store a bundle as a new immutable version unless one with the same content exists.
 

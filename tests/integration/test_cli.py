@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -75,3 +76,18 @@ def test_worker_once_runs_a_sweep(cli: CliRunner) -> None:
     assert cli.invoke(main, ["init"]).exit_code == 0
     result = cli.invoke(main, ["worker", "--once"])
     assert result.exit_code == 0, result.output
+
+
+def test_validate_checks_one_process_file_with_the_forms_and_decisions_beside_it(cli: CliRunner, tmp_path: Path) -> None:
+    shipped = FIXTURES.parents[1]
+    processes, forms = tmp_path / "processes", tmp_path / "forms"
+    shutil.copytree(shipped / "processes", processes)
+    shutil.copytree(shipped / "forms", forms)
+    alone = cli.invoke(main, ["validate", str(processes / "rcjc_triage.bpmn")])
+    assert alone.exit_code == 0 and "1 files OK" in alone.output, alone.output
+    # A broken file beside it is not this file's problem; a form this file needs that is nowhere is.
+    (processes / "rcjc_appeal.bpmn").write_text("<not bpmn", encoding="utf-8")
+    assert cli.invoke(main, ["validate", str(processes / "rcjc_triage.bpmn")]).exit_code == 0
+    (forms / "triage.json").unlink()
+    missing = cli.invoke(main, ["validate", str(processes / "rcjc_triage.bpmn")])
+    assert missing.exit_code == 1 and "rcjc_triage.bpmn:" in missing.output and "triage" in missing.output
