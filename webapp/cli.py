@@ -22,15 +22,15 @@ from engine.calendar import load_schedule_json
 from engine.context import EngineContext
 from engine.errors import EngineError, ModelInvalid
 from engine.library.deploy import DeployResult, deploy, newest_deployed_files, validate_in_context
-from engine.persistence import audit, backup, schema
+from engine.persistence import audit, schema
 from engine.persistence.uow import UnitOfWork
 from engine.procedure.calendar_changes import follow_configured_overrides, import_schedule
-from engine.procedure.consistency import check_all
 from engine.procedure.holiday_schedules import provisional_cases, year_status
 from engine.procedure.timers import DEFAULT_BATCH, DEFAULT_INTERVAL, DEFAULT_LEASE, FireReport, run_worker, worker_id
 
+from . import cli_ops
+from .cli_context import command_context as _context
 from .context import context_of
-from .settings import build_context
 
 
 def _follow_calendar_overrides(ctx: EngineContext) -> None:
@@ -39,13 +39,6 @@ def _follow_calendar_overrides(ctx: EngineContext) -> None:
     if result is not None:
         click.echo(f"configured closures changed: {result.recomputed} due date(s) recomputed; "
                    f"{result.timers_moved} armed timer(s) of {result.cases_moved} case(s) moved", err=True)
-
-
-def _context() -> EngineContext:
-    """An engine context whose database connections are closed when the command ends."""
-    ctx = build_context()
-    click.get_current_context().call_on_close(ctx.db.dispose)
-    return ctx
 
 
 @click.group()
@@ -302,59 +295,6 @@ def calendar_show(year: int) -> None:
     click.echo(f"open cases with provisional dates in {year}: {waiting}")
 
 
-@main.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-def backup_cmd(path: Path) -> None:
-    """Write a consistent copy of the database to PATH while the system keeps running."""
-    ctx = _context()
-    try:
-        result = backup.backup(ctx.db, path)
-    except backup.BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except DBAPIError as exc:
-        raise click.ClickException(f"数据库不可用：{exc.orig}") from exc
-    click.echo(f"backup written: {result.path} ({result.size} bytes, schema revision {result.revision})")
-
-
-@main.command("restore")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def restore_cmd(path: Path, yes: bool) -> None:
-    """Replace the database with the backup at PATH (everything written since the backup is lost)."""
-    ctx = _context()
-    where = ctx.db.url.render_as_string(hide_password=True)
-    if not yes:
-        click.confirm(f"Replace the database {where} with {path}? Everything written since the backup is lost",
-                      abort=True)
-    try:
-        result = backup.restore(ctx.db, path)
-    except backup.BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except DBAPIError as exc:
-        raise click.ClickException(f"数据库不可用：{exc.orig}") from exc
-    upgraded = f", upgraded from {result.upgraded_from}" if result.upgraded_from else ""
-    click.echo(f"restored: {result.path} ({result.size} bytes) into {where}, schema revision {result.revision}{upgraded}")
-
-
-@main.command()
-@click.argument("case", type=int, required=False)
-def check(case: int | None) -> None:
-    """Check that every case (or CASE) agrees with itself: state, task index, due dates, columns, audit chain."""
-    ctx = _context()
-    checked = broken = 0
-    for found in check_all(ctx, case):
-        checked += 1
-        if not found.ok:
-            broken += 1
-            for problem in found.problems:
-                click.echo(f"case {found.case_id}: {problem}")
-    if case is not None and not checked:
-        raise click.ClickException(f"no case {case}")
-    click.echo(f"{checked} case(s) checked, {broken} with problems")
-    if broken:
-        sys.exit(1)
-
-
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -411,3 +351,7 @@ def _refuse_published_demo_passwords(ctx: EngineContext, host: str, loopback: bo
             f"refusing to serve on {host}: demo accounts still have the published password: {names}; {fix}")
     click.echo(f"warning: demo accounts have the published password: {names}; anyone on this machine can sign in "
                f"as them. Before serving beyond the loopback interface, {fix}.", err=True)
+
+
+for _command in (cli_ops.backup_cmd, cli_ops.restore_cmd, cli_ops.check):
+    main.add_command(_command)
