@@ -103,12 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark on a fresh database and print the report."""
     args = parse_args(argv)
     began = perf_counter()
-    with seed_figures.database(args.database_url) as (url, where):
-        ctx = seed_figures.context(url)
-        try:
-            run(ctx, args, where)
-        finally:
-            ctx.db.dispose()
+    with seed_figures.fresh_context(args.database_url) as (ctx, _url, where):
+        run(ctx, args, where)
     print(f"(total benchmark time {perf_counter() - began:.1f} s)")
     return 0
 

@@ -182,12 +182,8 @@ def report(env: Environment, seconds: float) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Prepare the database, start the servers, run Locust for the given time and print the figures."""
     args = parse_args(argv)
-    with seed_figures.database(args.database_url) as (url, where), tempfile.TemporaryDirectory() as folder:
-        ctx = seed_figures.context(url)
-        try:
-            seed_figures.initialize(ctx)
-        finally:
-            ctx.db.dispose()
+    with seed_figures.fresh_context(args.database_url) as (ctx, url, where), tempfile.TemporaryDirectory() as folder:
+        seed_figures.initialize(ctx)
         with servers(url, args.servers, Path(folder)) as bases:
             SERVERS[:] = bases
             env = Environment(user_classes=[Applicant, Intake])

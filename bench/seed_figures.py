@@ -100,6 +100,17 @@ def context(url: str) -> EngineContext:
     return EngineContext.create(url, load_config())
 
 
+@contextmanager
+def fresh_context(url: str | None) -> Iterator[tuple[EngineContext, str, str]]:
+    """An engine context on a fresh database (see `database`), its URL and how it is described; closed after."""
+    with database(url) as (fresh, where):
+        ctx = context(fresh)
+        try:
+            yield ctx, fresh, where
+        finally:
+            ctx.db.dispose()
+
+
 class CaseMaker:
     """Draws realistic rows for one case at a time from a seeded random generator."""
 
