@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -14,17 +16,24 @@ from engine.procedure.consistency import check_all
 from .cli_context import command_context
 
 
+@contextmanager
+def _refusals_said() -> Iterator[None]:
+    """A refused backup or an unreachable database as the command's error message (exit status 1)."""
+    try:
+        yield
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except DBAPIError as exc:
+        raise click.ClickException(f"数据库不可用：{exc.orig}") from exc
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def backup_cmd(path: Path) -> None:
     """Write a consistent copy of the database to PATH while the system keeps running."""
     ctx = command_context()
-    try:
+    with _refusals_said():
         result = backup.backup(ctx.db, path)
-    except backup.BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except DBAPIError as exc:
-        raise click.ClickException(f"数据库不可用：{exc.orig}") from exc
     click.echo(f"backup written: {result.path} ({result.size} bytes, schema revision {result.revision})")
 
 
@@ -38,12 +47,8 @@ def restore_cmd(path: Path, yes: bool) -> None:
     if not yes:
         click.confirm(f"Replace the database {where} with {path}? Everything written since the backup is lost",
                       abort=True)
-    try:
+    with _refusals_said():
         result = backup.restore(ctx.db, path)
-    except backup.BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except DBAPIError as exc:
-        raise click.ClickException(f"数据库不可用：{exc.orig}") from exc
     upgraded = f", upgraded from {result.upgraded_from}" if result.upgraded_from else ""
     click.echo(f"restored: {result.path} ({result.size} bytes) into {where}, schema revision {result.revision}{upgraded}")
 
