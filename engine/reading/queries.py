@@ -87,18 +87,6 @@ def inbox_page(session: Session, actor: Actor, now: datetime, query: InboxQuery,
     return _items(session, rows, now), total
 
 
-def my_tasks(session: Session, actor: Actor, now: datetime) -> list[InboxItem]:
-    """Tasks the actor has claimed."""
-    query = select(TaskIndex).where(TaskIndex.assignee == actor.username).order_by(TaskIndex.due_at, TaskIndex.created_at)
-    return _items(session, query, now)
-
-
-def claimable_tasks(session: Session, actor: Actor, now: datetime) -> list[InboxItem]:
-    """Unclaimed tasks offered to the actor: their groups, their unit for unit-scoped lanes, their person."""
-    query = select(TaskIndex).where(policy.takeable_tasks(actor)).order_by(TaskIndex.due_at, TaskIndex.created_at)
-    return _items(session, query, now)
-
-
 def visible_case(session: Session, actor: Actor, case_id: int) -> Case:
     """The case if the actor may read it; NotFound otherwise, so that hidden cases do not leak."""
     case = session.get(Case, case_id)
