@@ -132,8 +132,8 @@ def case_functions(ctx: EngineContext, session: Session, case_id: int | None) ->
     def filing_standing(filing_id: Any) -> str:
         return filing_citations.standing_of(ctx, session, filing_id)
 
-    def unit_filings(cadre_unit: str, cadre_name: str = "") -> str:
-        return filing_citations.summary(session, cadre_unit, cadre_name)
+    def unit_filings(unit: str, cadre_name: str = "") -> str:
+        return filing_citations.summary(session, unit, cadre_name)
 
     def past(moment: str) -> bool:
         return ctx.clock.now() > datetime.fromisoformat(str(moment))

@@ -147,7 +147,7 @@ def test_a_killed_server_loses_no_acknowledged_step_and_leaves_every_case_consis
     assert set(done.completed) <= finished, "a completion the server acknowledged is missing"
     assert [c.problems for c in check_all(deployed) if not c.ok] == []
 
-    # A new server carries on: a case filed now is accepted, and the cases the dead one left stay as they were.
+    # A new server carries on: a case filed now is accepted, and every case still agrees with itself.
     server.port = free_port()  # the dead server's port may linger in TIME_WAIT
     server.start()
     applicant, intake = token(server, "applicant"), token(server, "intake")
