@@ -29,10 +29,13 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
         dct["spec"] = workflow.spec.name
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        # Elements done only in loop rounds cut from the state (engine.procedure.pruning).
+        dct["pruned_done"] = sorted(getattr(workflow, "pruned_done", ()))
         return dct
 
     def from_dict(self, dct: dict[str, Any]) -> BpmnWorkflow:
         spec = self.specs[dct.pop("spec")]
+        pruned_done = set(dct.pop("pruned_done", ()))
         subprocess_specs = {k: v for k, v in self.specs.items() if k != spec.name}
         workflow = self.target_class(spec, subprocess_specs, deserializing=True)
         workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
@@ -40,6 +43,7 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        workflow.pruned_done = pruned_done
         return workflow
 
 

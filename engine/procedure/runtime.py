@@ -116,7 +116,7 @@ def case_data(workflow: BpmnWorkflow, open_tasks: list[SpiffTask] | None = None)
 
 def element_ids(workflow: BpmnWorkflow) -> tuple[list[str], list[str]]:
     """BPMN ids of elements completed and active in the top process and its subprocesses."""
-    done: list[str] = []
+    done: list[str] = sorted(getattr(workflow, "pruned_done", ()))
     active: list[str] = []
     for task in workflow.get_tasks():
         bpmn_id = getattr(task.task_spec, "bpmn_id", None)

@@ -22,7 +22,7 @@ from engine.persistence.db import connection
 from engine.persistence.lifecycle import CaseStatus, transition
 from engine.persistence.models import Case, CaseGroup, TaskIndex, table
 from engine.persistence.prepared import Prepared
-from engine.procedure import cadre_register, prior_filings, prior_rulings, runtime, stage_tracking, warning_signs
+from engine.procedure import cadre_register, prior_filings, prior_rulings, pruning, runtime, stage_tracking, warning_signs
 from engine.procedure.case_functions import case_functions
 from engine.procedure.holiday_schedules import pick_up_imported, task_due
 
@@ -63,6 +63,8 @@ def save_workflow(
     now = ctx.clock.now()
     open_tasks = runtime.open_human_tasks(workflow)
     data = runtime.case_data(workflow, open_tasks)
+    # Earlier rounds of a loop go before the save, so that a step costs the same in round 200 as in round 1.
+    pruning.prune(workflow)
     case.state = bundle.serializer.dumps(workflow)
     case.next_timer_at = runtime.next_timer_at(workflow)
     case.updated_at = now
