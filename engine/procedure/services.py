@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from engine.access import policy
 from engine.access.policy import Actor
@@ -47,6 +48,12 @@ class StepResult:
     case_id: int
     status: str
     open_task_ids: tuple[str, ...]
+    # What the caller's answer shows, read in the step's own transaction: no second transaction per request.
+    view: dict[str, Any] | None = None
+
+
+# Reads the caller's answer (the session of the step, the case id) after the step's writes, before its commit.
+StepView = Callable[[Session, int], dict[str, Any]]
 
 
 def record_event(uow: UnitOfWork, case: CaseRow, event: str, actor: Actor, **fields: Any) -> None:
@@ -71,13 +78,16 @@ def record_handler(uow: UnitOfWork, case_id: int, task_id: str, info: TaskInfo, 
     task_drafts.discard_drafts(uow.session, task_id)
 
 
-def finish(uow: UnitOfWork, case: CaseRow, open_ids: tuple[str, ...] | None = None) -> StepResult:
-    """Write the case row once, commit, and say where the case stands."""
+def finish(
+    uow: UnitOfWork, case: CaseRow, open_ids: tuple[str, ...] | None = None, view: StepView | None = None
+) -> StepResult:
+    """Write the case row once, read the caller's view of it if asked, commit, and say where the case stands."""
     if open_ids is None:
         open_ids = tuple(row[0] for row in _OPEN_IDS.run(connection(uow.session), {"case_id": case.id}))
     case_rows.write(uow.session, case)
+    answer = view(uow.session, case.id) if view is not None else None
     uow.commit()
-    return StepResult(case.id, case.status, open_ids)
+    return StepResult(case.id, case.status, open_ids, answer)
 
 
 @dataclass(frozen=True)
@@ -159,9 +169,10 @@ def open_task_locked(uow: UnitOfWork, task_id: str) -> tuple[Any, CaseRow]:
 
 
 def complete_task(
-    ctx: EngineContext, actor: Actor, task_id: str, data: Mapping[str, Any], expected_version: int | None = None
+    ctx: EngineContext, actor: Actor, task_id: str, data: Mapping[str, Any], expected_version: int | None = None,
+    view: StepView | None = None,
 ) -> StepResult:
-    """Validate a handler's form, complete the task and run the procedure to its next wait.
+    """Validate a handler's form, complete the task and run the procedure to its next wait; `view` reads the answer.
 
     Raises: NotFound, TaskNotReady, Forbidden, Conflict, FormInvalid, ScriptFailed (the case is marked in error).
     """
@@ -194,7 +205,7 @@ def complete_task(
                 facts = issuing.facts_of(bundle, {**runtime.case_data(workflow), **task.data})
                 issuing.issue(ctx, uow, case, info.issues, facts, actor, record_event,
                               issuing.Step(info.group, task_id, info.bpmn_id), bundle.templates)
-            return finish(uow, case, open_ids)
+            return finish(uow, case, open_ids, view)
     # Only reached when the step failed: its transaction was rolled back, the case is marked in error.
     assert failed is not None
     error, case_id, submitted = failed

@@ -168,7 +168,8 @@ def case_page(
 
 def step_view(session: Session, actor: Actor, case_id: int) -> dict[str, Any]:
     """Where a case stands after the actor's step, as far as they may see it: never more, and never a 404."""
-    case = session.get(Case, case_id)
+    # Read afresh: inside the step's own transaction the session may hold the case as it was before the step.
+    case = session.get(Case, case_id, populate_existing=True)
     if case is None:
         raise NotFound(f"案件 {case_id} 不存在")
     visible = policy.may_view_case(session, actor, case)

@@ -108,7 +108,7 @@ def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     A refused form leaves the task open and answers 400 with per-field messages.
     """
     actor = current_actor()
-    ctx = engine_context()
-    result = services.complete_task(ctx, actor, task_id, body["data"], body.get("expected_version"))
-    with ctx.sessions() as session:
-        return queries.step_view(session, actor, result.case_id)
+    result = services.complete_task(engine_context(), actor, task_id, body["data"], body.get("expected_version"),
+                                    view=lambda session, case_id: queries.step_view(session, actor, case_id))
+    assert result.view is not None
+    return result.view

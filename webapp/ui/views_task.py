@@ -136,7 +136,9 @@ def _complete(task_id: str, case_id: int, data: formrender.Submission) -> Respon
     """Complete the task with the input; each way the engine refuses has its own answer."""
     expected = form_number(request.form.get("expected_version", ""))
     try:
-        result = services.complete_task(engine_context(), current_actor(), task_id, data, expected)
+        actor = current_actor()
+        result = services.complete_task(engine_context(), actor, task_id, data, expected,
+                                        view=lambda session, case_id: queries.step_view(session, actor, case_id))
     except FormInvalid as exc:
         return _page(task_id, data, exc.fields, _("Please correct the marked fields."), 400)
     except TaskNotReady:
@@ -150,14 +152,7 @@ def _complete(task_id: str, case_id: int, data: formrender.Submission) -> Respon
     except EngineError as exc:
         return _page(task_id, data, None, exc.message, 403)
     flash(_("Step completed."))
-    return _after_step(result.case_id)
-
-
-def _after_step(case_id: int) -> ResponseReturnValue:
-    """The case's page, or the inbox when the step was the user's but the rest of the case is not."""
-    ctx = engine_context()
-    with ctx.sessions() as session:
-        where = queries.step_view(session, current_actor(), case_id)
-    if not where["case_visible"]:
+    # The case's page, or the inbox when the step was the user's but the rest of the case is not.
+    if result.view is None or not result.view["case_visible"]:
         return redirect(url_for("ui_inbox.inbox"))
-    return redirect(url_for("ui_case.case", case_id=case_id))
+    return redirect(url_for("ui_case.case", case_id=result.case_id))
