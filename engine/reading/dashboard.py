@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -68,10 +67,6 @@ def _ensure_supervisor(actor: Actor) -> None:
         raise Forbidden("只有监督人员可以查看监督看板")
 
 
-def _counted(session: Session, column: Any) -> Counter[Any]:
-    return Counter(dict(session.execute(select(column, func.count()).group_by(column)).all()))
-
-
 def overview(ctx: EngineContext, session: Session, actor: Actor, now: datetime, page: int = 1) -> Overview:
     """The dashboard's page of figures (supervisors only): overdue tasks most overdue first, PER_PAGE at a time."""
     _ensure_supervisor(actor)
@@ -88,13 +83,18 @@ def overview(ctx: EngineContext, session: Session, actor: Actor, now: datetime, 
                            -ctx.calendar.working_days_left(r.due_at, now), r.cadre_name) for r in rows]
     stuck, stuck_total = list_cases(ctx, session, actor, CaseFilter(stuck=True), now, 1, PER_PAGE)
     result = Overview(overdue, stuck, overdue_total, stuck_total, page, pages)
-    result.by_stage = _counted(session, TaskIndex.name)
-    result.by_group = _counted(session, TaskIndex.group_key)
-    held = _counted(session, TaskIndex.assignee)
+    held: Counter[str | None] = Counter()
+    # One scan of the open tasks for all three spreads, instead of one GROUP BY each.
+    for name, group, assignee, n in session.execute(
+            select(TaskIndex.name, TaskIndex.group_key, TaskIndex.assignee, func.count())
+            .group_by(TaskIndex.name, TaskIndex.group_key, TaskIndex.assignee)):
+        result.by_stage[name] += n
+        result.by_group[group] += n
+        held[assignee] += n
     # People by name and unit, as everywhere they appear.
-    labels = users.person_labels(session, [name for name in held if name])
-    for name, n in held.items():
-        result.by_assignee[labels.get(name, name) if name else "（未认领）"] += n
+    labels = users.person_labels(session, [holder for holder in held if holder])
+    for holder, n in held.items():
+        result.by_assignee[labels.get(holder, holder) if holder else "（未认领）"] += n
     result.open_cases, result.by_age = _ages(session, now)
     return result
 
