@@ -121,6 +121,33 @@ def test_a_failing_case_is_recorded_and_the_next_case_still_fires(timer_ctx: Eng
     assert timers.fire_due_timers(timer_ctx).fired == []  # the broken case is not retried by the worker
 
 
+def test_a_case_whose_state_does_not_load_keeps_its_lease_and_the_others_of_its_batch_fire(
+    timer_ctx: EngineContext, clock: FrozenClock
+) -> None:
+    first, broken, last = (start(timer_ctx) for _ in range(3))
+    with timer_ctx.db.begin() as conn:
+        conn.execute(update(Case).where(Case.id == broken).values(state=b"not a workflow"))
+    clock.advance(TIMER_DELAY)
+    report = timers.sweep(timer_ctx, "w1", timedelta(seconds=60), limit=10)
+    assert report.fired == [first, last] and list(report.failed) == [broken]
+    assert [len(fired_events(timer_ctx, i)) for i in (first, broken, last)] == [1, 0, 1]
+    # Tried again once the lease runs out, not in a tight loop by the same worker.
+    assert case_of(timer_ctx, broken).lease_owner == "w1" and timers.claim_due(timer_ctx, "w1") == []
+
+
+def test_a_batch_skips_the_case_another_worker_took_over_and_fires_the_rest_once(
+    timer_ctx: EngineContext, clock: FrozenClock
+) -> None:
+    ids = [start(timer_ctx) for _ in range(3)]
+    clock.advance(TIMER_DELAY)
+    assert timers.claim_due(timer_ctx, "slow", timedelta(seconds=10), limit=10) == ids
+    clock.advance(timedelta(seconds=11))
+    assert timers.claim_due(timer_ctx, "fast", timedelta(seconds=10), limit=1) == ids[:1]
+    assert timers.fire_claimed(timer_ctx, "slow", ids).fired == ids[1:]
+    assert timers.fire_claimed(timer_ctx, "fast", ids[:1]).fired == ids[:1]
+    assert [[e.details["worker"] for e in fired_events(timer_ctx, i)] for i in ids] == [["fast"], ["slow"], ["slow"]]
+
+
 def test_a_case_no_longer_due_when_its_turn_comes_only_loses_its_lease(
     timer_ctx: EngineContext, clock: FrozenClock
 ) -> None:
@@ -144,8 +171,15 @@ def test_a_stopping_worker_finishes_the_current_case_and_gives_the_rest_back(
     clock.advance(TIMER_DELAY)
     claimed = timers.claim_due(timer_ctx, "w1", limit=10)
     assert sorted(claimed) == ids
-    report = timers.fire_claimed(timer_ctx, "w1", claimed, stop=lambda: len(fired_events(timer_ctx, claimed[0])) == 1)
+    asked: list[bool] = []
+
+    def stop() -> bool:  # the signal comes while the first case fires: asked before it, then before the second
+        asked.append(True)
+        return len(asked) > 1
+
+    report = timers.fire_claimed(timer_ctx, "w1", claimed, stop=stop)
     assert report.fired == [claimed[0]]
+    assert [len(fired_events(timer_ctx, i)) for i in claimed] == [1, 0, 0]
     assert [case_of(timer_ctx, i).lease_owner for i in ids] == [None, None, None]
     assert sorted(timers.claim_due(timer_ctx, "w2", limit=10)) == sorted(claimed[1:])  # no wait for an expiry
 
