@@ -11,6 +11,9 @@ from engine.context import EngineContext
 from engine.persistence.models import Notification
 from engine.persistence.uow import UnitOfWork
 
+# Most notifications a page lists: a page stays quick however many a user has collected.
+MAX_PER_PAGE = 100
+
 
 @dataclass(frozen=True)
 class NotificationPage:
@@ -19,6 +22,13 @@ class NotificationPage:
     items: list[Notification]
     total: int
     unread: int
+    page: int = 1
+    per_page: int = MAX_PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        """How many pages the matching notifications fill (at least one, so that an empty list is page 1 of 1)."""
+        return max(1, -(-self.total // self.per_page))
 
 
 def about(case_id: int, cadre_name: str | None, step: str) -> str:
@@ -48,15 +58,22 @@ def mark_all_read(ctx: EngineContext, username: str) -> None:
         uow.commit()
 
 
-def notifications_of(ctx: EngineContext, username: str, page: int = 1, per_page: int = 100,
+def notifications_of(ctx: EngineContext, username: str, page: int = 1, per_page: int = MAX_PER_PAGE,
                      unread_only: bool = False) -> NotificationPage:
-    """A page of the user's notifications, newest first (only the unread ones if asked)."""
+    """A page of the user's notifications, newest first (only the unread ones if asked), read in SQL."""
+    page, per_page = max(1, page), max(1, min(per_page, MAX_PER_PAGE))
     mine = Notification.username == username
-    where = [mine, Notification.read_at.is_(None)] if unread_only else [mine]
+    unread_filter = Notification.read_at.is_(None)
     with ctx.sessions() as session:
-        total = session.scalar(select(func.count()).select_from(Notification).where(*where)) or 0
-        unread = session.scalar(select(func.count()).select_from(Notification).where(
-            mine, Notification.read_at.is_(None))) or 0
-        items = list(session.scalars(select(Notification).where(*where).order_by(Notification.id.desc())
-                                     .limit(per_page).offset((page - 1) * per_page)))
-    return NotificationPage(items, total, unread)
+        # Both counts in one pass over the user's own rows (ix_notification_user_id), never the whole table.
+        counted = session.execute(select(func.count(), func.count().filter(unread_filter)).where(mine)).one()
+        everything, unread = int(counted[0] or 0), int(counted[1] or 0)
+        total = unread if unread_only else everything
+        offset = (page - 1) * per_page
+        items: list[Notification] = []
+        if offset < total:
+            where = [mine, unread_filter] if unread_only else [mine]
+            # The id is unique and grows with each notification: newest first, and pages never overlap.
+            items = list(session.scalars(select(Notification).where(*where).order_by(Notification.id.desc())
+                                         .limit(per_page).offset(offset)))
+    return NotificationPage(items, total, unread, page, per_page)

@@ -234,12 +234,13 @@ class AuditEvent(Base):
     """An append-only event; each carries the hash of the previous event of its chain."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (UniqueConstraint("chain", "seq"),)
+    # (case_id, seq) reads a case's trail in order a page at a time, and serves every lookup by case.
+    __table_args__ = (UniqueConstraint("chain", "seq"), Index("ix_audit_event_case_seq", "case_id", "seq"))
     id: Mapped[int] = mapped_column(primary_key=True)
     # Looked up through the unique (chain, seq) index; a separate index would only cost writes.
     chain: Mapped[str] = mapped_column(String(40))
     seq: Mapped[int] = mapped_column(Integer)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
     event: Mapped[str] = mapped_column(String(40))
     actor: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -330,7 +331,8 @@ class Notification(Base):
     """A message for one user (a reminder, an escalation), shown in the app until read."""
 
     __tablename__ = "notification"
-    __table_args__ = (Index("ix_notification_user", "username", "read_at"),)
+    # (username, id) lists a user's notifications newest first a page at a time; (username, read_at) counts the unread.
+    __table_args__ = (Index("ix_notification_user", "username", "read_at"), Index("ix_notification_user_id", "username", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from engine.access import disclosure, policy, users
@@ -183,12 +183,13 @@ def step_view(session: Session, actor: Actor, case_id: int) -> dict[str, Any]:
     }
 
 
-def _audit(ctx: EngineContext, session: Session, actor: Actor, case: Case) -> tuple[list[dict[str, Any]], list[str]]:
+def _disclosed(ctx: EngineContext, session: Session, actor: Actor, case: Case,
+               rows: list[AuditEvent]) -> tuple[list[dict[str, Any]], list[str]]:
     lanes = ctx.bundle_of_version(session, case.process_version_id).lanes
     rd = disclosure.reader(actor)
     events = []
     named: list[str | None] = []
-    for e in session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq)):
+    for e in rows:
         lane = lanes.get(e.bpmn_id or "")
         hide_person = lane in rd.hidden_lanes
         details = rd.scrub(dict(e.details or {}))
@@ -202,12 +203,40 @@ def _audit(ctx: EngineContext, session: Session, actor: Actor, case: Case) -> tu
     return events, rd.kinds_in(disclosure.keys_of([e["details"] for e in events]), named)
 
 
-def audit_events(ctx: EngineContext, session: Session, actor: Actor, case_id: int) -> list[dict[str, Any]]:
-    """The audit trail of a case the actor may read, oldest first, without what is confidential to them."""
+def _trail(case: Case, after_seq: int = 0) -> Select[AuditEvent]:
+    # A case's events are its own chain: seq is unique among them, so seq alone orders and pages the trail.
+    return select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.seq > after_seq).order_by(AuditEvent.seq)
+
+
+def _audit(ctx: EngineContext, session: Session, actor: Actor, case: Case) -> tuple[list[dict[str, Any]], list[str]]:
+    return _disclosed(ctx, session, actor, case, list(session.scalars(_trail(case))))
+
+
+# Events of an audit trail per request: by default enough for a whole ordinary case, and never more than the most.
+AUDIT_PAGE = 200
+AUDIT_MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """Events of a case's trail after a given seq, oldest first; how many the trail holds; where the next page starts."""
+
+    items: list[dict[str, Any]]
+    total: int
+    next_after_seq: int | None
+
+
+def audit_events(ctx: EngineContext, session: Session, actor: Actor, case_id: int, after_seq: int = 0,
+                 limit: int = AUDIT_PAGE) -> AuditPage:
+    """A page of the audit trail of a case the actor may read, oldest first, without what is confidential to them."""
     case = visible_case(session, actor, case_id)
-    events, shown = _audit(ctx, session, actor, case)
+    limit = max(1, min(limit, AUDIT_MAX_PAGE))
+    # One row beyond the page says whether another follows; it is neither shown nor recorded as read.
+    rows = list(session.scalars(_trail(case, max(0, after_seq)).limit(limit + 1)))
+    events, shown = _disclosed(ctx, session, actor, case, rows[:limit])
+    total = session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.case_id == case.id)) or 0
     disclosure.record_read(ctx, actor, case.id, shown, "audit")
-    return events
+    return AuditPage(events, total, events[-1]["seq"] if len(rows) > limit else None)
 
 
 def _seen_task(session: Session, actor: Actor, task_id: str) -> tuple[TaskIndex, Case]:

@@ -26,6 +26,8 @@ SCOPE_LABELS = {"assessment": "考核", "awards": "评先评优、表彰奖励",
                 "unit_assessment": "所在单位考核评价"}
 # The documents a record cites: the ruling, its appeal decision, the clarification's decision and letter.
 CITED = ("ruling_letter", "appeal_decision", "clarification_decision", "clarification_letter")
+# Most records one lookup returns (a cadre's PDF page asks for this many).
+MAX_PER_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -95,9 +97,14 @@ def search_register(ctx: EngineContext, session: Session, actor: Actor, query: R
     ensure_reader(actor)
     where = _filters(query)
     total = session.scalar(select(func.count()).select_from(CadreRecord).where(*where)) or 0
-    rows = list(session.scalars(select(CadreRecord).where(*where)
-                                .order_by(CadreRecord.decided_on.desc(), CadreRecord.id.desc())
-                                .limit(query.per_page).offset((query.page - 1) * query.per_page)))
+    per_page = max(1, min(query.per_page, MAX_PER_PAGE))
+    offset = (max(1, query.page) - 1) * per_page
+    rows: list[CadreRecord] = []
+    if offset < total:
+        # Filters apply before paging; the id after the day makes the order total, so that pages never overlap.
+        rows = list(session.scalars(select(CadreRecord).where(*where)
+                                    .order_by(CadreRecord.decided_on.desc(), CadreRecord.id.desc())
+                                    .limit(per_page).offset(offset)))
     numbers = _numbers(session, [r.case_id for r in rows])
     today = ctx.clock.now().astimezone(ZoneInfo(ctx.config.timezone)).date()
     disclosure.record_lookup(ctx, actor, [r.case_id for r in rows], channel)

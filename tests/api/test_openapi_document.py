@@ -39,7 +39,7 @@ CONTRACT: dict[tuple[str, str], Operation] = {
     ("GET", "/cases"): Operation({"200": "CaseList"}, has_query=True),
     ("POST", "/cases"): Operation({"201": "Case"}, (JSON, "StartCase")),
     ("GET", "/cases/{case_id}"): Operation({"200": "Case"}, path_types=CASE_ID),
-    ("GET", "/cases/{case_id}/audit"): Operation({"200": "AuditList"}, path_types=CASE_ID),
+    ("GET", "/cases/{case_id}/audit"): Operation({"200": "AuditList"}, path_types=CASE_ID, has_query=True),
     ("GET", "/cases/{case_id}/access-log"): Operation({"200": "AccessLog"}, path_types=CASE_ID),
     ("GET", "/cases/{case_id}/diagram"): Operation({"200": "application/xml string"}, path_types=CASE_ID, has_query=True),
     ("GET", "/cases/{case_id}/attachments"): Operation({"200": "AttachmentList"}, path_types=CASE_ID),

@@ -15,7 +15,7 @@ from ..context import engine_context
 from .access import ApiBlueprint, current_actor
 from .errors import ErrorSchema
 from .filings import FilingSummarySchema
-from .schemas import PageArgs
+from .schemas import PageArgs, PageSchema
 
 bp = ApiBlueprint("register", __name__, url_prefix="/api/v1", description="干部容错纠错档案")
 
@@ -53,9 +53,8 @@ class CadreRecordSchema(ma.Schema):
     document_numbers = ma.fields.List(ma.fields.String(), required=True)
 
 
-class RegisterListSchema(ma.Schema):
+class RegisterListSchema(PageSchema):
     items = ma.fields.List(ma.fields.Nested(CadreRecordSchema), required=True)
-    total = ma.fields.Integer(required=True)
     filings = ma.fields.List(ma.fields.Nested(FilingSummarySchema), required=True, metadata={
         "description": "registered prior filings (事前备案) whose responsible cadre or unit matches name or unit"})
 
@@ -66,11 +65,12 @@ class RegisterListSchema(ma.Schema):
 @bp.alt_response(401, schema=ErrorSchema, description="未登录")
 @bp.alt_response(403, schema=ErrorSchema, description="不是组织部干部监督或监督人员")
 def register(args: dict[str, Any]) -> dict[str, Any]:
-    """Records of rulings and clarifications per cadre, newest first; each lookup is recorded per case shown."""
+    """Records of rulings and clarifications per cadre, newest first, a page at a time; each lookup is recorded per case."""
     ctx = engine_context()
     query = RegisterQuery(args["name"], args["unit"], args["id_number"], args["outcome"], args["from_"], args["to"],
                           args["page"], args["per_page"])
     with ctx.sessions() as session:
         items, total = search_register(ctx, session, current_actor(), query, channel="api")
         filings = filings_for_lookup(ctx, session, current_actor(), query.name, query.unit)
-    return {"items": items, "total": total, "filings": [asdict(f) for f in filings]}
+    return {"items": items, "total": total, "page": query.page, "per_page": query.per_page,
+            "filings": [asdict(f) for f in filings]}

@@ -178,7 +178,9 @@ class AuditEventSchema(ma.Schema):
 
 class AuditListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(AuditEventSchema), required=True)
-    total = ma.fields.Integer(required=True)
+    total = ma.fields.Integer(required=True, metadata={"description": "events in the whole trail"})
+    next_after_seq = ma.fields.Integer(required=True, allow_none=True, metadata={
+        "description": "after_seq for the next page; null on the last page"})
     chain_ok = ma.fields.Boolean(required=True, metadata={"description": "whether the hash chain verifies"})
 
 
@@ -365,7 +367,6 @@ class NotificationSchema(ma.Schema):
     read_at = ma.fields.AwareDateTime(allow_none=True)
 
 
-class NotificationListSchema(ma.Schema):
+class NotificationListSchema(PageSchema):
     items = ma.fields.List(ma.fields.Nested(NotificationSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    unread = ma.fields.Integer(required=True)
+    unread = ma.fields.Integer(required=True, metadata={"description": "unread ones in all, whatever the filter"})

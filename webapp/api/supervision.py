@@ -91,10 +91,11 @@ def remind(body: dict[str, Any], task_id: str) -> dict[str, Any]:
 @bp.response(200, NotificationListSchema)
 @bp.alt_response(401, schema=ErrorSchema, description="未登录")
 def notifications(args: dict[str, Any]) -> dict[str, Any]:
-    """My notifications, newest first."""
+    """My notifications, newest first, a page at a time (only the unread ones with unread=true)."""
     found = inbox.notifications_of(engine_context(), current_actor().username, args["page"], args["per_page"],
                                    bool(args.get("unread")))
-    return {"items": found.items, "total": found.total, "unread": found.unread}
+    return {"items": found.items, "total": found.total, "unread": found.unread, "page": found.page,
+            "per_page": found.per_page}
 
 
 @bp.post("/notifications/read")

@@ -114,9 +114,14 @@ def release(task_id: str) -> ResponseReturnValue:
 @bp.get("/notifications")
 @login_required
 def notifications() -> ResponseReturnValue:
-    """My reminders and assignments, newest first."""
-    found = notifications_of(engine_context(), current_actor().username)
-    return render_template("notifications.html", notifications=found.items)
+    """My reminders and assignments, newest first, a page at a time (only the unread ones if asked)."""
+    unread_only = request.args.get("unread") == "1"
+    ctx, username = engine_context(), current_actor().username
+    found = notifications_of(ctx, username, _page_arg("page"), PER_PAGE, unread_only)
+    if found.page > found.pages:
+        # A page beyond the last (read meanwhile, or typed by hand) shows the last one instead of nothing.
+        found = notifications_of(ctx, username, found.pages, PER_PAGE, unread_only)
+    return render_template("notifications.html", notifications=found.items, found=found, unread_only=unread_only)
 
 
 @bp.post("/notifications/read")

@@ -3,6 +3,7 @@ as PDF for a promotion or assessment review. Every lookup is recorded per case s
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -24,7 +25,9 @@ from .session import current_actor, login_required
 
 bp = UiBlueprint("ui_register", __name__)
 OUTCOME_CHOICES = [*OUTCOME_LABELS.items(), (CLARIFIED, "澄清正名")]
-
+# Records per page: each page shown is also recorded as looked up, case by case, so pages stay modest.
+PER_PAGE = 50
+SEARCH_KEYS = ("name", "unit", "id_number", "outcome", "from", "to")
 
 
 def _query(errors: dict[str, str]) -> RegisterQuery:
@@ -35,7 +38,7 @@ def _query(errors: dict[str, str]) -> RegisterQuery:
                          request.args.get("id_number", "")[:18],
                          outcome if outcome in dict(OUTCOME_CHOICES) else "",
                          query_date("from", errors), query_date("to", errors),
-                         int(page) if page.isdecimal() and 0 < len(page) < 6 else 1, 50)
+                         int(page) if page.isdecimal() and 0 < len(page) < 6 and int(page) > 0 else 1, PER_PAGE)
 
 
 def _allowed() -> None:
@@ -52,7 +55,7 @@ def register() -> ResponseReturnValue:
     _allowed()
     errors: dict[str, str] = {}
     query = _query(errors)
-    asked = any(request.args.get(k) for k in ("name", "unit", "id_number", "outcome", "from", "to"))
+    asked = any(request.args.get(k) for k in SEARCH_KEYS)
     items: list[dict[str, Any]] = []
     filings: list[FilingView] = []
     total = 0
@@ -60,10 +63,19 @@ def register() -> ResponseReturnValue:
         ctx = engine_context()
         with ctx.sessions() as session:
             items, total = search_register(ctx, session, current_actor(), query)
+            if query.page > _pages(total):
+                # A page beyond the last (typed, or the records changed meanwhile) shows the last one instead.
+                query = replace(query, page=_pages(total))
+                items, total = search_register(ctx, session, current_actor(), query)
             filings = filings_for_lookup(ctx, session, current_actor(), query.name, query.unit)
+    search = {k: request.args[k] for k in SEARCH_KEYS if request.args.get(k)}
     return render_template("register.html", items=items, total=total, asked=asked, errors=errors, query=query,
-                           outcomes=OUTCOME_CHOICES, args=request.args, filings=filings,
-                           filing_status_labels=FILING_STATUS_LABELS)
+                           outcomes=OUTCOME_CHOICES, args=request.args, filings=filings, search=search,
+                           pages=_pages(total), filing_status_labels=FILING_STATUS_LABELS)
+
+
+def _pages(total: int) -> int:
+    return max(1, -(-total // PER_PAGE))
 
 
 @bp.get("/register/cadre.pdf")
