@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench bench-statistics bench-calendar bench-lists bench-load clean translations
+.PHONY: run test install lint bench bench-case bench-loop bench-statistics bench-calendar bench-lists bench-timers bench-load clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,22 @@ test: install
 	$(BIN)/mypy engine webapp
 	$(BIN)/pytest -q
 
+# Every figure the benchmarks print, one after the other (with DATABASE_URL=postgresql://... also on PostgreSQL):
+# one case raw vs rcjc, the lists over 100,000 seeded cases, a looping task, timer workers, working-day arithmetic.
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.lists
+	$(BIN)/python -m bench.loop
+	$(BIN)/python -m bench.timers
+	$(BIN)/python -m bench.calendar
+
+# The 12-step case alone: raw SpiffWorkflow against rcjc's services.
+bench-case: $(STAMP)
+	$(BIN)/python -m bench
+
+# Completing a looping task 200 times through HTTP: the last rounds against the first, SQLite against PostgreSQL.
+bench-loop: $(STAMP)
+	$(BIN)/python -m bench.loop
 
 # GET /api/v1/statistics over 100,000 seeded cases (SQLite; DATABASE_URL=postgresql://... for a schema of its own there).
 bench-statistics: $(STAMP)
@@ -60,6 +74,11 @@ bench-calendar: $(STAMP)
 
 bench-lists: $(STAMP)
 	$(BIN)/python -m bench.lists
+
+# 3 `rcjc worker` processes firing 3,000 due timers, then one of them SIGKILLed midway; exactly once checked
+# (SQLite; DATABASE_URL=postgresql://... for a schema of its own there). `make bench-timers ARGS="--cases 10000"`.
+bench-timers: $(STAMP)
+	$(BIN)/python -m bench.timers $(ARGS)
 
 bench-load: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'

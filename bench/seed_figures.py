@@ -26,7 +26,16 @@ from engine.config import load_config
 from engine.context import EngineContext
 from engine.library.deploy import deploy
 from engine.persistence import audit, schema
-from engine.persistence.models import CadreRecord, Case, CaseStage, LateStep, ProcessVersion, TaskIndex, table
+from engine.persistence.models import (
+    CadreRecord,
+    Case,
+    CaseHandler,
+    CaseStage,
+    LateStep,
+    ProcessVersion,
+    TaskIndex,
+    table,
+)
 from engine.persistence.uow import UnitOfWork
 from engine.reading import figure_words
 
@@ -51,6 +60,10 @@ UNIT_KINDS = ("发展和改革局", "财政局", "教育局", "科学技术局",
               "区属国有投资集团", "区人民医院")
 UNITS = [f"示例区{kind}" if not kind.startswith("区") else f"示例{kind}" for kind in UNIT_KINDS]
 FIRST_DAY = datetime(2021, 1, 1, 1, tzinfo=UTC)
+# Who completes the steps of each group's stages (demo users), so that history and "done by me" have rows to read.
+HANDLERS = {"intake": "intake", "investigator": "investigator", "committee": "committee1", "applicant_org": "applicant"}
+# Steps a finished stage leaves in the history: a stage is two to three steps (a form, a review, a vote...).
+STEPS_PER_STAGE = (2, 3)
 CHUNK = 20_000
 
 
@@ -119,7 +132,7 @@ class CaseMaker:
         self.span = (now - timedelta(days=5) - FIRST_DAY).total_seconds()
         self.state = zlib.compress(b"{}")
         self.out: dict[str, list[dict[str, Any]]] = {"case": [], "case_stage": [], "late_step": [], "task_index": [],
-                                                     "cadre_record": []}
+                                                     "cadre_record": [], "case_handler": []}
 
     def _uuid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -165,6 +178,7 @@ class CaseMaker:
                 break
             self.out["case_stage"].append({"case_id": case_id, "stage": stage, "started_at": at, "ended_at": ends,
                                            "working_days": days})
+            self._handled(case_id, stage, group, at, ends)
             if rng.random() < 0.02:
                 self.out["late_step"].append({"case_id": case_id, "task_id": self._uuid(), "stage": stage,
                                               "group_key": group, "due_at": ends - timedelta(days=3), "ended_at": ends})
@@ -192,6 +206,14 @@ class CaseMaker:
             "unit": unit if group == "applicant_org" else None, "form_key": "benchmark", "created_at": started,
             "due_at": due, "due_provisional": False})
 
+    def _handled(self, case_id: int, stage: str, group: str, began: datetime, ended: datetime) -> None:
+        steps = self.rng.randint(*STEPS_PER_STAGE)
+        for n in range(steps):
+            self.out["case_handler"].append({
+                "case_id": case_id, "task_id": self._uuid(), "bpmn_id": f"Task_{stage.removeprefix('rcjc_')}_{n}",
+                "name": "基准测试步骤", "group_key": group, "username": HANDLERS[group],
+                "completed_at": began + (ended - began) * (n + 1) / steps})
+
     def _record(self, case_id: int, kind: str, unit: str, outcome: str | None, day: date, at: datetime) -> None:
         tolerated = kind == "clarification" or outcome == "EXEMPT"
         self.out["cadre_record"].append({
@@ -203,7 +225,7 @@ class CaseMaker:
 
 
 TABLES = {"case": Case, "case_stage": CaseStage, "late_step": LateStep, "task_index": TaskIndex,
-          "cadre_record": CadreRecord}
+          "cadre_record": CadreRecord, "case_handler": CaseHandler}
 
 
 def _flush(conn: Connection, rows: dict[str, list[dict[str, Any]]], seeded: Seeded) -> None:
@@ -215,7 +237,7 @@ def _flush(conn: Connection, rows: dict[str, list[dict[str, Any]]], seeded: Seed
 
 
 def seed(ctx: EngineContext, cases: int, seed_value: int = 20261205) -> dict[str, int]:
-    """Write `cases` cases with their stages, late steps, open tasks and register records; rows per table."""
+    """Write `cases` cases with their stages, late steps, open and completed tasks and register records; rows per table."""
     with ctx.sessions() as session:
         version_id = session.scalar(select(func.max(ProcessVersion.id)).where(ProcessVersion.process_id == CASE_PROCESS))
         domains = sorted(figure_words.domain_names(ctx, session))
