@@ -27,7 +27,7 @@ from engine.procedure import application_window, attachment_rows, filing_citatio
 from engine.procedure.attachment_rows import Upload
 
 TASKS = table(TaskIndex)
-_TASK_ROW = Prepared(select(TASKS).where(TASKS.c.id == bindparam("task_id")))
+_CASE_TASKS = Prepared(select(TASKS).where(TASKS.c.case_id == bindparam("case_id")))
 _SET_ASSIGNEE = Prepared(update(TASKS).where(TASKS.c.id == bindparam("task_id")).values(assignee=bindparam("assignee")))
 _OPEN_IDS = Prepared(
     select(TASKS.c.id).where(TASKS.c.case_id == bindparam("case_id")).order_by(TASKS.c.created_at, TASKS.c.id))
@@ -52,8 +52,8 @@ class StepResult:
     view: dict[str, Any] | None = None
 
 
-# Reads the caller's answer (the session of the step, the case id) after the step's writes, before its commit.
-StepView = Callable[[Session, int], dict[str, Any]]
+# Reads the caller's answer (the session of the step, the case as written) after the step's writes, before its commit.
+StepView = Callable[[Session, CaseRow], dict[str, Any]]
 
 
 def record_event(uow: UnitOfWork, case: CaseRow, event: str, actor: Actor, **fields: Any) -> None:
@@ -85,7 +85,7 @@ def finish(
     if open_ids is None:
         open_ids = tuple(row[0] for row in _OPEN_IDS.run(connection(uow.session), {"case_id": case.id}))
     case_rows.write(uow.session, case)
-    answer = view(uow.session, case.id) if view is not None else None
+    answer = view(uow.session, case) if view is not None else None
     uow.commit()
     return StepResult(case.id, case.status, open_ids, answer)
 
@@ -157,15 +157,23 @@ def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, da
 
 def open_task_locked(uow: UnitOfWork, task_id: str) -> tuple[Any, CaseRow]:
     """Lock the case of an open task, then read the task row as it is under the lock."""
+    row, case, _rows = open_task_rows_locked(uow, task_id)
+    return row, case
+
+
+def open_task_rows_locked(uow: UnitOfWork, task_id: str) -> tuple[Any, CaseRow, list[Any]]:
+    """Lock the case of an open task, then read its task rows as they are under the lock: the task's, and all of
+    the case's (which the step's save compares with the open tasks instead of reading them again)."""
     case = case_rows.lock_of_task(uow.session, task_id)
     # Read after the lock: another transaction may have completed the task while we waited.
-    row = _TASK_ROW.run(connection(uow.session), {"task_id": task_id}).first() if case is not None else None
+    rows = list(_CASE_TASKS.run(connection(uow.session), {"case_id": case.id})) if case is not None else []
+    row = next((r for r in rows if r.id == task_id), None)
     if case is None or row is None:
         done = uow.session.scalar(select(func.count()).select_from(CaseHandler).where(CaseHandler.task_id == task_id))
         raise TaskNotReady("该任务已办理完毕") if done else NotFound("任务不存在")
     if case.status != CaseStatus.RUNNING:
         raise Conflict(f"案件当前状态为“{case.status}”，不能办理")
-    return row, case
+    return row, case, rows
 
 
 def complete_task(
@@ -178,7 +186,7 @@ def complete_task(
     """
     failed: tuple[ScriptFailed, int, dict[str, Any]] | None = None
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        row, case = open_task_locked(uow, task_id)
+        row, case, task_rows = open_task_rows_locked(uow, task_id)
         if expected_version is not None and expected_version != case.version:
             raise Conflict("案件已被他人更新，请刷新后重试")
         bundle, workflow = workflow_store.load_workflow(ctx, uow.session, case)
@@ -197,7 +205,7 @@ def complete_task(
             if info.resumes_clock and info.limit:
                 case_clocks.record_round(uow.session, ctx.calendar, case.id, info.limit, row.created_at, uow.now)
             record_handler(uow, case.id, task_id, info, actor.username)
-            open_ids = workflow_store.save_workflow(ctx, uow.session, case, bundle, workflow)
+            open_ids = workflow_store.save_workflow(ctx, uow.session, case, bundle, workflow, task_rows)
             record_event(uow, case, "task_completed", actor, task_id=task_id, bpmn_id=info.bpmn_id,
                          details={"name": info.name, "form": info.form, "before": before, "after": clean})
             if info.issues:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -54,10 +55,12 @@ def load_workflow(ctx: EngineContext, session: Session, case: CaseRow | Case) ->
 
 
 def save_workflow(
-    ctx: EngineContext, session: Session, case: CaseRow, bundle: Bundle, workflow: BpmnWorkflow
+    ctx: EngineContext, session: Session, case: CaseRow, bundle: Bundle, workflow: BpmnWorkflow,
+    task_rows: Sequence[Any] | None = None,
 ) -> tuple[str, ...]:
     """Put state and derived columns on the case row, rewrite its task index; return the open task ids.
 
+    `task_rows` are the case's task index rows when the caller read them under the case's lock; else they are read.
     The caller writes the case row itself (case_rows.write), once, after its audit event.
     """
     now = ctx.clock.now()
@@ -78,7 +81,7 @@ def save_workflow(
     if case.status != CaseStatus.SUSPENDED:
         transition(case, CaseStatus.COMPLETED if workflow.completed else CaseStatus.RUNNING)
     case.error = None
-    open_ids = sync_task_index(ctx, session, case, bundle, open_tasks)
+    open_ids = sync_task_index(ctx, session, case, bundle, open_tasks, task_rows)
     # Rulings, clarifications and accepted rectifications go into the register the prior-ruling check reads.
     prior_rulings.register(session, case.id, data, now, completed=workflow.completed)
     # The cadre register follows the case: a ruling from its issue, its scope, an appeal's change, a clarification.
@@ -98,7 +101,8 @@ def _key(value: Any) -> str | None:
 
 
 def sync_task_index(
-    ctx: EngineContext, session: Session, case: CaseRow, bundle: Bundle, open_tasks: list[SpiffTask]
+    ctx: EngineContext, session: Session, case: CaseRow, bundle: Bundle, open_tasks: list[SpiffTask],
+    task_rows: Sequence[Any] | None = None,
 ) -> tuple[str, ...]:
     """Make the task index rows of a case equal its open user tasks, keeping claims and due dates.
 
@@ -112,12 +116,13 @@ def sync_task_index(
     stages_before: set[str] = set()
     gone: list[stage_tracking.EndedStep] = []
     open_ids = {str(t.id) for t in open_tasks}
-    for task_id, created, group, stage, due_at in _EXISTING.run(conn, {"case_id": case_id}):
-        existing[task_id] = created
-        known_groups.add(group)
-        stages_before.add(stage)
-        if task_id not in open_ids:
-            gone.append(stage_tracking.EndedStep(task_id, stage, group, due_at))
+    rows = task_rows if task_rows is not None else _EXISTING.run(conn, {"case_id": case_id})
+    for row in rows:
+        existing[row.id] = row.created_at
+        known_groups.add(row.group_key)
+        stages_before.add(row.process_id)
+        if row.id not in open_ids:
+            gone.append(stage_tracking.EndedStep(row.id, row.process_id, row.group_key, row.due_at))
     if gone:
         _DELETE.run(conn, [{"task_id": step.task_id} for step in gone])
     now = ctx.clock.now()

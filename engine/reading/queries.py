@@ -14,6 +14,7 @@ from engine.access.policy import Actor
 from engine.bundles.definitions import Bundle
 from engine.context import EngineContext
 from engine.errors import NotFound
+from engine.persistence.case_rows import CaseRow
 from engine.persistence.models import AuditEvent, Case, CaseHandler, TaskIndex
 from engine.procedure import runtime, workflow_store
 from engine.reading import case_file
@@ -168,10 +169,14 @@ def case_page(
 
 def step_view(session: Session, actor: Actor, case_id: int) -> dict[str, Any]:
     """Where a case stands after the actor's step, as far as they may see it: never more, and never a 404."""
-    # Read afresh: inside the step's own transaction the session may hold the case as it was before the step.
     case = session.get(Case, case_id, populate_existing=True)
     if case is None:
         raise NotFound(f"案件 {case_id} 不存在")
+    return step_view_of(session, actor, case)
+
+
+def step_view_of(session: Session, actor: Actor, case: Case | CaseRow) -> dict[str, Any]:
+    """The same for a case at hand: the row a step has just written, read in the step's own transaction."""
     visible = policy.may_view_case(session, actor, case)
     rd = disclosure.reader(actor)
     rows = session.scalars(select(TaskIndex).where(TaskIndex.case_id == case.id).order_by(TaskIndex.created_at, TaskIndex.id))

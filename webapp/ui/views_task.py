@@ -138,7 +138,7 @@ def _complete(task_id: str, case_id: int, data: formrender.Submission) -> Respon
     try:
         actor = current_actor()
         result = services.complete_task(engine_context(), actor, task_id, data, expected,
-                                        view=lambda session, case_id: queries.step_view(session, actor, case_id))
+                                        view=lambda session, case: queries.step_view_of(session, actor, case))
     except FormInvalid as exc:
         return _page(task_id, data, exc.fields, _("Please correct the marked fields."), 400)
     except TaskNotReady:
