@@ -47,6 +47,11 @@ ANCHORS = table(AuditAnchor)
 _INSERT = Prepared(insert(table(AuditEvent)))
 _UPDATE_ANCHOR = Prepared(update(ANCHORS).where(ANCHORS.c.chain == bindparam("anchor_chain")).values(
     {c: bindparam(c, type_=ANCHORS.c[c].type) for c in ("seq", "hash", "key_id", "mac")}))
+_EVENTS = table(AuditEvent)
+_APPENDED = insert(_EVENTS).values({
+    c.key: bindparam(f"event_{c.key}", type_=c.type) for c in _EVENTS.c if c.key != "id"}).cte("appended")
+_APPEND_MOVING_ANCHOR = Prepared(update(ANCHORS).where(ANCHORS.c.chain == bindparam("anchor_chain")).values(
+    {c: bindparam(c, type_=ANCHORS.c[c].type) for c in ("seq", "hash", "key_id", "mac")}).add_cte(_APPENDED))
 # A chain's first event inserts its anchor; an anchor already there is the trace of a removed case.
 # RETURNING tells whether the row went in (drivers need not report an INSERT's row count).
 _INSERT_ANCHOR = {
@@ -117,8 +122,15 @@ def append(
         "key_id": key.id,
     }
     fields["hash"] = key.mac(hashed_text(fields, key.id))
-    _INSERT.run(connection(session), fields)
     link = Link(fields["seq"], fields["hash"])
+    conn = connection(session)
+    if prev.seq > 0 and conn.dialect.name == "postgresql":
+        # One round trip for the event and its anchor: the INSERT runs as a CTE of the anchor's UPDATE.
+        params = {**{f"event_{k}": v for k, v in fields.items()}, "anchor_chain": chain, **_anchor_values(key, chain, link)}
+        if _APPEND_MOVING_ANCHOR.run(conn, params).rowcount != 1:
+            _replace_missing_anchor(session, key, chain, link, actor, at)
+        return link
+    _INSERT.run(conn, fields)
     _move_anchor(session, key, chain, prev, link, actor, at)
     return link
 
@@ -132,13 +144,8 @@ def _move_anchor(session: Session, key: AuditKey, chain: str, prev: Link, link: 
     conn = connection(session)
     values = _anchor_values(key, chain, link)
     if prev.seq > 0:
-        if _UPDATE_ANCHOR.run(conn, {"anchor_chain": chain, **values}).rowcount == 1:
-            return
-        # Someone deleted the anchor. Writing a new one keeps the case working; the system chain keeps
-        # the evidence, so verification goes on reporting it.
-        _INSERT_ANCHOR[conn.dialect.name].run(conn, {"chain": chain, **values})
-        append(session, chain=SYSTEM_CHAIN, event=ANCHOR_MISSING, actor=actor, at=at,
-               details={"chain": chain, "seq": link.seq})
+        if _UPDATE_ANCHOR.run(conn, {"anchor_chain": chain, **values}).rowcount != 1:
+            _replace_missing_anchor(session, key, chain, link, actor, at)
         return
     if _INSERT_ANCHOR[conn.dialect.name].run(conn, {"chain": chain, **values}).first() is None:
         # The anchor of a removed case whose number is now reused (SQLite hands out the highest id again).
@@ -148,6 +155,14 @@ def _move_anchor(session: Session, key: AuditKey, chain: str, prev: Link, link: 
                details={"chain": chain, "seq": old.seq, "hash": old.hash})
     if chain != SYSTEM_CHAIN:
         append(session, chain=SYSTEM_CHAIN, event=OPENED, actor=actor, at=at, details={"chain": chain})
+
+
+def _replace_missing_anchor(session: Session, key: AuditKey, chain: str, link: Link, actor: str, at: datetime) -> None:
+    """Someone deleted the anchor. Writing a new one keeps the case working; the system chain keeps the evidence,
+    so verification goes on reporting it."""
+    conn = connection(session)
+    _INSERT_ANCHOR[conn.dialect.name].run(conn, {"chain": chain, **_anchor_values(key, chain, link)})
+    append(session, chain=SYSTEM_CHAIN, event=ANCHOR_MISSING, actor=actor, at=at, details={"chain": chain, "seq": link.seq})
 
 
 def anchor_legacy_chains(session: Session, actor: str, at: datetime) -> int:

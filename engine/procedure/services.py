@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.access import policy
@@ -32,6 +32,9 @@ _SET_ASSIGNEE = Prepared(update(TASKS).where(TASKS.c.id == bindparam("task_id"))
 _OPEN_IDS = Prepared(
     select(TASKS.c.id).where(TASKS.c.case_id == bindparam("case_id")).order_by(TASKS.c.created_at, TASKS.c.id))
 _ADD_HANDLER = Prepared(insert(table(CaseHandler)))
+# On PostgreSQL the step's drafts go in the same round trip, as a CTE of the handler's INSERT.
+_ADD_HANDLER_DROPPING_DRAFTS = Prepared(insert(table(CaseHandler)).add_cte(
+    delete(task_drafts.DRAFTS).where(task_drafts.DRAFTS.c.task_id == bindparam("draft_task_id")).cte("dropped")))
 VERSIONS = table(ProcessVersion)
 _LATEST = Prepared(
     select(VERSIONS.c.id, VERSIONS.c.deployment_id, VERSIONS.c.version)
@@ -71,10 +74,13 @@ def record_handler(uow: UnitOfWork, case_id: int, task_id: str, info: TaskInfo, 
 
     Input saved as drafts of the step goes in the same transaction: nothing is left behind for anyone.
     """
-    _ADD_HANDLER.run(connection(uow.session), {
-        "case_id": case_id, "task_id": task_id, "bpmn_id": info.bpmn_id, "name": info.name,
-        "group_key": info.group, "username": username, "completed_at": uow.now,
-    })
+    conn = connection(uow.session)
+    row = {"case_id": case_id, "task_id": task_id, "bpmn_id": info.bpmn_id, "name": info.name,
+           "group_key": info.group, "username": username, "completed_at": uow.now}
+    if conn.dialect.name == "postgresql":
+        _ADD_HANDLER_DROPPING_DRAFTS.run(conn, {**row, "draft_task_id": task_id})
+        return
+    _ADD_HANDLER.run(conn, row)
     task_drafts.discard_drafts(uow.session, task_id)
 
 
