@@ -36,8 +36,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=20, help="timed requests per page (default 20, at least 2)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed requests per page first (default 2)")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or None,
-                        help="a PostgreSQL URL (default $DATABASE_URL): a schema of its own, dropped after; "
-                             "without it a SQLite file in a temporary folder")
+                        help="also run on this PostgreSQL database (default $DATABASE_URL), in a schema of its own "
+                             "dropped after; a SQLite file in a temporary folder always")
     args = parser.parse_args(argv)
     if args.cases < 1 or args.repeat < 2 or args.warmup < 0:
         parser.error("--cases must be positive, --repeat at least 2, --warmup not negative")
@@ -106,11 +106,12 @@ def run(ctx: EngineContext, args: argparse.Namespace, where: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark on a fresh database and print the report."""
+    """Run the benchmark on a fresh SQLite database, and on PostgreSQL too when a URL is given; print the reports."""
     args = parse_args(argv)
     began = perf_counter()
-    with seed_figures.fresh_context(args.database_url) as (ctx, _url, where):
-        run(ctx, args, where)
+    for url in dict.fromkeys([None, args.database_url]):
+        with seed_figures.fresh_context(url) as (ctx, _url, where):
+            run(ctx, args, where)
     print(f"(total benchmark time {perf_counter() - began:.1f} s)")
     return 0
 
