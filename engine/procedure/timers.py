@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import CursorResult, bindparam, or_, select, update
 from sqlalchemy.exc import DBAPIError
@@ -30,12 +31,13 @@ from engine.notifications import mailer, notices
 from engine.persistence import case_rows
 from engine.persistence.case_rows import CaseRow
 from engine.persistence.lifecycle import CaseStatus
-from engine.persistence.models import Case, table
+from engine.persistence.models import Case, TaskIndex, table
 from engine.persistence.uow import UnitOfWork
 from engine.procedure import rendering, runtime, workflow_store
 from engine.procedure.services import mark_failed, record_event
 
 CASES = table(Case)
+TASKS = table(TaskIndex)
 # Long enough for a batch to fire many times over; it only bounds how long a killed worker delays its cases.
 DEFAULT_LEASE = timedelta(minutes=2)
 DEFAULT_BATCH = 20
@@ -132,7 +134,7 @@ def _is_due(case: CaseRow, now: datetime) -> bool:
     return case.status == CaseStatus.RUNNING and case.next_timer_at is not None and case.next_timer_at < now
 
 
-def _fire_locked(ctx: EngineContext, uow: UnitOfWork, case: CaseRow, owner: str) -> None:
+def _fire_locked(ctx: EngineContext, uow: UnitOfWork, case: CaseRow, owner: str, task_rows: list[Any] | None = None) -> None:
     """Fire a locked case's due timers and write the case; the caller commits.
 
     Raises: ScriptFailed (the caller rolls the step back; see fire_case and fire_claimed).
@@ -145,7 +147,7 @@ def _fire_locked(ctx: EngineContext, uow: UnitOfWork, case: CaseRow, owner: str)
     # Notified before the task index is rewritten: a reminder names the task as it stood when due.
     notified = notices.send(uow, case, rang, ctx.config.timezone)
     # The open task ids it returns tell a handler where the case went; a timer has no one to tell.
-    workflow_store.save_workflow(ctx, uow.session, case, bundle, workflow)
+    workflow_store.save_workflow(ctx, uow.session, case, bundle, workflow, task_rows)
     details: dict[str, object] = {"due_at": due.isoformat() if due else None, "worker": owner}
     if rang:
         details["notices"] = [{"kind": n.kind, "task_id": n.task_id} for n in rang]
@@ -199,6 +201,11 @@ def fire_together(
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         # One statement checks and locks every lease: a case another worker took over is not among them.
         cases = _take(uow.session, owner, case_ids)
+        # The batch's task rows in one SELECT, not one per case (rows are locked with their cases' rows).
+        rows: dict[int, list[Any]] = {case_id: [] for case_id in cases}
+        if cases:
+            for row in uow.session.connection().execute(select(TASKS).where(TASKS.c.case_id.in_(list(cases)))):
+                rows[row.case_id].append(row)
         done = 0
         for case_id in case_ids:
             # The caller asked before the first case; a stop is heard before each further one.
@@ -208,7 +215,7 @@ def fire_together(
             case = cases.get(case_id)
             if case is None or not _is_due(case, uow.now):
                 continue  # taken over by another worker, or moved on by a handler since the claim
-            _fire_locked(ctx, uow, case, owner)
+            _fire_locked(ctx, uow, case, owner, rows[case_id])
             fired.append(case_id)
         uow.commit()
     return fired, done
