@@ -122,6 +122,19 @@ def screenshot(page: Page, name: str, full_page: bool = False) -> Path:
     return path
 
 
+def screenshot_of(part: Locator, name: str) -> Path:
+    """Save one part of the page, like `screenshot` does the page."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    part.scroll_into_view_if_needed()
+    part.screenshot(path=str(path))
+    target = DOCS / path.name
+    if REFRESH_DOCS or not target.exists():
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    return path
+
+
 def watch_console(page: Page) -> list[str]:
     """Console errors and uncaught exceptions of the page, as they happen."""
     errors: list[str] = []

@@ -37,7 +37,21 @@
     moddleExtensions: { spiffworkflow: spiff },
     additionalModules: extra
   });
+  if (window.rcjcLaneNames) { window.rcjcLaneNames(modeler, JSON.parse(holder.dataset.lanes || "{}")); }
   var modeling, moddle, canvas, registry;
+
+  // Fit the diagram into the room right of the palette, so that the palette covers no element.
+  function fitBesidePalette() {
+    canvas.zoom("fit-viewport");
+    var palette = holder.querySelector(".djs-palette");
+    var inner = canvas.viewbox().inner;
+    if (!palette || !inner.width || !inner.height) { return; }
+    var box = holder.getBoundingClientRect();
+    var left = palette.getBoundingClientRect().right - box.left + 24;
+    var pad = 24;
+    var scale = Math.min((box.width - left - pad) / inner.width, (box.height - 2 * pad) / inner.height, 1);
+    canvas.viewbox({ x: inner.x - left / scale, y: inner.y - pad / scale, width: box.width / scale, height: box.height / scale });
+  }
 
   function properties(bo) {
     var ext = bo.extensionElements;
@@ -214,7 +228,7 @@
       moddle = modeler.get("moddle");
       canvas = modeler.get("canvas");
       registry = modeler.get("elementRegistry");
-      canvas.zoom("fit-viewport");
+      fitBesidePalette();
       modeler.get("eventBus").on("selection.changed", function (event) { show(event.newSelection[0] || null); });
       show(null);
       document.getElementById("save").addEventListener("click", save);

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
@@ -17,9 +17,10 @@ from engine.persistence import audit
 from engine.persistence.lifecycle import CaseStatus
 from engine.procedure import repair, services
 from engine.procedure.attachment_rows import Upload
-from engine.reading import catalog, queries
+from engine.reading import catalog, diagrams, queries
 from engine.reading.case_list import CaseFilter, list_cases
 
+from .. import engine_messages
 from ..api.attachments import read_upload
 from ..context import engine_context
 from ..guards import form_number
@@ -96,6 +97,23 @@ def diagram(case_id: int) -> ResponseReturnValue:
     return Response(xml, mimetype="application/xml")
 
 
+@bp.get("/cases/<int:case_id>/diagram.json")
+@login_required
+def diagram_marks(case_id: int) -> ResponseReturnValue:
+    """One process of the case's own version (its top process, or `process` it calls) with this case's steps marked."""
+    ctx = engine_context()
+    process = (request.args.get("process") or "").strip()[:200] or None
+    with ctx.sessions() as session:
+        found = diagrams.case_process_diagram(ctx, session, current_actor(), case_id, process)
+    return jsonify(found)
+
+
+@bp.app_context_processor
+def lane_names() -> dict[str, Any]:
+    """The groups' names, shown on the lanes of every diagram in place of the keys the BPMN names them by."""
+    return {"lane_names": GROUP_LABELS}
+
+
 @bp.route("/start/<process_id>/<entry>", methods=["GET", "POST"])
 @login_required
 def start(process_id: str, entry: str) -> ResponseReturnValue:
@@ -111,9 +129,9 @@ def start(process_id: str, entry: str) -> ResponseReturnValue:
     except FormInvalid as exc:
         # Nothing was kept, files included (there is no case yet to keep them in): the pickers say so.
         lost = {k: [_("The files were not kept; please choose them again.")] for k, v in uploads.items() if v}
-        return _start_page(process, offered, values, {**lost, **exc.fields}, 400)
+        return _start_page(process, offered, values, {**lost, **engine_messages.field_texts(exc.fields)}, 400)
     except EngineError as exc:
-        flash(exc.message, "error")
+        flash(engine_messages.message_of(exc), "error")
         return _start_page(process, offered, values, {}, 409)
     flash(_("The case was started."))
     return redirect(url_for("ui_case.case", case_id=result.case_id))
@@ -169,7 +187,7 @@ def repair_case(case_id: int) -> ResponseReturnValue:
         _repair(case_id, request.form.get("action", ""), request.form.get("reason", "")[:500])
         flash(_("Done."))
     except EngineError as exc:
-        flash(exc.summary, "error")
+        flash(engine_messages.summary_of(exc), "error")
     return redirect(url_for("ui_case.case", case_id=case_id))
 
 
