@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from lxml import etree
 
@@ -65,13 +65,28 @@ def process_ids(content: bytes) -> set[str]:
 
 @dataclass(frozen=True)
 class Change:
-    """An element added, removed or changed between two versions."""
+    """An element added, removed or changed between two versions; or one with a problem (`reason`, `line`)."""
 
     process_id: str
     element_id: str
     element_type: str
     name: str
     change: str
+    reason: str = ""
+    line: int | None = None
+
+
+class LocatedProblem(Protocol):
+    """A problem of a file, at a line and diagram element when known."""
+
+    @property
+    def file(self) -> str: ...
+    @property
+    def line(self) -> int | None: ...
+    @property
+    def element_id(self) -> str | None: ...
+    @property
+    def reason(self) -> str: ...
 
 
 def diff(old: Mapping[str, bytes], new: Mapping[str, bytes]) -> list[Change]:
@@ -87,3 +102,23 @@ def diff(old: Mapping[str, bytes], new: Mapping[str, bytes]) -> list[Change]:
             state = "added" if name not in old else "removed" if name not in new else "changed"
             changes.append(Change("", name, kind_of(name) or "", name, state))
     return changes
+
+
+def with_problems(changes: Sequence[Change], problems: Sequence[LocatedProblem], files: Mapping[str, bytes]) -> list[Change]:
+    """The changes with the problems of the new files first: an element or file with a problem is listed as a problem
+    (with line and reason), never as an ordinary change."""
+    shown: list[Change] = []
+    for problem in problems:
+        if problem.file not in files:
+            continue
+        if problem.element_id and kind_of(problem.file) == "bpmn":
+            found = [(key, value) for key, value in _elements({problem.file: files[problem.file]}).items()
+                     if key[1] == problem.element_id]
+            if found:
+                (process_id, element_id), (element_type, name, _) = found[0]
+                shown.append(Change(process_id, element_id, element_type, name, "problem", problem.reason, problem.line))
+                continue
+        shown.append(Change("", problem.file, kind_of(problem.file) or "", problem.file, "problem", problem.reason,
+                            problem.line))
+    hidden = {(c.process_id, c.element_id) for c in shown}
+    return shown + [c for c in changes if (c.process_id, c.element_id) not in hidden]

@@ -100,7 +100,7 @@ def deployment_files(ctx: EngineContext, actor: Actor, deployment_id: int) -> di
         files = {f.name: f.content for f in session.scalars(
             select(DeploymentFile).where(DeploymentFile.deployment_id == deployment_id))}
     if not files:
-        raise NotFound(f"版本 {deployment_id} 不存在")
+        raise NotFound("该版本不存在")
     return files
 
 
@@ -138,6 +138,7 @@ def review_draft(ctx: EngineContext, actor: Actor, draft_id: int, shown: str | N
     problems = process_library.validate_draft(ctx, draft_id, files)
     newest = max((v for p in library(ctx, actor) for v in p.versions), key=lambda v: v.deployed_at, default=None)
     changes = bundle_diff.diff(deployment_files(ctx, actor, newest.deployment_id), files) if newest else []
+    changes = bundle_diff.with_problems(changes, problems, files) if newest else []
     shown = shown or next((n for n in sorted(files) if n.endswith(".bpmn")), None)
     marks = sorted({p.element_id for p in problems if p.file == shown and p.element_id})
     compared = None

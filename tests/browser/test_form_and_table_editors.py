@@ -24,7 +24,7 @@ def test_a_form_label_is_changed_in_the_form_editor(deployed: EngineContext, peo
     page.goto(f"/library/drafts/{draft_id}/form/acceptance_review.json")
     expect(page.locator('#editor[data-rendered="true"]')).to_have_count(1)
     page.locator(".fjs-form-field", has_text="受理结论").first.click()
-    page.locator(".bio-properties-panel-group-header", has_text="General").click()
+    page.locator(".bio-properties-panel-group-header", has_text="常规").click()
     label = page.locator("#bio-properties-panel-label")  # an editable text box of the properties panel
     expect(label).to_have_text("受理结论")
     label.click()

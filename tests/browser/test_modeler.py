@@ -71,7 +71,7 @@ def test_edit_validate_fix_and_deploy_in_the_modeler(deployed: EngineContext, pe
     page.goto(f"/library/drafts/{draft_id}/form/acceptance_review.json")
     expect(page.locator('#editor[data-rendered="true"]')).to_have_count(1)
     page.locator(".fjs-form-field", has_text="受理结论").first.click()
-    page.locator(".bio-properties-panel-group-header", has_text="General").click()
+    page.locator(".bio-properties-panel-group-header", has_text="常规").click()
     page.locator("#bio-properties-panel-label").click()
     page.keyboard.press("Control+A")
     page.keyboard.type("受理结论（三选一）")

@@ -3,7 +3,14 @@
   "use strict";
   var ui = window.rcjcEditor;
   if (typeof window.DmnJS !== "function") { return; }
-  var modeler = new window.DmnJS({ container: ui.holder, common: { keyboard: { bind: true } } });
+  // Each view of dmn-js builds its own injector: the Chinese translate service goes into every one of them.
+  var language = window.rcjcEditorLanguage;
+  var words = language ? language.modules() : [];
+  var modeler = new window.DmnJS({
+    container: ui.holder, common: { keyboard: { bind: true } },
+    drd: { additionalModules: words }, decisionTable: { additionalModules: words },
+    literalExpression: { additionalModules: words }, boxedExpression: { additionalModules: words }
+  });
   fetch(ui.holder.dataset.source, { credentials: "same-origin" })
     .then(function (r) { return r.text(); })
     .then(function (xml) { return modeler.importXML(xml); })

@@ -15,6 +15,7 @@ from engine.groups import GROUP_LABELS
 from engine.library import process_library, versions
 from engine.persistence.models import BundleDraft
 
+from .. import engine_messages
 from ..context import engine_context
 from ..guards import form_number
 from .blueprint import UiBlueprint
@@ -68,7 +69,7 @@ def create() -> ResponseReturnValue:
         draft_id, outcomes = process_library.create_draft(engine_context(), current_actor(), request.form.get("name", ""),
                                                           _uploads(), form_number(source))
     except (FormInvalid, NotFound) as exc:
-        flash(exc.summary, "error")
+        flash(engine_messages.summary_of(exc), "error")
         return redirect(url_for("ui_library.index"))
     _report(outcomes)
     return redirect(url_for("ui_library.draft", draft_id=draft_id))
@@ -80,7 +81,7 @@ def draft(draft_id: int) -> ResponseReturnValue:
     """A draft's files, what stops it from deploying (on the diagram), and what it changes."""
     _reader()
     review = versions.review_draft(engine_context(), current_actor(), draft_id, request.args.get("file"))
-    labels = {"added": _("added"), "removed": _("removed"), "changed": _("changed")}
+    labels = {"added": _("added"), "removed": _("removed"), "changed": _("changed"), "problem": _("cannot be deployed")}
     return render_template("draft.html", draft=review.draft, change_labels=labels, compared=review.compared,
                            files=sorted(review.files), problems=review.problems, shown=review.shown, marks=review.marks,
                            changes=review.changes, newest=review.newest, owner=process_library.OWNER in current_actor().groups)
@@ -102,7 +103,7 @@ def add(draft_id: int) -> ResponseReturnValue:
     try:
         _report(process_library.add_files(engine_context(), current_actor(), draft_id, _uploads()))
     except (FormInvalid, Conflict) as exc:
-        flash(exc.summary, "error")
+        flash(engine_messages.summary_of(exc), "error")
     return redirect(url_for("ui_library.draft", draft_id=draft_id))
 
 
@@ -125,7 +126,7 @@ def deploy(draft_id: int) -> ResponseReturnValue:
         flash(_("The draft cannot be deployed yet: see the problems below."), "error")
         return redirect(url_for("ui_library.draft", draft_id=draft_id))
     except Conflict as exc:
-        flash(exc.message, "error")
+        flash(engine_messages.message_of(exc), "error")
         return redirect(url_for("ui_library.draft", draft_id=draft_id))
     versions = "、".join(f"{p} v{v}" for p, v in sorted(result.versions.items()))
     if result.created:
@@ -165,9 +166,9 @@ def save(draft_id: int, name: str) -> ResponseReturnValue:
         outcomes = process_library.add_files(engine_context(), current_actor(), draft_id, {name: request.get_data()},
                                              form_number(revision))
     except Conflict as exc:
-        return jsonify({"error": exc.message}), 409
+        return jsonify({"error": engine_messages.message_of(exc)}), 409
     except FormInvalid as exc:
-        return jsonify({"error": exc.summary}), 400
+        return jsonify({"error": engine_messages.summary_of(exc)}), 400
     if not outcomes[0].accepted:
         return jsonify({"error": "；".join(outcomes[0].reasons)}), 400
     found, _files = process_library.draft_files(engine_context(), draft_id)
