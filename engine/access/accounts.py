@@ -29,6 +29,7 @@ class Account:
     groups: frozenset[str]
     active: bool
     position: str | None = None
+    must_change_password: bool = False
 
     @property
     def actor(self) -> Actor:
@@ -38,7 +39,8 @@ class Account:
     @classmethod
     def of(cls, user: User) -> Account:
         """The account of a user row (its memberships are read here, while the row's session is open)."""
-        return cls(user.id, user.username, user.display_name, user.unit, user.groups, user.active, user.position)
+        return cls(user.id, user.username, user.display_name, user.unit, user.groups, user.active, user.position,
+                   user.must_change_password)
 
 
 @dataclass(frozen=True)

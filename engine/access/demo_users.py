@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import users
+from engine.access import units, users
 from engine.persistence.models import User
 
 # Demo accounts only (name, groups, unit, display name, position); a real deployment adds its users with
@@ -37,6 +37,7 @@ DEMO_USERS: list[tuple[str, list[str], str | None, str, str]] = [
 def add_demo_users(session: Session, now: datetime) -> list[str]:
     """Add the demo users that are missing, with the published password; their names. The caller commits."""
     existing = set(session.scalars(select(User.username).where(User.username.in_([d[0] for d in DEMO_USERS]))))
+    units.ensure_units(session, [d[2] for d in DEMO_USERS])
     added = []
     for name, groups, unit, display, position in DEMO_USERS:
         if name not in existing:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from zxcvbn import zxcvbn
 
-from engine.errors import FormInvalid
+from engine.errors import FormInvalid, Message
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
@@ -23,9 +23,9 @@ _lock = threading.Lock()
 def problems(password: str, user_inputs: Iterable[str] = ()) -> list[str]:
     """What is wrong with a new password (empty when it is acceptable); `user_inputs` are words it must not lean on."""
     if len(password) < MIN_LENGTH:
-        return [f"密码至少需要 {MIN_LENGTH} 个字符"]
+        return [Message("密码至少需要 %(least)s 个字符", least=MIN_LENGTH)]
     if len(password) > MAX_LENGTH:
-        return [f"密码不能超过 {MAX_LENGTH} 个字符"]
+        return [Message("密码不能超过 %(most)s 个字符", most=MAX_LENGTH)]
     words = [w for w in user_inputs if w]
     with _lock:
         score = int(zxcvbn(password[:_SCORED_PREFIX], user_inputs=words)["score"])

@@ -65,11 +65,11 @@ def _new_user_groups(session: Session, username: str, groups: Iterable[str]) -> 
     groups = list(dict.fromkeys(groups))
     unknown = [g for g in groups if g not in GROUP_LABELS]
     if unknown:
-        raise EngineError(f"未知的用户组：{', '.join(unknown)}")
+        raise EngineError("未知的用户组：%(value)s", value=', '.join(unknown))
     if not username:
         raise EngineError("用户名不能为空")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise EngineError(f"用户 {username} 已存在")
+        raise EngineError("用户 %(username)s 已存在", username=username)
     return groups
 
 
@@ -109,7 +109,7 @@ def actor_for(session: Session, username: str) -> Actor:
     """The actor for an active user; NotFound when there is none."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
-        raise NotFound(f"用户 {username} 不存在或已停用")
+        raise NotFound("用户 %(username)s 不存在或已停用", username=username)
     return Actor(user.username, user.groups, user.unit)
 
 
@@ -165,8 +165,14 @@ def change_password(session: Session, username: str, old_password: str, new_pass
     if errors or user is None:
         raise FormInvalid(errors)
     user.password_hash = _hasher.hash(new_password)
+    user.must_change_password = False
     end_sign_ins(session, user.id, now)
     return user
+
+
+def password_change_pending(session: Session, username: str) -> bool:
+    """True while the user must change the temporary password an administrator gave them before doing anything else."""
+    return bool(session.scalar(select(User.must_change_password).where(User.username == username)))
 
 
 def reset_password(session: Session, username: str, new_password: str, now: datetime) -> User:
@@ -176,7 +182,7 @@ def reset_password(session: Session, username: str, new_password: str, now: date
     """
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"用户 {username} 不存在")
+        raise NotFound("用户 %(username)s 不存在", username=username)
     passwords.check(new_password, "password", [username, user.display_name])
     user.password_hash = _hasher.hash(new_password)
     end_sign_ins(session, user.id, now)
@@ -190,7 +196,7 @@ def deactivate(session: Session, username: str, now: datetime) -> User:
     """
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"用户 {username} 不存在")
+        raise NotFound("用户 %(username)s 不存在", username=username)
     user.active = False
     end_sign_ins(session, user.id, now)
     return user

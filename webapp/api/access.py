@@ -15,9 +15,9 @@ from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from engine import bounded_json
-from engine.access import tokens
+from engine.access import tokens, users
 from engine.access.policy import Actor
-from engine.errors import Unauthenticated
+from engine.errors import Forbidden, Unauthenticated
 
 from .. import bodies
 from ..context import engine_context
@@ -47,6 +47,7 @@ def current_actor() -> Actor:
     ctx = engine_context()
     with ctx.sessions() as session:
         actor = tokens.actor_of_token(session, token, ctx.clock.now())
+        g.api_password_pending = actor is not None and users.password_change_pending(session, actor.username)
     if actor is None:
         raise Unauthenticated("访问令牌无效、已过期或已撤销，请重新登录")
     g.api_actor = actor
@@ -131,3 +132,6 @@ class ApiBlueprint(Blueprint):
 
 def _require_token() -> None:
     current_actor()
+    if g.get("api_password_pending"):
+        # Revoking the token (on the public auth blueprint) stays possible; everything else waits for the change.
+        raise Forbidden("管理员已重置您的密码：请先在网页上登录并修改密码，然后才能使用接口")

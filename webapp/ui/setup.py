@@ -139,10 +139,11 @@ def init_ui(app: Flask) -> None:
         views_statistics,
         views_task,
         views_typical_cases,
+        views_users_admin,
         views_warnings,
     )
 
     for module in (views_auth, views_inbox, views_task, views_case, views_attachments, views_documents, views_dashboard,
                    views_admin, views_library, views_register, views_statistics, views_case_export,
-                   views_warnings, views_annual_report, views_typical_cases, views_filings):
+                   views_warnings, views_annual_report, views_typical_cases, views_filings, views_users_admin):
         app.register_blueprint(module.bp)

@@ -14,6 +14,7 @@ from engine.calendar import YearSchedule, load_schedule_json, package_years
 from engine.errors import EngineError
 from engine.procedure import calendar_changes, holiday_schedules
 
+from .. import engine_messages
 from ..context import engine_context
 from .blueprint import UiBlueprint
 from .session import current_actor, login_required
@@ -54,7 +55,7 @@ def calendar_page() -> ResponseReturnValue:
     try:
         result = calendar_changes.import_schedule(engine_context(), actor, schedule)
     except EngineError as exc:
-        return _page(exc.message, name), 400
+        return _page(engine_messages.message_of(exc), name), 400
     flash(_("The holiday schedule of %(year)s was imported; %(n)s due dates were recomputed and %(timers)s timers "
             "of %(cases)s cases moved.", year=result.year, n=result.recomputed, timers=result.timers_moved,
             cases=result.cases_moved))
