@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
+from engine.notifications.choices import Note, deliver
 from engine.persistence.models import Notification
 from engine.persistence.uow import UnitOfWork
 
@@ -38,9 +39,8 @@ def about(case_id: int, cadre_name: str | None, step: str) -> str:
 
 def notify(uow: UnitOfWork, username: str, case_id: int | None, task_id: str | None, kind: str, message: str,
            actor: Actor) -> None:
-    """Store a notification for a user."""
-    uow.session.add(Notification(username=username, case_id=case_id, task_id=task_id, kind=kind, message=message[:500],
-                                 created_by=actor.username, created_at=uow.now, read_at=None))
+    """Store a notification for a user, as their choices for its kind say."""
+    deliver(uow.session, uow.now, [Note(username, case_id, task_id, kind, message)], actor.username)
 
 
 def unread_count(ctx: EngineContext, username: str) -> int:

@@ -15,7 +15,8 @@ from engine.context import EngineContext
 from engine.persistence.models import Notification, User
 from engine.persistence.uow import UnitOfWork
 
-KIND_SUBJECTS = {"reminder": "办理提醒", "escalation": "超期督办", "assigned": "任务改派"}
+KIND_SUBJECTS = {"reminder": "办理提醒", "escalation": "超期督办", "reassigned": "任务改派", "new_task": "新任务",
+                 "supplement_requested": "补正材料", "ruling_issued": "裁定书已印发"}
 
 
 @dataclass(frozen=True)

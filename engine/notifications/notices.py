@@ -18,10 +18,11 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from engine.access import users
-from engine.access.policy import SUPERVISOR, SYSTEM, CaseLike
+from engine.access.policy import SUPERVISOR, SYSTEM, CaseLike, TaskLike
 from engine.calendar import chinese_date
 from engine.groups import GROUP_LABELS
-from engine.notifications.inbox import about, notify
+from engine.notifications.choices import Note, deliver
+from engine.notifications.inbox import about
 from engine.persistence.models import TaskIndex
 from engine.persistence.uow import UnitOfWork
 
@@ -75,11 +76,17 @@ def fired(before: list[Notice], workflow: BpmnWorkflow) -> list[Notice]:
     return result
 
 
-def _local(moment: datetime | None, timezone: str) -> str:
+def local_day(moment: datetime | None, timezone: str) -> str:
+    """A moment's day in Chinese in the deployment's time zone, or a dash."""
     return chinese_date(moment.astimezone(ZoneInfo(timezone)).date()) if moment else "—"
 
 
-def _holder(session: Session, row: TaskIndex) -> str:
+def created_overdue(due_at: datetime | None, created_at: datetime) -> bool:
+    """Whether a task was past its due date when created: it was escalated then, and its timer escalates no more."""
+    return due_at is not None and due_at <= created_at
+
+
+def holder_words(session: Session, row: TaskLike) -> str:
     """Who has the task, by name, unit and position, or the group it waits in."""
     if row.assignee:
         return f"办理人：{users.person_labels(session, [row.assignee])[row.assignee]}"
@@ -88,23 +95,23 @@ def _holder(session: Session, row: TaskIndex) -> str:
 
 def send(uow: UnitOfWork, case: CaseLike, notices: list[Notice], timezone: str) -> list[str]:
     """Store the notifications of fired reminders and escalations; the names notified."""
-    notified: list[str] = []
+    notes: list[Note] = []
     case_id = case.id
     for notice in notices:
         row = uow.session.get(TaskIndex, notice.task_id)
         if row is None:
             continue  # the task was done in the same step
+        if notice.kind == "escalation" and created_overdue(row.due_at, row.created_at):
+            continue  # escalated when it was created (engine/notifications/work.py): once is enough
         holders = [row.assignee] if row.assignee else [row.candidate] if row.candidate else \
             users.members_who_may_take(uow.session, row)
-        due = _local(row.due_at, timezone)
+        due = local_day(row.due_at, timezone)
         step = about(case_id, getattr(case, "cadre_name", None), row.name)
         if notice.kind == "reminder":
             message = f"{step}将于{due}到期，请及时办理"
             recipients = holders
         else:
-            message = f"{step}已超过办理期限（{due}），{_holder(uow.session, row)}，请督促办理"
+            message = f"{step}已超过办理期限（{due}），{holder_words(uow.session, row)}，请督促办理"
             recipients = list(dict.fromkeys(holders + users.group_members(uow.session, SUPERVISOR)))
-        for name in recipients:
-            notify(uow, name, case_id, notice.task_id, notice.kind, message, SYSTEM)
-        notified.extend(recipients)
-    return notified
+        notes.extend(Note(name, case_id, notice.task_id, notice.kind, message) for name in recipients)
+    return deliver(uow.session, uow.now, notes, SYSTEM.username)

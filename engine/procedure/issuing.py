@@ -23,6 +23,7 @@ from engine.documents.facts import Facts, form_words
 from engine.documents.kinds import KINDS, compose
 from engine.documents.templated import TemplatedContent, templated
 from engine.files import stores
+from engine.notifications import work
 from engine.persistence.case_rows import CaseRow
 from engine.persistence.models import Document
 from engine.persistence.uow import UnitOfWork
@@ -110,4 +111,6 @@ def issue(ctx: EngineContext, uow: UnitOfWork, case: CaseRow, kinds: Collection[
             stores.store(ctx).put(uow.session, template)
             content = templated(template, facts, built)
         issued.append(keep(ctx, uow, case, kind, content, actor, record, step))
+    # The unit whose case it is hears of its ruling in the same transaction that issues the letter.
+    work.ruling_issued(uow.session, case, [i.kind for i in issued], uow.now)
     return issued

@@ -48,7 +48,7 @@ def reassign_task(ctx: EngineContext, actor: Actor, task_id: str, to_username: s
         record_event(uow, case, "task_reassigned", actor, task_id=task_id, bpmn_id=row.bpmn_id,
                      details={"name": row.name, "from": taken_by_other, "to": target.username})
         by = users.person_labels(uow.session, [actor.username])[actor.username]
-        notify(uow, target.username, case.id, task_id, "assigned",
+        notify(uow, target.username, case.id, task_id, "reassigned",
                f"监督人员 {by} 将{about(case.id, case.cadre_name, row.name)}改派给您办理", actor)
         return finish(uow, case)
 

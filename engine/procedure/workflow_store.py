@@ -17,6 +17,7 @@ from engine.access import routing
 from engine.bundles import scripting
 from engine.bundles.definitions import Bundle, task_info
 from engine.context import EngineContext
+from engine.notifications import work
 from engine.persistence import case_clocks
 from engine.persistence.case_rows import CaseRow
 from engine.persistence.db import connection
@@ -146,6 +147,8 @@ def sync_task_index(
         })
     if new_rows:
         _INSERT.run(conn, new_rows)
+        # Those who may take them are told in the same transaction; a task born overdue is escalated now.
+        work.new_tasks(session, case, new_rows, now, ctx.config.timezone)
         groups = sorted({row["group_key"] for row in new_rows if row["group_key"]} - known_groups)
         if groups:
             # One statement whether or not the group already reads this case.

@@ -72,6 +72,8 @@ OPERATIONS: list[tuple[str, str]] = [
     ("POST", "/api/v1/tasks/{task_id}/remind"),
     ("GET", "/api/v1/notifications"),
     ("POST", "/api/v1/notifications/read"),
+    ("GET", "/api/v1/notifications/settings"),
+    ("PUT", "/api/v1/notifications/settings"),
 ]
 
 # No 500s; only documented status codes, content types, headers and bodies; invalid input refused; auth enforced.

@@ -76,6 +76,8 @@ CONTRACT: dict[tuple[str, str], Operation] = {
     ("POST", "/tasks/{task_id}/remind"): Operation({"200": "Reminded"}, (JSON, "Remind"), TASK_ID),
     ("GET", "/notifications"): Operation({"200": "NotificationList"}, has_query=True),
     ("POST", "/notifications/read"): Operation({"204": None}),
+    ("GET", "/notifications/settings"): Operation({"200": "NoticeSettings"}),
+    ("PUT", "/notifications/settings"): Operation({"200": "NoticeSettings"}, (JSON, "NoticeSettings")),
 }
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 

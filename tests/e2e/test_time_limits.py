@@ -19,9 +19,12 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def notifications(via: Transport, case_id: int) -> list[tuple[str, str, str]]:
-    """Who was notified of what about a case, oldest first."""
+    """Who was reminded or alerted of what about a case, oldest first."""
     with via.ctx.sessions() as s:
-        rows = s.scalars(select(Notification).where(Notification.case_id == case_id).order_by(Notification.id))
+        # Reminders and escalations: the notices of arriving work are told elsewhere (test_work_notices.py).
+        rows = s.scalars(select(Notification).where(Notification.case_id == case_id,
+                                                    Notification.kind.in_(("reminder", "escalation")))
+                         .order_by(Notification.id))
         return [(n.username, n.kind, n.message) for n in rows]
 
 

@@ -16,6 +16,7 @@ from engine.access import users
 from engine.access.policy import Actor
 from engine.context import EngineContext
 from engine.notifications import mailer
+from engine.notifications.choices import Choice, save_choices
 from engine.persistence.models import Notification
 from engine.persistence.uow import UnitOfWork
 from engine.procedure import services, supervision
@@ -64,12 +65,14 @@ def test_reminders_are_mailed_once_to_users_with_an_address(
         users.create_user(uow.session, "wang", "Lantern-Meadow-2718", ["intake"], uow.now, display_name="王受理",
                           email="wang@district.example")
         uow.commit()
+    save_choices(ctx, "wang", [Choice("reassigned", mail=True)])
+    save_choices(ctx, "intake", [Choice("reminder", mail=True)])
     case_id, task_id = start_mini(ctx, people["intake"])
     services.claim_task(ctx, people["intake"], task_id)
-    supervision.remind(ctx, people["supervisor"], task_id, "请今天办结")  # intake has no address
+    supervision.remind(ctx, people["supervisor"], task_id, "请今天办结")  # intake has no address: not queued
     supervision.reassign_task(ctx, people["supervisor"], task_id, "wang")
     mailing = with_smtp(ctx, controller.port)
-    assert mailer.send_pending(mailing) == mailer.MailReport(sent=1, skipped=1, failed=0)
+    assert mailer.send_pending(mailing) == mailer.MailReport(sent=1, skipped=0, failed=0)
     assert mailer.send_pending(mailing) == mailer.MailReport()  # nothing twice
     [raw] = inbox.received
     message = message_from_bytes(raw.as_bytes())  # type: ignore[attr-defined]
@@ -82,6 +85,7 @@ def test_an_unreachable_server_leaves_the_mail_pending(ctx: EngineContext, peopl
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         users.create_user(uow.session, "li", "Lantern-Meadow-2718", ["intake"], uow.now, email="li@district.example")
         uow.commit()
+    save_choices(ctx, "li", [Choice("reminder", mail=True)])
     _, task_id = start_mini(ctx, people["intake"])
     supervision.remind(ctx, people["supervisor"], task_id)
     report = mailer.send_pending(with_smtp(ctx, free_port()))
@@ -110,6 +114,7 @@ def test_the_worker_mails_the_reminders_its_timers_raise(
     with UnitOfWork(deployed.sessions, deployed.clock) as uow:
         users.create_user(uow.session, "zhao", "Lantern-Meadow-2718", ["intake"], uow.now, email="zhao@district.example")
         uow.commit()
+    save_choices(deployed, "zhao", [Choice("reminder", mail=True)])
     zhao = users_actor(deployed, "zhao")
     started = services.start_case(deployed, people["applicant"], "rcjc_case", "application", APPLICATION)
     services.claim_task(deployed, zhao, started.open_task_ids[0])

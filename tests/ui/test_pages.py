@@ -145,7 +145,8 @@ def test_a_supervisor_reassigns_and_reminds(app: Flask, deployed: EngineContext,
     supervisor.get("/dashboard")
     supervisor.post(f"/dashboard/tasks/{task_id}/remind", {"note": "请本周内办结"})
     holder = new_browser(app, "intake2")
-    assert 'data-testid="unread">2<' in holder.get("/inbox").get_data(as_text=True)
+    # The new task in the group's queue, the reassignment and the reminder.
+    assert 'data-testid="unread">3<' in holder.get("/inbox").get_data(as_text=True)
     assert "请本周内办结" in holder.get("/notifications").get_data(as_text=True)
     assert new_browser(app, "intake").get("/dashboard").status_code == 403
 

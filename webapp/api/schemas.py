@@ -358,7 +358,8 @@ class NotificationArgs(PageArgs):
 
 class NotificationSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
-    kind = ma.fields.String(required=True, metadata={"description": "reminder, assigned, escalation"})
+    kind = ma.fields.String(required=True, metadata={
+        "description": "new_task, reassigned, supplement_requested, ruling_issued, reminder, escalation"})
     message = ma.fields.String(required=True)
     case_id = ma.fields.Integer(allow_none=True)
     task_id = ma.fields.String(allow_none=True)

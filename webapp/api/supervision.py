@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import marshmallow as ma
+
 from engine.access.policy import Actor, ensure_supervisor
 from engine.context import EngineContext
 from engine.errors import FormInvalid
-from engine.notifications import inbox
+from engine.notifications import choices, inbox
 from engine.procedure import repair, supervision
 
 from ..context import engine_context
@@ -22,10 +24,24 @@ from .schemas import (
     RemindedSchema,
     RemindSchema,
     RepairSchema,
+    Strict,
     TaskOutcomeListSchema,
 )
 
 bp = ApiBlueprint("supervision", __name__, url_prefix="/api/v1", description="监督与通知")
+
+
+class NoticeChoiceSchema(Strict):
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(choices.KINDS), metadata={
+        "description": "new_task, reassigned, supplement_requested, ruling_issued, reminder, escalation"})
+    in_app = ma.fields.Boolean(required=True, metadata={"description": "shown in the app (off: not written at all)"})
+    mail = ma.fields.Boolean(required=True, metadata={"description": "also mailed, to a user with an email address"})
+
+
+class NoticeSettingsSchema(Strict):
+    items = ma.fields.List(ma.fields.Nested(NoticeChoiceSchema), required=True,
+                           validate=ma.validate.Length(max=len(choices.KINDS)),
+                           metadata={"description": "kinds not named keep the defaults: in the app, not mailed"})
 
 
 def _action(ctx: EngineContext, actor: Actor, body: dict[str, Any]) -> Callable[[int], object]:
@@ -104,3 +120,21 @@ def notifications(args: dict[str, Any]) -> dict[str, Any]:
 def mark_read() -> None:
     """Mark all my notifications read."""
     inbox.mark_all_read(engine_context(), current_actor().username)
+
+
+@bp.get("/notifications/settings")
+@bp.response(200, NoticeSettingsSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="未登录")
+def notice_settings() -> dict[str, Any]:
+    """Which kinds of notification I receive in the app and by mail."""
+    return {"items": choices.choices_of(engine_context(), current_actor().username)}
+
+
+@bp.put("/notifications/settings")
+@bp.arguments(NoticeSettingsSchema)
+@bp.response(200, NoticeSettingsSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="未登录")
+def save_notice_settings(body: dict[str, Any]) -> dict[str, Any]:
+    """Choose which kinds of notification I receive in the app and by mail."""
+    chosen = [choices.Choice(i["kind"], i["in_app"], i["mail"]) for i in body["items"]]
+    return {"items": choices.save_choices(engine_context(), current_actor().username, chosen)}

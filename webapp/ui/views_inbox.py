@@ -8,14 +8,18 @@ from datetime import datetime
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from engine.errors import EngineError
 from engine.groups import GROUP_LABELS
+from engine.notifications import choices
 from engine.notifications.inbox import mark_all_read, notifications_of
+from engine.persistence.models import User
 from engine.procedure import services
 from engine.reading import queries
 from engine.reading.queries import InboxItem
 
+from .. import engine_messages
 from ..context import engine_context
 from ..guards import form_number
 from .blueprint import UiBlueprint
@@ -94,7 +98,7 @@ def claim(task_id: str) -> ResponseReturnValue:
     try:
         services.claim_task(engine_context(), current_actor(), task_id)
     except EngineError as exc:
-        flash(exc.message, "error")
+        flash(engine_messages.message_of(exc), "error")
         return redirect(url_for("ui_inbox.inbox"))
     return redirect(url_for("ui_task.task", task_id=task_id))
 
@@ -107,7 +111,7 @@ def release(task_id: str) -> ResponseReturnValue:
         services.release_task(engine_context(), current_actor(), task_id)
         flash(_("The task is back in its group's queue."))
     except EngineError as exc:
-        flash(exc.message, "error")
+        flash(engine_messages.message_of(exc), "error")
     return redirect(url_for("ui_inbox.inbox"))
 
 
@@ -130,3 +134,32 @@ def mark_read() -> ResponseReturnValue:
     """Mark all my notifications read."""
     mark_all_read(engine_context(), current_actor().username)
     return redirect(url_for("ui_inbox.notifications"))
+
+
+def _kind_labels() -> dict[str, str]:
+    """The words of each kind of notification, in the order of the settings."""
+    labels = {"new_task": _("A new task for me or my group"), "reassigned": _("A task reassigned to me"),
+              "supplement_requested": _("A request to supplement my unit's application"),
+              "ruling_issued": _("A ruling issued on my unit's case"), "reminder": _("A reminder of a task due soon"),
+              "escalation": _("A task past its time limit")}
+    return {k: labels[k] for k in choices.KINDS}
+
+
+@bp.get("/notifications/settings")
+@login_required
+def notice_settings() -> ResponseReturnValue:
+    """Which kinds of notification I receive in the app and by mail."""
+    ctx, actor = engine_context(), current_actor()
+    with ctx.sessions() as session:
+        has_email = bool(session.scalar(select(User.email).where(User.username == actor.username)))
+    return render_template("notification_settings.html", choices=choices.choices_of(ctx, actor.username),
+                           labels=_kind_labels(), has_email=has_email)
+
+
+@bp.post("/notifications/settings")
+@login_required
+def save_notice_settings() -> ResponseReturnValue:
+    """Save the ticked choices: unticked means off."""
+    choices.save_choices(engine_context(), current_actor().username, choices.parse_form(request.form))
+    flash(_("Your notification settings were saved."))
+    return redirect(url_for("ui_inbox.notice_settings"))
