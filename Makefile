@@ -23,13 +23,15 @@ $(NPM_STAMP): package.json package-lock.json .npmrc
 	touch $(NPM_STAMP)
 
 CATALOG := webapp/translations/zh/LC_MESSAGES/messages
-$(CATALOG).mo: $(CATALOG).po $(STAMP)
+# The English catalog translates the engine's Chinese messages only; it is written by hand (the UI's msgids are English).
+EN_CATALOG := webapp/translations/en/LC_MESSAGES/messages
+$(CATALOG).mo: $(CATALOG).po $(EN_CATALOG).po $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d webapp/translations
 
 # After changing user-facing text: pull new messages into the catalog, translate them, commit the .po.
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o webapp/translations/messages.pot .
-	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations -l zh --no-fuzzy-matching
 	rm webapp/translations/messages.pot
 	$(BIN)/pybabel compile -d webapp/translations
 

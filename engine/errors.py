@@ -2,17 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+
+class Message(str):
+    """A Chinese text shown to users that keeps its template and parameters, so the web layer can translate it.
+
+    It is the filled-in Chinese text itself (a str), so code and tests comparing texts see no difference.
+    """
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, **params: Any) -> Message:
+        text = super().__new__(cls, template % params if params else template)
+        text.template = template
+        text.params = params
+        return text
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:
+        return (self.template,), self.params
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        """Itself when it holds no braces: marshmallow formats its error messages and would drop the template."""
+        return self if "{" not in self and "}" not in self else str.format(self, *args, **kwargs)
+
+
+def as_message(text: str, params: Mapping[str, Any] | None = None) -> Message:
+    """The text as a Message: unchanged if it is one already (and no parameters are added), else a new template."""
+    if isinstance(text, Message) and not params:
+        return text
+    return Message(text, **(params or {}))
 
 
 class EngineError(Exception):
-    """Base of every error the engine raises on purpose."""
+    """Base of every error the engine raises on purpose; `message` is Chinese, `template` % `params` for translation."""
 
     code = "engine_error"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, **params: Any) -> None:
+        text = as_message(message, params)
+        super().__init__(text)
+        self.message: str = text
+        self.template = text.template
+        self.params = text.params
 
     @property
     def summary(self) -> str:
@@ -55,8 +90,8 @@ class FormInvalid(EngineError):
 
     code = "validation_failed"
 
-    def __init__(self, fields: dict[str, list[str]], message: str = "表单填写有误") -> None:
-        super().__init__(message)
+    def __init__(self, fields: dict[str, list[str]], message: str = "表单填写有误", **params: Any) -> None:
+        super().__init__(message, **params)
         self.fields = fields
 
     @property
@@ -80,7 +115,9 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line if self.line is not None else 0}: {self.reason}"
+        # An unknown line (or the 0 some parsers report for it) is left out rather than shown as "line 0".
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.reason}" if where else self.reason
 
 
 class ModelInvalid(EngineError):
@@ -98,7 +135,7 @@ class ScriptFailed(EngineError):
 
     code = "step_failed"
 
-    def __init__(self, message: str, task_name: str | None = None, line: int | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, task_name: str | None = None, line: int | None = None, **params: Any) -> None:
+        super().__init__(message, **params)
         self.task_name = task_name
         self.line = line

@@ -20,7 +20,7 @@ from engine.access.policy import SYSTEM
 from engine.bundles.shipped import SHIPPED, collect
 from engine.calendar import load_schedule_json
 from engine.context import EngineContext
-from engine.errors import EngineError, ModelInvalid
+from engine.errors import EngineError, ModelInvalid, Problem
 from engine.library.deploy import DeployResult, deploy, newest_deployed_files, validate_in_context
 from engine.persistence import audit, schema
 from engine.persistence.uow import UnitOfWork
@@ -145,7 +145,7 @@ def validate(paths: tuple[Path, ...]) -> None:
         context.update(collect([folder])[0])
     problems = validate_in_context(ctx, files, context)
     for p in problems:
-        click.echo(f"{origin.get(p.file, p.file)}:{p.line or 0}: {p.reason}")
+        click.echo(str(Problem(str(origin.get(p.file, p.file)), p.line, p.reason)))
     if problems:
         sys.exit(1)
     click.echo(f"{len(files)} files OK")
@@ -174,7 +174,7 @@ def _deploy_or_exit(ctx: EngineContext, files: dict[str, bytes], origin: dict[st
         return deploy(ctx, SYSTEM, files)
     except ModelInvalid as exc:
         for p in exc.problems:
-            click.echo(f"{origin.get(p.file, p.file)}:{p.line or 0}: {p.reason}", err=True)
+            click.echo(str(Problem(str(origin.get(p.file, p.file)), p.line, p.reason)), err=True)
         sys.exit(1)
 
 

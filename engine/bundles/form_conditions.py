@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.bundles.scripting import RestrictedEnvironment, check_source
+from engine.errors import Message
 
 REQUIRED = "此项为必填项"
 PROPERTY_NAMES = ("requiredWhen", "constraint", "constraintMessage")
@@ -91,5 +92,5 @@ def check_rules(
             elif not blank and rule.constraint and not _holds(rule.constraint, names):
                 errors[key] = [rule.constraint_message or DEFAULT_CONSTRAINT_MESSAGE]
         except _Unjudgeable as exc:
-            errors[key] = [f"无法判断本项的填写条件（{exc}），请联系流程管理员检查表单"]
+            errors[key] = [Message("无法判断本项的填写条件（%(reason)s），请联系流程管理员检查表单", reason=str(exc))]
     return errors

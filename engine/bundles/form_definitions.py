@@ -16,7 +16,7 @@ import re2
 
 from engine import bounded_json
 from engine.bundles.form_conditions import FieldRules, field_rules
-from engine.errors import ModelInvalid, Problem
+from engine.errors import Message, ModelInvalid, Problem
 
 Scalar = str | int | float | bool
 
@@ -260,11 +260,12 @@ def form_from_bytes(content: bytes, file_name: str) -> FormDefinition:
     try:
         obj = bounded_json.loads(content, MAX_FORM_NESTING)
     except json.JSONDecodeError as exc:
-        raise ModelInvalid([Problem(file_name, exc.lineno, f"表单不是有效的 JSON：{exc.msg}")]) from exc
+        raise ModelInvalid([Problem(file_name, exc.lineno, Message("表单不是有效的 JSON：%(msg)s", msg=exc.msg))]) from exc
     except UnicodeDecodeError as exc:
         raise ModelInvalid([Problem(file_name, None, "文件应为 UTF-8 编码")]) from exc
     except bounded_json.RefusedJson as exc:
-        raise ModelInvalid([Problem(file_name, None, f"表单不能保存：{exc.reason}")]) from exc
+        raise ModelInvalid([Problem(file_name, None, Message("表单不能保存：%(reason)s", reason=exc.reason))]) from exc
     if bounded_json.holds_lone_surrogate(obj):
-        raise ModelInvalid([Problem(file_name, None, f"表单不能保存：{bounded_json.LONE_SURROGATE}")])
+        raise ModelInvalid([Problem(file_name, None, Message("表单不能保存：%(reason)s",
+                                                             reason=bounded_json.LONE_SURROGATE))])
     return load_form(obj, file_name=file_name)

@@ -26,7 +26,7 @@ from engine.bundles.form_definitions import (
     is_scalar,
     max_length,
 )
-from engine.errors import FormInvalid
+from engine.errors import FormInvalid, Message
 
 UNKNOWN = "未知字段"
 BAD_CHOICE = "选项无效"
@@ -100,12 +100,20 @@ def _messages(invalid: str) -> dict[str, Any]:
     return {"required": REQUIRED, "null": REQUIRED, "invalid": invalid, "format": invalid}
 
 
-def _bounds_message(low: float | None, high: float | None, what: str, unit: str) -> str:
+# Templates per bound: at most, at least, between.
+_BOUNDS = {
+    "length": ("长度不能超过 %(high)s 个字符", "长度不能少于 %(low)s 个字符", "长度应在 %(low)s 到 %(high)s 个字符之间"),
+    "number": ("数值不能超过 %(high)s", "数值不能少于 %(low)s", "数值应在 %(low)s 到 %(high)s 之间"),
+}
+
+
+def _bounds_message(low: float | None, high: float | None, kind: str) -> str:
+    most, least, between = _BOUNDS[kind]
     if low is None:
-        return f"{what}不能超过 {high}{unit}"
+        return Message(most, high=high)
     if high is None:
-        return f"{what}不能少于 {low}{unit}"
-    return f"{what}应在 {low} 到 {high}{unit or ' '}之间"
+        return Message(least, low=low)
+    return Message(between, low=low, high=high)
 
 
 def _marshmallow_field(fd: FieldDef) -> fields.Field[Any]:
@@ -114,7 +122,7 @@ def _marshmallow_field(fd: FieldDef) -> fields.Field[Any]:
         checks: list[Any] = []
         longest = max_length(fd)
         if fd.min_length is not None or longest is not None:
-            error = _bounds_message(fd.min_length, longest, "长度", " 个字符")
+            error = _bounds_message(fd.min_length, longest, "length")
             checks.append(Length(min=fd.min_length, max=longest, error=error))
         if fd.pattern:
             checks.append(_Search(fd.pattern, error="格式不正确"))
@@ -122,7 +130,7 @@ def _marshmallow_field(fd: FieldDef) -> fields.Field[Any]:
     if fd.type == "number":
         checks = []
         if fd.minimum is not None or fd.maximum is not None:
-            error = _bounds_message(fd.minimum, fd.maximum, "数值", "")
+            error = _bounds_message(fd.minimum, fd.maximum, "number")
             checks.append(Range(min=fd.minimum, max=fd.maximum, error=error))
         return _Scalar("number", validate=checks, error_messages=_messages("应为数字"), **common)
     if fd.type == "checkbox":
@@ -139,13 +147,13 @@ def _marshmallow_field(fd: FieldDef) -> fields.Field[Any]:
         most = MAX_FILES if fd.multiple else 1
         file_id = fields.Integer(strict=True, validate=Range(min=1, error="附件编号无效"),
                                  error_messages=_messages("附件编号无效"))
-        return fields.List(file_id, validate=Length(max=most, error=f"最多 {most} 个文件"),
+        return fields.List(file_id, validate=Length(max=most, error=Message("最多 %(most)s 个文件", most=most)),
                            error_messages=_messages("应为附件编号的列表"), **common)
     one_of = _StrictOneOf(tuple(value for _, value in fd.options), fd.values_key)
     option = _Scalar("option", validate=one_of, error_messages=_messages(BAD_CHOICE))
     if fd.type in ("checklist", "taglist"):
         most = len(fd.options) if fd.values_key is None else MAX_LIST_ITEMS
-        return fields.List(option, validate=Length(max=most, error=f"最多选择 {most} 项"),
+        return fields.List(option, validate=Length(max=most, error=Message("最多选择 %(most)s 项", most=most)),
                            error_messages=_messages("应为列表"), **common)
     return _Scalar("option", validate=one_of, error_messages=_messages(BAD_CHOICE), **common)
 
@@ -186,7 +194,8 @@ def check_payload_size(payload: Any, limit: int) -> None:
     except (ValueError, RecursionError) as exc:  # NaN, a lone surrogate, or nesting no JSON document has
         raise FormInvalid({"payload": ["消息内容不是有效的 JSON 数据"]}) from exc
     if size > limit:
-        raise FormInvalid({"payload": [f"消息内容过大：序列化后为 {size} 字节，不能超过 {limit} 字节"]})
+        raise FormInvalid({"payload": [Message("消息内容过大：序列化后为 %(size)s 字节，不能超过 %(limit)s 字节",
+                                               size=size, limit=limit)]})
 
 
 def _blank(fd: FieldDef | None, value: Any) -> bool:

@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from engine.errors import ModelInvalid, Problem
+from engine.errors import Message, ModelInvalid, Problem
 
 MAX_BYTES = 5 * 1024 * 1024
 _DOCTYPE_REASON = "不允许 DOCTYPE 或实体声明"
@@ -33,7 +33,7 @@ def parse_xml(content: bytes, file_name: str, max_bytes: int = MAX_BYTES) -> etr
         raise ModelInvalid([Problem(file_name, None, "文件内容应为字节串")])
     if len(content) > max_bytes:
         size_mb = max_bytes / (1024 * 1024)
-        raise ModelInvalid([Problem(file_name, None, f"文件过大（上限 {size_mb:g} MB）")])
+        raise ModelInvalid([Problem(file_name, None, Message("文件过大（上限 %(size_mb)s MB）", size_mb=f"{size_mb:g}"))])
     match = _DECLARATION.search(content)
     if match is not None:
         line = content.count(b"\n", 0, match.start()) + 1
@@ -42,7 +42,7 @@ def parse_xml(content: bytes, file_name: str, max_bytes: int = MAX_BYTES) -> etr
         tree = etree.ElementTree(etree.fromstring(content, _parser()))
     except etree.XMLSyntaxError as exc:
         where = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
-        raise ModelInvalid([Problem(file_name, where, f"XML 格式错误：{exc.msg}")]) from exc
+        raise ModelInvalid([Problem(file_name, where, Message("XML 格式错误：%(msg)s", msg=exc.msg))]) from exc
     # The byte check misses non-ASCII-compatible encodings (UTF-16); lxml's view is authoritative.
     docinfo = tree.docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:

@@ -91,7 +91,7 @@ def fill(template: bytes, content: TemplatedContent) -> bytes:
         document.render({**content.fields, "correction_note": correction_note}, jinja_env=environment(),
                         autoescape=True)
     except TemplateError as exc:
-        raise Conflict(f"文书 {content.number} 无法按模板生成：{exc}") from exc
+        raise Conflict("文书 %(number)s 无法按模板生成：%(exc)s", number=content.number, exc=exc) from exc
     if correction_note and "correction_note" not in used_names(template):
         document.docx.add_paragraph(correction_note)
     out = io.BytesIO()

@@ -17,7 +17,7 @@ from engine.bundles import doc_templates, xmlsafe
 from engine.bundles.definitions import UNSUPPORTED, kind_of
 from engine.bundles.form_definitions import form_from_bytes
 from engine.context import EngineContext
-from engine.errors import Conflict, Forbidden, FormInvalid, ModelInvalid, NotFound
+from engine.errors import Conflict, Forbidden, FormInvalid, Message, ModelInvalid, NotFound
 from engine.library.bundle_diff import BPMN_NS
 from engine.library.deploy import DeployResult, deploy, validate_files
 from engine.persistence.models import BundleDraft, DeploymentFile, DraftFile
@@ -88,7 +88,7 @@ def inspect_file(name: str, content: bytes) -> list[str]:
 def _clean_name(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
     if not base or len(base) > 200 or "\x00" in base:
-        raise FormInvalid({"files": [f"文件名无效：{name[:50]!r}"]})
+        raise FormInvalid({"files": [Message("文件名无效：%(name)r", name=name[:50])]})
     return base
 
 
@@ -120,14 +120,14 @@ def create_draft(ctx: EngineContext, actor: Actor, name: str, files: Mapping[str
     if not title:
         raise FormInvalid({"name": ["请填写草稿名称"]})
     if files and len(files) > MAX_FILES:
-        raise FormInvalid({"files": [f"一次最多导入 {MAX_FILES} 个文件"]})
+        raise FormInvalid({"files": [Message("一次最多导入 %(max_files)s 个文件", max_files=MAX_FILES)]})
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         draft = BundleDraft(name=title, created_by=actor.username, created_at=uow.now, updated_at=uow.now, revision=1)
         if from_deployment is not None:
             stored = uow.session.scalars(select(DeploymentFile).where(DeploymentFile.deployment_id == from_deployment))
             copied = [DraftFile(name=f.name, content=f.content) for f in stored]
             if not copied:
-                raise NotFound(f"版本 {from_deployment} 不存在")
+                raise NotFound("该版本不存在")
             draft.files = copied
         uow.session.add(draft)
         outcomes = _take(draft, files or {})
@@ -140,7 +140,7 @@ def create_draft(ctx: EngineContext, actor: Actor, name: str, files: Mapping[str
 def _locked_draft(uow: UnitOfWork, draft_id: int, expected_revision: int | None) -> BundleDraft:
     draft = uow.session.get(BundleDraft, draft_id, with_for_update=True)
     if draft is None:
-        raise NotFound(f"草稿 {draft_id} 不存在")
+        raise NotFound("草稿不存在")
     if expected_revision is not None and expected_revision != draft.revision:
         raise Conflict("草稿已被他人修改，请刷新后再保存")
     return draft
@@ -154,7 +154,7 @@ def add_files(ctx: EngineContext, actor: Actor, draft_id: int, files: Mapping[st
     """
     ensure_owner(actor)
     if len(files) > MAX_FILES:
-        raise FormInvalid({"files": [f"一次最多导入 {MAX_FILES} 个文件"]})
+        raise FormInvalid({"files": [Message("一次最多导入 %(max_files)s 个文件", max_files=MAX_FILES)]})
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         draft = _locked_draft(uow, draft_id, expected_revision)
         outcomes = _take(draft, files)
@@ -175,7 +175,7 @@ def remove_file(ctx: EngineContext, actor: Actor, draft_id: int, name: str) -> N
         draft = _locked_draft(uow, draft_id, None)
         kept = [f for f in draft.files if f.name != name]
         if len(kept) == len(draft.files):
-            raise NotFound(f"草稿中没有文件 {name}")
+            raise NotFound("草稿中没有文件 %(name)s", name=name)
         draft.files = kept
         draft.revision += 1
         draft.updated_at = uow.now
@@ -190,7 +190,7 @@ def draft_files(ctx: EngineContext, draft_id: int) -> tuple[BundleDraft, dict[st
     with ctx.sessions() as session:
         draft = session.get(BundleDraft, draft_id)
         if draft is None:
-            raise NotFound(f"草稿 {draft_id} 不存在")
+            raise NotFound("草稿不存在")
         files = {f.name: f.content for f in draft.files}
         session.expunge(draft)
         return draft, files

@@ -90,7 +90,7 @@ def lock_existing(session: Session, case_id: int) -> CaseRow:
     """The case, locked; NotFound when there is none."""
     row = lock(session, case_id)
     if row is None:
-        raise NotFound(f"案件 {case_id} 不存在")
+        raise NotFound("案件 %(case_id)s 不存在", case_id=case_id)
     return row
 
 

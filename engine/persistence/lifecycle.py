@@ -55,5 +55,5 @@ class HasStatus(Protocol):
 def transition(case: HasStatus, to: CaseStatus) -> None:
     """Move a case to status `to`; Conflict when its lifecycle does not allow that move."""
     if not case.status.may_become(to):
-        raise Conflict(f"案件 {case.id} 当前状态为“{case.status}”，不能变为“{to}”")
+        raise Conflict("案件 %(id)s 当前状态为“%(status)s”，不能变为“%(to)s”", id=case.id, status=case.status, to=to)
     case.status = to

@@ -16,10 +16,12 @@ from engine.persistence.filing_tables import FilingCitation as FilingCitation
 from engine.persistence.filing_tables import PriorFiling as PriorFiling
 from engine.persistence.library_tables import TypicalCase as TypicalCase
 from engine.persistence.lifecycle import CaseStatus
+from engine.persistence.notice_tables import NoticeChoice as NoticeChoice
 from engine.persistence.numbering_tables import DocumentCounter as DocumentCounter
 from engine.persistence.register_tables import CadreRecord as CadreRecord
 from engine.persistence.stats_tables import CaseStage as CaseStage
 from engine.persistence.stats_tables import LateStep as LateStep
+from engine.persistence.unit_tables import Unit as Unit
 from engine.persistence.warning_tables import CaseWarning as CaseWarning
 
 
@@ -43,6 +45,7 @@ class User(Base):
     position: Mapped[str | None] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)  # set by an administrator's reset
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     memberships: Mapped[list[Membership]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 

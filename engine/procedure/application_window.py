@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from engine.calendar import parse_limit
 from engine.config import DEFAULT_SETTINGS
 from engine.context import EngineContext
-from engine.errors import FormInvalid
+from engine.errors import FormInvalid, Message
 from engine.procedure.case_functions import end_of_day
 
 DECISION_RECEIVED = "accountability_decision_date"
@@ -49,4 +49,5 @@ def check(ctx: EngineContext, data: Mapping[str, Any]) -> None:
     if now > closes:
         last_day = closes.astimezone(tz).date().isoformat()
         raise FormInvalid({DECISION_RECEIVED: [
-            f"已超过申请期限：收到问责决定后应在 {amount} {_UNITS[unit]}内提出容错免责申请（截至 {last_day}）"]})
+            Message("已超过申请期限：收到问责决定后应在 %(amount)s %(units)s内提出容错免责申请（截至 %(last_day)s）",
+                    amount=amount, units=Message(_UNITS[unit]), last_day=last_day)]})

@@ -16,7 +16,7 @@ from engine.access.policy import Actor
 from engine.bundles.form_definitions import FILE_TYPES, FormDefinition
 from engine.config import DEFAULT_SETTINGS
 from engine.context import EngineContext
-from engine.errors import FileTooLarge, FormInvalid
+from engine.errors import FileTooLarge, FormInvalid, Message
 from engine.files import sniff, stores
 from engine.persistence.models import Attachment
 from engine.persistence.uow import UnitOfWork
@@ -69,10 +69,11 @@ def checked(ctx: EngineContext, upload: Upload) -> tuple[str, str]:
     if not upload.content:
         raise FormInvalid({"file": ["文件是空的，请选择有内容的文件"]})
     if len(upload.content) > limit:
-        raise FileTooLarge({"file": [f"文件超过了大小上限（每个文件最大 {size_text(limit)}）"]})
+        raise FileTooLarge({"file": [Message("文件超过了大小上限（每个文件最大 %(limit)s）", limit=size_text(limit))]})
     media_type = sniff.detect(upload.content, name)
     if media_type is None:
-        raise FormInvalid({"file": [f"不支持此类文件（按文件内容判断），可以上传：{sniff.ACCEPTED}"]})
+        raise FormInvalid({"file": [Message("不支持此类文件（按文件内容判断），可以上传：%(accepted)s",
+                                            accepted=sniff.ACCEPTED)]})
     return name, media_type
 
 
@@ -113,7 +114,7 @@ def check_references(uow: UnitOfWork, case_id: int, form: FormDefinition, values
             continue
         found = set(uow.session.scalars(select(Attachment.id).where(Attachment.id.in_(wanted),
                                                                     Attachment.case_id == case_id)))
-        if missing := sorted(wanted - found):
-            errors[key] = [f"附件 {'、'.join(map(str, missing))} 不是本案的附件"]
+        if wanted - found:
+            errors[key] = ["所选的附件不是本案的附件"]
     if errors:
         raise FormInvalid(errors)

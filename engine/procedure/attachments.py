@@ -24,7 +24,7 @@ from engine.procedure.services import record_event
 def readable_case(uow: UnitOfWork, actor: Actor, case_id: int) -> CaseRow:
     case = case_rows.lock(uow.session, case_id)
     if case is None or not policy.may_view_case(uow.session, actor, case):
-        raise NotFound(f"案件 {case_id} 不存在")
+        raise NotFound("案件 %(case_id)s 不存在", case_id=case_id)
     return case
 
 
@@ -33,7 +33,7 @@ def _replaced(uow: UnitOfWork, case_id: int, replaces: int | None) -> Attachment
         return None
     old = uow.session.get(Attachment, replaces)
     if old is None or old.case_id != case_id:
-        raise NotFound(f"附件 {replaces} 不存在")
+        raise NotFound("要替换的附件不存在")
     if uow.session.scalar(select(Attachment.id).where(Attachment.replaces_id == old.id)) is not None:
         raise Conflict("该附件已有新版本，请替换最新版本")
     return old
@@ -45,7 +45,7 @@ def _step(uow: UnitOfWork, case_id: int, task_id: str | None) -> str | None:
         return None
     bpmn_id = uow.session.scalar(select(TaskIndex.bpmn_id).where(TaskIndex.id == task_id, TaskIndex.case_id == case_id))
     if bpmn_id is None:
-        raise NotFound(f"任务 {task_id} 不存在")
+        raise NotFound("任务不存在")
     return bpmn_id
 
 
@@ -78,7 +78,7 @@ def open_attachment(ctx: EngineContext, actor: Actor, case_id: int, attachment_i
         case = readable_case(uow, actor, case_id)
         row = uow.session.get(Attachment, attachment_id)
         if row is None or row.case_id != case_id:
-            raise NotFound(f"附件 {attachment_id} 不存在")
+            raise NotFound("附件不存在")
         record_event(uow, case, "attachment_downloaded", actor, details={
             "attachment": row.id, "name": row.file_name, "sha256": row.sha256, "size": row.size,
         })

@@ -17,7 +17,7 @@ from engine.context import EngineContext
 from engine.documents.content import DocumentContent, Section, paragraphs
 from engine.documents.facts import form_words
 from engine.documents.templated import TemplatedContent
-from engine.errors import Conflict, Forbidden, FormInvalid
+from engine.errors import Conflict, Forbidden, FormInvalid, Message
 from engine.persistence import case_rows
 from engine.persistence.models import Document
 from engine.persistence.uow import UnitOfWork
@@ -36,7 +36,7 @@ def _reason(reason: Any) -> str:
     if not text:
         raise FormInvalid({"reason": ["请说明更正理由"]})
     if len(text) > MAX_REASON:
-        raise FormInvalid({"reason": [f"更正理由不能超过 {MAX_REASON} 字"]})
+        raise FormInvalid({"reason": [Message("更正理由不能超过 %(max_reason)s 字", max_reason=MAX_REASON)]})
     return text
 
 
@@ -72,7 +72,7 @@ def _texts(old: tuple[Section, ...], texts: Sequence[Any] | None) -> tuple[Secti
     if texts is None:
         return old
     if len(texts) != len(old):
-        raise FormInvalid({"sections": [f"应给出全部 {len(old)} 个部分的文字"]})
+        raise FormInvalid({"sections": [Message("应给出全部 %(count)s 个部分的文字", count=len(old))]})
     errors: dict[str, list[str]] = {}
     parts = []
     for i, (section, text) in enumerate(zip(old, texts, strict=True)):
@@ -100,7 +100,7 @@ def correct_document(ctx: EngineContext, actor: Actor, case_id: int, document_id
         if not policy.may_correct_document(uow.session, actor, case, old.issuer_group):
             raise Forbidden("只有签发该文书的部门或监督人员可以更正文书")
         if old.superseded_by is not None:
-            raise Conflict(f"文书 {old.number} 已被更正，请更正最新的文书")
+            raise Conflict("文书 %(number)s 已被更正，请更正最新的文书", number=old.number)
         sections = _texts(_body(old), texts)
         number = issue_number(uow, ctx.config, old.kind)
         content = _corrected(old, sections, number.text, f"本文书更正并替代{old.number}。更正理由：{why}",

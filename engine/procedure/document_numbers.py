@@ -55,7 +55,7 @@ def format_number(config: EngineConfig, kind: str, year: int, seq: int) -> str:
     """
     pattern = config.document_patterns.get(kind)
     if pattern is None:
-        raise NotFound(f"未配置文书类型 {kind} 的文号格式")
+        raise NotFound("未配置文书类型 %(kind)s 的文号格式", kind=kind)
     return pattern.format(prefix=config.settings.get("document_prefix", ""), year=year, seq=seq)
 
 

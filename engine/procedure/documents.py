@@ -27,7 +27,7 @@ def _document(uow: UnitOfWork, actor: Actor, case_id: int, document_id: int, fmt
     case = readable_case(uow, actor, case_id)
     row = readable_document(uow, actor, case_id, document_id)
     if fmt not in FORMATS:
-        raise NotFound(f"文书 {document_id} 不存在")
+        raise NotFound("文书不存在")
     return case, row
 
 
@@ -38,7 +38,7 @@ def readable_document(uow: UnitOfWork, actor: Actor, case_id: int, document_id: 
     """
     row = uow.session.get(Document, document_id)
     if row is None or row.case_id != case_id or not disclosure.may_read_kinds(actor, discloses_of(row.content)):
-        raise NotFound(f"文书 {document_id} 不存在")
+        raise NotFound("文书不存在")
     return row
 
 
@@ -56,7 +56,7 @@ def open_document(ctx: EngineContext, actor: Actor, case_id: int, document_id: i
         case, row = _document(uow, actor, case_id, document_id, fmt)
         key = row.pdf_sha256 if fmt == "pdf" else row.docx_sha256
         if key is None:
-            raise NotFound(f"文书 {document_id} 的文件尚未生成")
+            raise NotFound("文书的文件尚未生成")
         record_event(uow, case, "document_downloaded", actor, details={
             "document": row.id, "number": row.number, "format": fmt, "sha256": key})
         case_rows.write_audit_head(uow.session, case)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.context import EngineContext
-from engine.errors import FormInvalid
+from engine.errors import FormInvalid, Message
 from engine.persistence.models import FilingCitation, PriorFiling
 
 NUMBER_KEY = "prior_filing_number"
@@ -48,11 +48,13 @@ def cite(ctx: EngineContext, session: Session, unit: str | None, data: Mapping[s
         return {"prior_filing": NONE}
     row = citable(session, unit, number)
     if row is None:
-        raise FormInvalid({NUMBER_KEY: [f"本单位没有编号为“{number}”的已登记事前备案，请核对备案登记证明上的编号"]})
+        raise FormInvalid({NUMBER_KEY: [Message("本单位没有编号为“%(number)s”的已登记事前备案，请核对备案登记证明上的编号",
+                                                number=number)]})
     filed_on = row.filed_at.astimezone(ZoneInfo(ctx.config.timezone)).date()
     matter_day = _day(data.get("matter_date"))
     if matter_day is not None and filed_on > matter_day:
-        raise FormInvalid({NUMBER_KEY: [f"该备案于 {filed_on.isoformat()} 提出，晚于事项发生日期，不属于事前备案"]})
+        raise FormInvalid({NUMBER_KEY: [Message("该备案于 %(filed_on)s 提出，晚于事项发生日期，不属于事前备案",
+                                                filed_on=filed_on.isoformat())]})
     return {"prior_filing": standing(row, ctx.clock.now()), "prior_filing_id": row.id, NUMBER_KEY: row.number}
 
 

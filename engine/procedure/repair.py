@@ -39,7 +39,7 @@ def _locked(uow: UnitOfWork, case_id: int, allowed: Iterable[CaseStatus]) -> Cas
     # Each action has its own precondition, narrower than the lifecycle's moves (retry needs a case in error).
     case = case_rows.lock_existing(uow.session, case_id)
     if case.status not in allowed:
-        raise Conflict(f"案件 {case_id} 当前状态为“{case.status}”，不能执行该操作")
+        raise Conflict("案件 %(case_id)s 当前状态为“%(status)s”，不能执行该操作", case_id=case_id, status=case.status)
     return case
 
 
@@ -123,7 +123,7 @@ def skip_step(ctx: EngineContext, actor: Actor, case_id: int, bpmn_id: str, reas
     with ctx.sessions() as session:
         task_id = session.scalar(select(TaskIndex.id).where(TaskIndex.case_id == case_id, TaskIndex.bpmn_id == bpmn_id))
     if task_id is None:
-        raise NotFound(f"案件 {case_id} 没有待办环节 {bpmn_id}")
+        raise NotFound("案件 %(case_id)s 没有待办环节 %(bpmn_id)s", case_id=case_id, bpmn_id=bpmn_id)
     return skip(ctx, actor, case_id, task_id, reason)
 
 
@@ -212,16 +212,16 @@ def migrate(ctx: EngineContext, actor: Actor, case_id: int) -> StepResult:
         case = _locked(uow, case_id, OPEN_STATUSES)
         newest = latest_version(ctx, uow.session, case.process_id)
         if newest.id == case.process_version_id:
-            raise Conflict(f"案件 {case_id} 已在最新版本上")
+            raise Conflict("案件 %(case_id)s 已在最新版本上", case_id=case_id)
         old_bundle, workflow = workflow_store.load_workflow(ctx, uow.session, case)
         new_bundle = ctx.bundle(uow.session, newest.deployment_id)
         missing = _missing_elements(workflow, new_bundle.specs)
         if missing:
-            raise Conflict(f"新版本缺少案件正在使用的环节，不能迁移：{'、'.join(missing)}")
+            raise Conflict("新版本缺少案件正在使用的环节，不能迁移：%(value)s", value='、'.join(missing))
         try:
             moved = new_bundle.serializer.loads(old_bundle.serializer.dumps(workflow))
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
-            raise Conflict(f"新版本与案件状态不兼容：{exc}") from exc
+            raise Conflict("新版本与案件状态不兼容：%(exc)s", exc=exc) from exc
         moved.script_engine = workflow.script_engine
         old_version = case.process_version_id
         workflow_store.save_workflow(ctx, uow.session, case, new_bundle, moved)

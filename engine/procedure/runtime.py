@@ -27,8 +27,10 @@ def _steps_failed(exc: Exception) -> ScriptFailed:
     name = task.task_spec.bpmn_name if task is not None else None
     line = getattr(exc, "line_number", None)
     detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    where = f"“{name}”" if name else "流程"
-    return ScriptFailed(f"{where}执行失败：{detail}", task_name=name, line=line or None)
+    # The detail comes from the model's script and stays as it is; the frame around it is translated.
+    if name:
+        return ScriptFailed("“%(name)s”执行失败：%(detail)s", task_name=name, line=line or None, name=name, detail=detail)
+    return ScriptFailed("流程执行失败：%(detail)s", task_name=name, line=line or None, detail=detail)
 
 
 def _run_steps(workflow: BpmnWorkflow) -> None:
@@ -44,7 +46,7 @@ def start(bundle: Bundle, process_id: str, data: Mapping[str, Any], engine: Pyth
     """Create a workflow of `process_id`, seed its data and run it to its first wait."""
     spec = bundle.specs.get(process_id)
     if spec is None:
-        raise NotFound(f"流程 {process_id} 不存在")
+        raise NotFound("流程 %(process_id)s 不存在", process_id=process_id)
     workflow = BpmnWorkflow(spec, bundle.subprocess_specs(process_id), script_engine=engine)
     workflow.task_tree.set_data(**dict(data))
     _run_steps(workflow)
@@ -88,7 +90,7 @@ def fire_timers(workflow: BpmnWorkflow) -> None:
 def deliver_message(workflow: BpmnWorkflow, name: str, payload: Any) -> None:
     """Deliver a message to the catch event waiting for it; Conflict when none waits."""
     if not any(e.event_type.startswith("Message") and e.name == name for e in workflow.waiting_events()):
-        raise Conflict(f"该案件当前不在等待消息 {name}")
+        raise Conflict("该案件当前不在等待消息 %(name)s", name=name)
     workflow.send_event(BpmnEvent(MessageEventDefinition(name), payload))
     _run_steps(workflow)
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from engine.access import policy
+from engine.access import policy, users
 from engine.access.policy import Actor
 from engine.bundles import form_submissions
 from engine.bundles.definitions import TaskInfo, task_info
@@ -109,7 +109,7 @@ def latest_version(ctx: EngineContext, session: Any, process_id: str) -> LatestV
     """The newest deployed version of a process; NotFound when it was never deployed."""
     pv = _LATEST.run(connection(session), {"process_id": process_id}).first()
     if pv is None:
-        raise NotFound(f"流程 {process_id} 尚未部署")
+        raise NotFound("流程 %(process_id)s 尚未部署", process_id=process_id)
     return LatestVersion(pv.id, pv.deployment_id, pv.version)
 
 
@@ -126,7 +126,7 @@ def start_case(ctx: EngineContext, actor: Actor, process_id: str, entry: str, da
         bundle = ctx.bundle(uow.session, pv.deployment_id)
         found = bundle.entries.get(process_id, {}).get(entry)
         if found is None:
-            raise NotFound(f"流程 {process_id} 没有发起方式 {entry}")
+            raise NotFound("流程 %(process_id)s 没有发起方式 %(entry)s", process_id=process_id, entry=entry)
         policy.ensure_may_start(actor, found)
         form = bundle.form(found.form)
         files = {k: list(v) for k, v in (uploads or {}).items() if k in attachment_rows.file_keys(form) and v}
@@ -178,7 +178,7 @@ def open_task_rows_locked(uow: UnitOfWork, task_id: str) -> tuple[Any, CaseRow, 
         done = uow.session.scalar(select(func.count()).select_from(CaseHandler).where(CaseHandler.task_id == task_id))
         raise TaskNotReady("该任务已办理完毕") if done else NotFound("任务不存在")
     if case.status != CaseStatus.RUNNING:
-        raise Conflict(f"案件当前状态为“{case.status}”，不能办理")
+        raise Conflict("案件当前状态为“%(status)s”，不能办理", status=case.status)
     return row, case, rows
 
 
@@ -250,7 +250,8 @@ def claim_task(ctx: EngineContext, actor: Actor, task_id: str) -> StepResult:
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         row, case = open_task_locked(uow, task_id)
         if row.assignee and row.assignee != actor.username:
-            raise Conflict(f"该任务已由 {row.assignee} 认领")
+            raise Conflict("该任务已由 %(assignee)s 认领",
+                           assignee=users.display_names(uow.session, [row.assignee]).get(row.assignee, row.assignee))
         bundle, workflow = workflow_store.load_workflow(ctx, uow.session, case)
         policy.ensure_may_act(uow.session, actor, row, task_info(runtime.open_task(workflow, task_id).task_spec))
         _SET_ASSIGNEE.run(connection(uow.session), {"task_id": task_id, "assignee": actor.username})
@@ -285,9 +286,9 @@ def deliver_message(ctx: EngineContext, actor: Actor, case_id: int, name: str, p
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         case = case_rows.lock_existing(uow.session, case_id)
         if not policy.may_view_case(uow.session, actor, case) and actor is not policy.SYSTEM:
-            raise NotFound(f"案件 {case_id} 不存在")
+            raise NotFound("案件 %(case_id)s 不存在", case_id=case_id)
         if case.status != CaseStatus.RUNNING:
-            raise Conflict(f"案件当前状态为“{case.status}”，不能接收消息")
+            raise Conflict("案件当前状态为“%(status)s”，不能接收消息", status=case.status)
         bundle, workflow = workflow_store.load_workflow(ctx, uow.session, case)
         runtime.deliver_message(workflow, name, payload)
         open_ids = workflow_store.save_workflow(ctx, uow.session, case, bundle, workflow)

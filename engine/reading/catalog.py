@@ -61,5 +61,5 @@ def case_diagram(ctx: EngineContext, session: Session, actor: Actor, case_id: in
     bundle = ctx.bundle_of_version(session, case.process_version_id)
     spec = bundle.specs.get(process_id or case.process_id)
     if spec is None or spec.file not in bundle.files:
-        raise NotFound(f"流程 {process_id} 不在该案件的版本中")
+        raise NotFound("流程 %(process_id)s 不在该案件的版本中", process_id=process_id)
     return bundle.files[spec.file]

@@ -112,7 +112,7 @@ def filing_id_of_case(session: Session, case_id: int) -> int:
     """The filing kept by a filing process's instance. Raises: NotFound."""
     found = session.scalar(select(PriorFiling.id).where(PriorFiling.case_id == case_id))
     if found is None:
-        raise NotFound(f"案件 {case_id} 不是事前备案")
+        raise NotFound("案件 %(case_id)s 不是事前备案", case_id=case_id)
     return found
 
 
@@ -127,7 +127,7 @@ def read_filing(ctx: EngineContext, session: Session, actor: Actor, filing_id: i
         visible = _visible(actor)
         if row is None or session.scalar(select(PriorFiling.id).where(PriorFiling.id == filing_id, *(
                 [visible] if visible is not None else []))) is None:
-            raise NotFound(f"事前备案 {filing_id} 不存在")
+            raise NotFound("事前备案不存在")
     return _with_reports(ctx, session, row)
 
 

@@ -92,7 +92,7 @@ def visible_case(session: Session, actor: Actor, case_id: int) -> Case:
     """The case if the actor may read it; NotFound otherwise, so that hidden cases do not leak."""
     case = session.get(Case, case_id)
     if case is None or not policy.may_view_case(session, actor, case):
-        raise NotFound(f"案件 {case_id} 不存在")
+        raise NotFound("案件 %(case_id)s 不存在", case_id=case_id)
     return case
 
 
@@ -171,7 +171,7 @@ def step_view(session: Session, actor: Actor, case_id: int) -> dict[str, Any]:
     """Where a case stands after the actor's step, as far as they may see it: never more, and never a 404."""
     case = session.get(Case, case_id, populate_existing=True)
     if case is None:
-        raise NotFound(f"案件 {case_id} 不存在")
+        raise NotFound("案件 %(case_id)s 不存在", case_id=case_id)
     return step_view_of(session, actor, case)
 
 

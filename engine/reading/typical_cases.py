@@ -43,7 +43,7 @@ def read(session: Session, actor: Actor, typical_id: int) -> TypicalCase:
     """One typical case; one taken out only for the chair and supervisors. Raises: NotFound."""
     row = session.get(TypicalCase, typical_id)
     if row is None or (row.unpublished_at is not None and not actor.in_any(KEEPERS)):
-        raise NotFound(f"典型案例 {typical_id} 不存在")
+        raise NotFound("典型案例不存在")
     return row
 
 
@@ -62,7 +62,7 @@ def unpublish(ctx: EngineContext, actor: Actor, typical_id: int, reason: str) ->
         case = case_rows.lock(uow.session, process_case_id) if process_case_id is not None else None
         row = uow.session.get(TypicalCase, typical_id)
         if case is None or row is None:
-            raise NotFound(f"典型案例 {typical_id} 不存在")
+            raise NotFound("典型案例不存在")
         if row.unpublished_at is not None:
             raise Conflict("该典型案例已撤回")
         row.unpublished_at, row.unpublished_by, row.unpublish_reason = uow.now, actor.username, why

@@ -83,7 +83,7 @@ def acknowledge(ctx: EngineContext, actor: Actor, warning_id: int, note: str) ->
         case_id = uow.session.scalar(select(CaseWarning.case_id).where(CaseWarning.id == warning_id))
         case = case_rows.lock(uow.session, case_id) if case_id is not None else None
         if case is None:
-            raise NotFound(f"预警 {warning_id} 不存在")
+            raise NotFound("预警不存在")
         sign = uow.session.get(CaseWarning, warning_id)
         assert sign is not None
         if sign.acknowledged_at is not None:

@@ -29,7 +29,7 @@ MAX_CASE_ID = 2**31 - 1
 def _case_id(case_id: int) -> int:
     # Ids beyond the column's range cannot exist; answering 404 keeps PostgreSQL from raising on them.
     if case_id > MAX_CASE_ID:
-        raise NotFound(f"案件 {case_id} 不存在")
+        raise NotFound("案件 %(case_id)s 不存在", case_id=case_id)
     return case_id
 
 
@@ -49,7 +49,7 @@ def _entry_for(actor: Actor, process_id: str, entry: str | None) -> str:
         processes = {p["process_id"]: p for p in catalog.deployed_processes(ctx, session, actor)}
     found = processes.get(process_id)
     if found is None:
-        raise NotFound(f"流程 {process_id} 尚未部署")
+        raise NotFound("流程 %(process_id)s 尚未部署", process_id=process_id)
     usable = [e["key"] for e in found["entries"] if e["may_start"]]
     if len(usable) == 1:
         return str(usable[0])

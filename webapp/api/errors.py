@@ -25,6 +25,8 @@ from engine.errors import (
     Unauthenticated,
 )
 
+from .. import engine_messages
+
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
@@ -156,16 +158,18 @@ def engine_error_response(exc: EngineError) -> Response:
     fields: dict[str, Any] = {}
     headers: dict[str, str] = {}
     if isinstance(exc, FormInvalid):
-        fields = dict(exc.fields)
+        fields = engine_messages.field_texts(exc.fields)
     elif isinstance(exc, ModelInvalid):
-        fields = {"problems": [{"file": p.file, "line": p.line, "reason": p.reason} for p in exc.problems]}
+        fields = {"problems": [{"file": p.file, "line": p.line, "reason": engine_messages.text(p.reason)}
+                               for p in exc.problems]}
     elif isinstance(exc, ScriptFailed):
         fields = {"task": exc.task_name, "line": exc.line}
     elif isinstance(exc, TooManyAttempts):
         headers["Retry-After"] = str(exc.retry_after)
     elif status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="rcjc"'
-    return error_response(status, exc.code, exc.message, fields, headers)
+    # The message in the request's language (Chinese unless the language switch chose English); `code` stays.
+    return error_response(status, exc.code, engine_messages.message_of(exc), fields, headers)
 
 
 def http_error_response(error: HTTPException) -> Response:

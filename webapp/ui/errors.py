@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 
 from engine.errors import EngineError
 
+from .. import engine_messages
 from ..api.errors import http_error_response, is_api_request, status_of
 
 # The HTTP errors pages run into; the handlers are the app's, since an unknown URL has no blueprint to ask.
@@ -38,7 +39,7 @@ def error_page(error: HTTPException) -> ResponseReturnValue:
 def engine_error_page(exc: EngineError) -> ResponseReturnValue:
     """The error page of an engine error's status (NotFound 404, Forbidden 403, Conflict 409, …), as the API maps it."""
     status = status_of(exc)
-    return _page(default_exceptions[status](), "" if status in UNEXPLAINED else exc.summary)
+    return _page(default_exceptions[status](), "" if status in UNEXPLAINED else engine_messages.summary_of(exc))
 
 
 def register(app: Flask) -> None:

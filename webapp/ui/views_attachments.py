@@ -17,6 +17,7 @@ from engine.procedure import attachments
 from engine.procedure.attachment_rows import Upload, max_bytes
 from engine.reading.attachments import case_attachments, may_add
 
+from .. import engine_messages
 from ..api.attachments import download_response, read_upload, room_for_uploads
 from ..context import engine_context
 from .blueprint import UiBlueprint
@@ -81,7 +82,7 @@ def upload(case_id: int) -> ResponseReturnValue:
         attachments.add_attachment(engine_context(), current_actor(), case_id, found)
         flash(_("The file was attached."))
     except (FormInvalid, Forbidden, Conflict) as exc:
-        flash(exc.summary, "error")
+        flash(engine_messages.summary_of(exc), "error")
     return redirect(url_for("ui_case.case", case_id=case_id, _anchor="attachments"))
 
 

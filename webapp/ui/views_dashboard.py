@@ -12,6 +12,7 @@ from engine.groups import GROUP_LABELS
 from engine.procedure import repair, supervision
 from engine.reading import dashboard
 
+from .. import engine_messages
 from ..context import engine_context
 from ..guards import form_number
 from .blueprint import UiBlueprint
@@ -54,7 +55,7 @@ def reassign(task_id: str) -> ResponseReturnValue:
         supervision.reassign_task(engine_context(), current_actor(), task_id, request.form.get("assignee", "")[:80])
         flash(_("The task was reassigned."))
     except EngineError as exc:
-        flash(exc.summary, "error")
+        flash(engine_messages.summary_of(exc), "error")
     return redirect(url_for("ui_dashboard.dashboard"))
 
 
@@ -66,7 +67,7 @@ def remind(task_id: str) -> ResponseReturnValue:
         names = supervision.remind(engine_context(), current_actor(), task_id, request.form.get("note", "")[:200])
         flash(_("Reminder sent to %(names)s.", names="、".join(names) or "—"))
     except EngineError as exc:
-        flash(exc.message, "error")
+        flash(engine_messages.message_of(exc), "error")
     return redirect(url_for("ui_dashboard.dashboard"))
 
 

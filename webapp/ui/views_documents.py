@@ -13,6 +13,7 @@ from engine.procedure.corrections import correct_document, document_text
 from engine.procedure.documents import FORMATS, open_document
 from engine.reading.documents import case_documents
 
+from .. import engine_messages
 from ..api.attachments import download_response
 from ..context import engine_context
 from .blueprint import UiBlueprint
@@ -66,9 +67,9 @@ def correct(case_id: int, document_id: int) -> ResponseReturnValue:
         try:
             return _submit_correction(case_id, document_id, sections)
         except FormInvalid as exc:
-            errors = {k: list(v) for k, v in exc.fields.items()}
+            errors = engine_messages.field_texts(exc.fields)
         except (Forbidden, Conflict) as exc:
-            flash(exc.summary, "error")
+            flash(engine_messages.summary_of(exc), "error")
             return redirect(url_for("ui_case.case", case_id=case_id, _anchor="documents"))
     elif not doc["may_correct"]:
         abort(403)

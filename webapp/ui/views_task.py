@@ -15,6 +15,7 @@ from engine.procedure.attachment_rows import Upload, max_bytes
 from engine.reading import queries
 from engine.reading.attachments import case_attachments
 
+from .. import engine_messages
 from ..api.attachments import MULTIPART_SLACK, read_upload
 from ..context import engine_context
 from ..guards import form_number
@@ -114,7 +115,7 @@ def _attach_files(task_id: str, case_id: int, keys: tuple[str, ...], data: formr
                 added = attachments.add_attachment(engine_context(), current_actor(), case_id,
                                                    Upload(storage.filename or "", read_upload(storage), task_id=task_id))
             except EngineError as exc:
-                refused.setdefault(key, []).append(f"{storage.filename}：{exc.summary}")
+                refused.setdefault(key, []).append(f"{storage.filename}：{engine_messages.summary_of(exc)}")
                 continue
             data[key] = [*data.get(key, []), added]
             posted.add(key, str(added))
@@ -127,7 +128,8 @@ def _save_draft(task_id: str, data: formrender.Submission) -> ResponseReturnValu
     try:
         task_drafts.save_draft(engine_context(), current_actor(), task_id, data)
     except EngineError as exc:
-        return _page(task_id, data, getattr(exc, "fields", None), exc.message, 400)
+        fields = engine_messages.field_texts(exc.fields) if isinstance(exc, FormInvalid) else None
+        return _page(task_id, data, fields, engine_messages.message_of(exc), 400)
     flash(_("Your input was saved as a draft."))
     return redirect(url_for("ui_task.task", task_id=task_id))
 
@@ -140,17 +142,17 @@ def _complete(task_id: str, case_id: int, data: formrender.Submission) -> Respon
         result = services.complete_task(engine_context(), actor, task_id, data, expected,
                                         view=lambda session, case: queries.step_view_of(session, actor, case))
     except FormInvalid as exc:
-        return _page(task_id, data, exc.fields, _("Please correct the marked fields."), 400)
+        return _page(task_id, data, engine_messages.field_texts(exc.fields), _("Please correct the marked fields."), 400)
     except TaskNotReady:
         return _already_completed()
     except Conflict as exc:
-        return _page(task_id, data, None, exc.message, 409)
+        return _page(task_id, data, None, engine_messages.message_of(exc), 409)
     except ScriptFailed as exc:
-        flash(_("The step could not be completed and was reported to the supervisors: %(reason)s", reason=exc.message),
-              "error")
+        flash(_("The step could not be completed and was reported to the supervisors: %(reason)s",
+                reason=engine_messages.message_of(exc)), "error")
         return redirect(url_for("ui_case.case", case_id=case_id))
     except EngineError as exc:
-        return _page(task_id, data, None, exc.message, 403)
+        return _page(task_id, data, None, engine_messages.message_of(exc), 403)
     flash(_("Step completed."))
     # The case's page, or the inbox when the step was the user's but the rest of the case is not.
     if result.view is None or not result.view["case_visible"]:

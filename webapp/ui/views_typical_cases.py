@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from engine.errors import Conflict, FormInvalid, NotFound
 from engine.reading.typical_cases import KEEPERS, MAX_REASON, read, search, unpublish
 
+from .. import engine_messages
 from ..context import engine_context
 from ..guards import form_number
 from .blueprint import UiBlueprint
@@ -56,7 +57,7 @@ def take_out(typical_id: int) -> ResponseReturnValue:
     except FormInvalid:
         return _page(typical_id, _("Please write why the case is taken out."), reason, 422)
     except (Conflict, NotFound) as exc:
-        flash(exc.summary, "error")
+        flash(engine_messages.summary_of(exc), "error")
         return redirect(url_for("ui_typical_cases.library"))
     flash(_("The case was taken out of the library; its history is kept."), "success")
     return redirect(url_for("ui_typical_cases.typical_case", typical_id=typical_id))

@@ -14,6 +14,7 @@ from engine.errors import Conflict, FormInvalid, NotFound
 from engine.procedure.warning_signs import KINDS
 from engine.reading.warnings import MAX_NOTE, acknowledge, case_signs, list_signs
 
+from .. import engine_messages
 from ..api.warnings import named
 from ..context import engine_context
 from ..guards import form_number
@@ -64,7 +65,7 @@ def acknowledge_sign(warning_id: int) -> ResponseReturnValue:
     except FormInvalid:
         return _page({warning_id: _("Please write how the sign was handled.")}, {warning_id: note}, 422)
     except (Conflict, NotFound) as exc:
-        flash(exc.summary, "error")
+        flash(engine_messages.summary_of(exc), "error")
         return redirect(url_for("ui_warnings.warnings"))
     flash(_("The sign was acknowledged."), "success")
     return redirect(url_for("ui_warnings.warnings"))
