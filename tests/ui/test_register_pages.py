@@ -34,6 +34,12 @@ def test_the_organization_department_finds_a_cadre_and_prints_the_page(app: Flas
     assert pdf.status_code == 200 and pdf.headers["Content-Disposition"].startswith("attachment;")
     printed = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf.data)).pages).replace(" ", "").replace("\n", "")
     assert "干部容错纠错档案" in printed and "张明" in printed and "X纪容裁〔2026〕1号" in printed
+    # On the English UI the outcome and the scope read in English too.
+    orgdept.client.set_cookie("lang", "en", domain="localhost")
+    english = re.search(r'data-testid="register-results">(.*?)</section>',
+                        orgdept.get("/register?name=张明").get_data(as_text=True), re.S)
+    assert english and "Exempted from liability" in english.group(1) and "selection and appointment" in english.group(1)
+    assert "容错免责" not in english.group(1) and "选拔任用" not in english.group(1)
 
 
 def test_others_are_refused_and_a_bad_date_is_said(app: Flask, deployed: EngineContext) -> None:

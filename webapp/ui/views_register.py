@@ -20,6 +20,7 @@ from engine.reading.register import CLARIFIED, OUTCOME_LABELS, RegisterQuery, en
 from ..context import engine_context
 from ..guards import query_date
 from .blueprint import UiBlueprint
+from .decisions import outcome_label
 from .labels import FILING_STATUS_LABELS
 from .session import current_actor, login_required
 
@@ -71,7 +72,8 @@ def register() -> ResponseReturnValue:
     search = {k: request.args[k] for k in SEARCH_KEYS if request.args.get(k)}
     return render_template("register.html", items=items, total=total, asked=asked, errors=errors, query=query,
                            outcomes=OUTCOME_CHOICES, args=request.args, filings=filings, search=search,
-                           pages=_pages(total), filing_status_labels=FILING_STATUS_LABELS)
+                           pages=_pages(total), filing_status_labels=FILING_STATUS_LABELS,
+                           outcome_label=outcome_label)
 
 
 def _pages(total: int) -> int:
