@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from engine.bundles.form_definitions import FieldDef, FormDefinition, form_from_file, load_form
 from engine.bundles.form_submissions import validate_submission
 from engine.errors import FormInvalid
+from webapp.ui.decisions import OUTCOME_LABELS
 from webapp.ui.formrender import Submission, parse_submission, render_form
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
@@ -236,6 +237,14 @@ def test_display_text_keeps_line_breaks_and_fills_placeholders() -> None:
     expected = ["受理机关要求补正以下材料：", "身份证明会议纪要", "逾期未补正的，申请视为撤回。"]
     assert [p.text_content() for p in paragraphs] == expected
     assert len(paragraphs[1].xpath("br")) == 1
+
+
+def test_outcome_codes_in_display_text_read_as_words() -> None:
+    definition = shipped("ruling_vote")
+    root = tree(render_form(definition.source, {}, {}, options_data={"motion": "EXEMPT", "recommended_outcome": "MITIGATE"}))
+    text = " ".join(p.text_content() for p in root.xpath('//div[@class="form-text"]'))
+    assert "EXEMPT" not in text and "MITIGATE" not in text
+    assert str(OUTCOME_LABELS["EXEMPT"]) in text and str(OUTCOME_LABELS["MITIGATE"]) in text
 
 
 def test_checklist_takes_several_values() -> None:

@@ -22,6 +22,8 @@ from engine.bundles.form_definitions import (
     max_length,
 )
 
+from .decisions import OUTCOME_LABELS
+
 FORM_ERRORS = "_schema"
 MULTI_TYPES = frozenset({"checklist", "taglist"})
 _LIST_TYPES = MULTI_TYPES | FILE_TYPES
@@ -232,6 +234,11 @@ def _group(fd: FieldDef, ctx: _Ctx, fid: str, attrs: dict[str, Any], current: li
     ))
 
 
+def _word(value: Any) -> str:
+    # Outcomes are stored as codes; a text shows them as their words.
+    return str(OUTCOME_LABELS[value]) if isinstance(value, str) and value in OUTCOME_LABELS else _token(value)
+
+
 def _fill(template: str, data: Mapping[str, Any]) -> Markup:
     """Text with {{name}} placeholders filled from task data; everything escaped, line breaks kept."""
     parts: list[str] = []
@@ -240,7 +247,7 @@ def _fill(template: str, data: Mapping[str, Any]) -> Markup:
         value: Any = data
         for name in match.group(1).split("."):
             value = value.get(name) if isinstance(value, Mapping) else None
-        parts += [template[last:match.start()], "、".join(map(_token, value)) if isinstance(value, list) else _token(value)]
+        parts += [template[last:match.start()], "、".join(map(_word, value)) if isinstance(value, list) else _word(value)]
         last = match.end()
     parts.append(template[last:])
     return _EMPTY.join(_BR.join(part.splitlines()) for part in parts)

@@ -14,7 +14,7 @@ from engine.errors import EngineError
 from engine.groups import GROUP_LABELS
 from engine.notifications import choices
 from engine.notifications.inbox import mark_all_read, notifications_of
-from engine.persistence.models import User
+from engine.persistence.models import TaskIndex, User
 from engine.procedure import services
 from engine.reading import queries
 from engine.reading.queries import InboxItem
@@ -125,7 +125,12 @@ def notifications() -> ResponseReturnValue:
     if found.page > found.pages:
         # A page beyond the last (read meanwhile, or typed by hand) shows the last one instead of nothing.
         found = notifications_of(ctx, username, found.pages, PER_PAGE, unread_only)
-    return render_template("notifications.html", notifications=found.items, found=found, unread_only=unread_only)
+    # A task done since leads to its case: the task's page is gone.
+    task_ids = [n.task_id for n in found.items if n.task_id]
+    with ctx.sessions() as session:
+        open_tasks = set(session.scalars(select(TaskIndex.id).where(TaskIndex.id.in_(task_ids)))) if task_ids else set()
+    return render_template("notifications.html", notifications=found.items, found=found, unread_only=unread_only,
+                           open_tasks=open_tasks)
 
 
 @bp.post("/notifications/read")
