@@ -1,4 +1,5 @@
-"""Revision 0021 on a database in use: every unit a user or a case names goes on the list; nobody must change a password."""
+"""Revision 0021 on a database in use: every unit a user or a case names goes on the list; nobody must change a password;
+nobody loses a group."""
 
 from __future__ import annotations
 
@@ -38,5 +39,8 @@ def test_upgrading_lists_the_units_already_in_use(cli: CliRunner, db_url: str) -
         with live.sessions() as s:
             assert set(s.scalars(select(Unit.name).where(Unit.active.is_(True)))) == demo_units | {"区审计局", "区教育局"}
             assert not any(s.scalars(select(User.must_change_password)))
+            # Down and up again, every user keeps their groups (a table rebuild on SQLite would cascade them away).
+            assert {name: set(users.actor_for(s, name).groups) for name, *_ in DEMO_USERS} == \
+                   {name: set(groups) for name, groups, *_ in DEMO_USERS}
     finally:
         live.db.dispose()

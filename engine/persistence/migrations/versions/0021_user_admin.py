@@ -19,8 +19,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('app_user', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # A plain ADD COLUMN, never a batch: on SQLite a batch copies app_user into a new table and drops the old one,
+    # and the drop cascades to every membership, session and token of every user.
+    op.add_column('app_user', sa.Column('must_change_password', sa.Boolean(), nullable=False, server_default=sa.false()))
     unit = op.create_table('unit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -41,5 +42,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('unit')
-    with op.batch_alter_table('app_user', schema=None) as batch_op:
-        batch_op.drop_column('must_change_password')
+    op.drop_column('app_user', 'must_change_password')
