@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from engine.access import passwords, web_sessions
+from engine.access import passwords, units, web_sessions
 from engine.access.policy import Actor, TaskLike, may_take
 from engine.errors import EngineError, FormInvalid, NotFound
 from engine.groups import GROUP_LABELS
@@ -88,6 +88,8 @@ def _add_user(session: Session, username: str, password: str, groups: list[str],
     )
     user.memberships = [Membership(group_key=g) for g in groups]
     session.add(user)
+    # A unit given on the command line or through the API joins the managed list (administrators pick from it).
+    units.ensure_units(session, [unit])
     session.flush()
     return user
 

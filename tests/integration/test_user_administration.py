@@ -181,3 +181,13 @@ def test_units_are_added_renamed_with_their_users_and_deactivated(ctx: EngineCon
         administration.add_user(ctx, admin, "lihua", fields(unit="区财政局"), TEMPORARY)
     assert "区财政局" not in units.active_unit_names(ctx)
     assert [e["unit"] for e in system_events(ctx, "unit_disabled")] == ["区财政局"]
+
+
+def test_a_unit_given_on_the_command_line_joins_the_managed_list(ctx: EngineContext, admin: Actor) -> None:
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        users.create_user(uow.session, "newcomer", TEMPORARY, ["applicant_org"], uow.now, "示例区新设数据局")
+        uow.commit()
+    listed = {u.name: u for u in units.list_units(ctx, admin)}
+    assert "示例区新设数据局" in listed and listed["示例区新设数据局"].members == 1
+    # The administrator can now pick it for another user.
+    assert administration.add_user(ctx, admin, "colleague", fields(unit="示例区新设数据局"), TEMPORARY).unit == "示例区新设数据局"
