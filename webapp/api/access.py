@@ -15,7 +15,7 @@ from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from engine import bounded_json
-from engine.access import tokens, users
+from engine.access import tokens
 from engine.access.policy import Actor
 from engine.errors import Forbidden, Unauthenticated
 
@@ -46,10 +46,11 @@ def current_actor() -> Actor:
         raise Unauthenticated("请提供访问令牌（Authorization: Bearer …）")
     ctx = engine_context()
     with ctx.sessions() as session:
-        actor = tokens.actor_of_token(session, token, ctx.clock.now())
-        g.api_password_pending = actor is not None and users.password_change_pending(session, actor.username)
-    if actor is None:
-        raise Unauthenticated("访问令牌无效、已过期或已撤销，请重新登录")
+        user = tokens.user_of_token(session, token, ctx.clock.now())
+        if user is None:
+            raise Unauthenticated("访问令牌无效、已过期或已撤销，请重新登录")
+        actor = Actor(user.username, user.groups, user.unit)
+        g.api_password_pending = user.must_change_password
     g.api_actor = actor
     return actor
 
