@@ -41,7 +41,10 @@ install: $(STAMP) $(NPM_STAMP) $(CATALOG).mo
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
+# The pages and documents are Chinese: without a CJK font a browser on this machine shows boxes, so run says so.
 run: install
+	@command -v fc-list >/dev/null && [ -z "$$(fc-list :lang=zh family 2>/dev/null)" ] && \
+		echo "No Chinese font found: install fonts-noto-cjk (apt-get install fonts-noto-cjk) for legible pages and PDFs." || true
 	$(BIN)/rcjc init --demo
 	$(BIN)/rcjc serve --host $(HOST) --port $(PORT)
 
