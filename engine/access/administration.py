@@ -19,7 +19,7 @@ from engine.access import passwords, units, users
 from engine.access.policy import Actor
 from engine.access.tokens import FAILURE_WINDOW, MAX_FAILURES_PER_USER
 from engine.context import EngineContext
-from engine.errors import FormInvalid, NotFound
+from engine.errors import FormInvalid, Message, NotFound
 from engine.groups import GROUP_LABELS
 from engine.persistence import audit
 from engine.persistence.models import LoginFailure, Membership, User
@@ -129,7 +129,7 @@ def _checked(session: Session, fields: UserFields, current_unit: str | None = No
     if not unit:
         errors["unit"] = ["请选择单位"]
     elif unit != current_unit and units.listed(session, unit) is None:
-        errors["unit"] = [f"单位“{unit}”不在单位列表中（或已停用）"]
+        errors["unit"] = [Message("单位“%(unit)s”不在单位列表中（或已停用）", unit=unit)]
     if len(fields.position.strip()) > 100:
         errors["position"] = ["职务不能超过 100 个字符"]
     email = fields.email.strip()
@@ -137,7 +137,7 @@ def _checked(session: Session, fields: UserFields, current_unit: str | None = No
         errors["email"] = ["电子邮箱格式不正确"]
     unknown = [g for g in fields.groups if g not in GROUP_LABELS]
     if unknown:
-        errors["groups"] = [f"未知的用户组：{'、'.join(unknown)}"]
+        errors["groups"] = [Message("未知的用户组：%(value)s", value="、".join(unknown))]
     elif not fields.groups:
         errors["groups"] = ["请至少选择一个用户组"]
     return errors
@@ -156,7 +156,7 @@ def add_user(ctx: EngineContext, actor: Actor, username: str, fields: UserFields
         if USERNAME.fullmatch(username) is None:
             errors["username"] = ["登录名须为 1 至 80 个字母、数字或 . _ -，并以字母或数字开头"]
         elif session.scalar(select(User.id).where(User.username == username)) is not None:
-            errors["username"] = [f"登录名 {username} 已被使用"]
+            errors["username"] = [Message("登录名 %(username)s 已被使用", username=username)]
         weak = passwords.problems(password, [username, fields.display_name])
         if weak:
             errors["password"] = weak

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.errors import Forbidden, FormInvalid, NotFound
+from engine.errors import Forbidden, FormInvalid, Message, NotFound
 from engine.persistence import audit
 from engine.persistence.models import Case, PriorFiling, TaskIndex, Unit, User
 from engine.persistence.uow import UnitOfWork
@@ -90,13 +90,13 @@ def _clean(session: Session, name: str, kind: str, unit_id: int | None = None) -
     if not name:
         errors["name"] = ["请填写单位名称"]
     elif len(name) > MAX_NAME:
-        errors["name"] = [f"单位名称不能超过 {MAX_NAME} 个字符"]
+        errors["name"] = [Message("单位名称不能超过 %(max)s 个字符", max=MAX_NAME)]
     else:
         other = session.scalar(select(Unit.id).where(Unit.name == name))
         if other is not None and other != unit_id:
-            errors["name"] = [f"单位“{name}”已在列表中"]
+            errors["name"] = [Message("单位“%(name)s”已在列表中", name=name)]
     if len(kind) > MAX_KIND:
-        errors["kind"] = [f"单位类别不能超过 {MAX_KIND} 个字符"]
+        errors["kind"] = [Message("单位类别不能超过 %(max)s 个字符", max=MAX_KIND)]
     if errors:
         raise FormInvalid(errors)
     return name, kind or None

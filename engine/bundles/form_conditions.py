@@ -46,19 +46,20 @@ def field_rules(comp: Mapping[str, Any], key: str, problems: list[str]) -> Field
     """Read and compile-check a component's conditional rules, adding a problem for each bad one."""
     props = comp.get("properties") or {}
     if not isinstance(props, Mapping):
-        problems.append(f"字段 {key} 的 properties 应为对象")
+        problems.append(Message("字段 %(key)s 的 properties 应为对象", key=key))
         return FieldRules()
     found: dict[str, str | None] = {}
     for name in PROPERTY_NAMES:
         value = props.get(name)
         if value is not None and (not isinstance(value, str) or not value.strip()):
-            problems.append(f"字段 {key} 的 {name} 应为非空文本")
+            problems.append(Message("字段 %(key)s 的 %(name)s 应为非空文本", key=key, name=name))
             value = None
         if value is not None and name != "constraintMessage":
-            problems.extend(f"字段 {key} 的 {name} 表达式有误：{p}" for p in check_source(value, "eval"))
+            problems.extend(Message("字段 %(key)s 的 %(name)s 表达式有误：%(problem)s", key=key, name=name, problem=p)
+                            for p in check_source(value, "eval"))
         found[name] = value.strip() if value else None
     if found["constraintMessage"] and not found["constraint"]:
-        problems.append(f"字段 {key} 有 constraintMessage 而没有 constraint")
+        problems.append(Message("字段 %(key)s 有 constraintMessage 而没有 constraint", key=key))
     return FieldRules(found["requiredWhen"], found["constraint"], found["constraintMessage"])
 
 

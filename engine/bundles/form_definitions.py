@@ -89,17 +89,18 @@ def is_number(value: Any) -> bool:
     return is_scalar(value) and isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _walk(components: Any, where: str, problems: list[str]) -> Iterator[Mapping[str, Any]]:
+def _walk(components: Any, where: Message, problems: list[str]) -> Iterator[Mapping[str, Any]]:
     if not isinstance(components, list):
-        problems.append(f"{where}的 components 应为列表")
+        problems.append(Message("%(where)s的 components 应为列表", where=where))
         return
     for index, comp in enumerate(components):
         if not isinstance(comp, Mapping) or not isinstance(comp.get("type"), str):
-            problems.append(f"{where}第 {index + 1} 个组件缺少 type")
+            problems.append(Message("%(where)s第 %(index)s 个组件缺少 type", where=where, index=index + 1))
         elif comp["type"] == "group":
+            label = comp.get("label", index + 1)
             if comp.get("path"):
-                problems.append(f"分组 {comp.get('label', index + 1)} 不支持 path（嵌套数据）")
-            yield from _walk(comp.get("components", []), f"分组 {comp.get('label', index + 1)} ", problems)
+                problems.append(Message("分组 %(label)s 不支持 path（嵌套数据）", label=label))
+            yield from _walk(comp.get("components", []), Message("分组 %(label)s ", label=label), problems)
         else:
             yield comp
 
@@ -107,12 +108,12 @@ def _walk(components: Any, where: str, problems: list[str]) -> Iterator[Mapping[
 def _options(comp: Mapping[str, Any], key: str, problems: list[str]) -> tuple[tuple[str, Scalar], ...]:
     values = comp.get("values")
     if not isinstance(values, list) or not values:
-        problems.append(f"字段 {key} 的 values 应为非空列表")
+        problems.append(Message("字段 %(key)s 的 values 应为非空列表", key=key))
         return ()
     options: list[tuple[str, Scalar]] = []
     for item in values:
         if not isinstance(item, Mapping) or not is_scalar(item.get("value")):
-            problems.append(f"字段 {key} 的选项应为 {{label, value}}，value 为文本、数字或布尔值")
+            problems.append(Message("字段 %(key)s 的选项应为 {label, value}，value 为文本、数字或布尔值", key=key))
         else:
             options.append((str(item.get("label", item["value"])), item["value"]))
     return tuple(options)
@@ -121,17 +122,17 @@ def _options(comp: Mapping[str, Any], key: str, problems: list[str]) -> tuple[tu
 def _rules(comp: Mapping[str, Any], key: str, kind: str, problems: list[str]) -> dict[str, Any]:
     rules = comp.get("validate") or {}
     if not isinstance(rules, Mapping):
-        problems.append(f"字段 {key} 的 validate 应为对象")
+        problems.append(Message("字段 %(key)s 的 validate 应为对象", key=key))
         return {}
     for name, value in rules.items():
         if kind not in _RULES.get(name, frozenset()):
-            problems.append(f"字段 {key}（{kind}）不支持校验规则 {name}")
+            problems.append(Message("字段 %(key)s（%(kind)s）不支持校验规则 %(rule)s", key=key, kind=kind, rule=name))
         elif name == "required" and not isinstance(value, bool):
-            problems.append(f"字段 {key} 的 required 应为 true 或 false")
+            problems.append(Message("字段 %(key)s 的 required 应为 true 或 false", key=key))
         elif name in ("minLength", "maxLength") and not (is_number(value) and int(value) == value >= 0):
-            problems.append(f"字段 {key} 的 {name} 应为非负整数")
+            problems.append(Message("字段 %(key)s 的 %(rule)s 应为非负整数", key=key, rule=name))
         elif name in ("min", "max") and not is_number(value):
-            problems.append(f"字段 {key} 的 {name} 应为数字")
+            problems.append(Message("字段 %(key)s 的 %(rule)s 应为数字", key=key, rule=name))
         elif name == "pattern" and (problem := _pattern_problem(key, value)) is not None:
             problems.append(problem)
     return dict(rules)
@@ -154,9 +155,9 @@ def compile_pattern(pattern: str) -> Any:
     return re2.compile(_JS_CODE_POINT.sub(r"\1\\x{\2}", pattern), options)
 
 
-def _pattern_problem(key: str, value: Any) -> str | None:
+def _pattern_problem(key: str, value: Any) -> Message | None:
     if not isinstance(value, str):
-        return f"字段 {key} 的正则表达式应为文本：{value!r}"
+        return Message("字段 %(key)s 的正则表达式应为文本：%(value)s", key=key, value=repr(value))
     try:
         compile_pattern(value)
     except (re2.error, UnicodeError) as exc:
@@ -165,11 +166,11 @@ def _pattern_problem(key: str, value: Any) -> str | None:
         try:
             re.compile(value)
         except re.error:
-            return f"字段 {key} 的正则表达式无效：{value!r}（{detail}）"
-        return (
-            f"字段 {key} 的正则表达式不受支持：{value!r}（{detail}）；"
-            "为保证校验不会耗时失控，不能使用反向引用（如 \\1）、前后断言（如 (?=…)、(?<=…)）等需要回溯的写法"
-        )
+            return Message("字段 %(key)s 的正则表达式无效：%(value)s（%(detail)s）", key=key, value=repr(value), detail=detail)
+        return Message(
+            "字段 %(key)s 的正则表达式不受支持：%(value)s（%(detail)s）；"
+            "为保证校验不会耗时失控，不能使用反向引用（如 \\1）、前后断言（如 (?=…)、(?<=…)）等需要回溯的写法",
+            key=key, value=repr(value), detail=detail)
     return None
 
 
@@ -181,32 +182,33 @@ def max_length(fd: FieldDef) -> int | None:
 def _field_def(comp: Mapping[str, Any], problems: list[str]) -> FieldDef | None:
     kind, key = comp["type"], comp.get("key")
     if not isinstance(key, str) or not _KEY_RE.match(key) or keyword.iskeyword(key) or key == "typename":
-        problems.append(f"{kind} 组件的 key 无效：{key!r}（须为字母开头的英文标识符，且不能是 typename）")
+        problems.append(Message("%(kind)s 组件的 key 无效：%(key)s（须为字母开头的英文标识符，且不能是 typename）", kind=kind,
+                                key=repr(key)))
         return None
     for unsupported in ("conditional", "valuesExpression", "serializeToString"):
         if comp.get(unsupported):
-            problems.append(f"字段 {key} 使用了不支持的属性 {unsupported}")
+            problems.append(Message("字段 %(key)s 使用了不支持的属性 %(name)s", key=key, name=unsupported))
     readonly = comp.get("readonly", False) or comp.get("disabled", False)
     if not isinstance(readonly, bool):
-        problems.append(f"字段 {key} 的 readonly/disabled 只能是 true 或 false")
+        problems.append(Message("字段 %(key)s 的 readonly/disabled 只能是 true 或 false", key=key))
     rules = _rules(comp, key, kind, problems)
     subtype = comp.get("subtype", "date") if kind == "datetime" else None
     if subtype not in (None, "date", "datetime", "time"):
-        problems.append(f"字段 {key} 的日期类型无效：{subtype!r}")
+        problems.append(Message("字段 %(key)s 的日期类型无效：%(subtype)s", key=key, subtype=repr(subtype)))
     options: tuple[tuple[str, Scalar], ...] = ()
     values_key = comp.get("valuesKey")
     if kind in CHOICE_TYPES:
         if values_key is not None:
             if not isinstance(values_key, str) or not _KEY_RE.match(values_key):
-                problems.append(f"字段 {key} 的 valuesKey 无效：{values_key!r}")
+                problems.append(Message("字段 %(key)s 的 valuesKey 无效：%(value)s", key=key, value=repr(values_key)))
             if "values" in comp:
-                problems.append(f"字段 {key} 不能同时有 values 和 valuesKey")
+                problems.append(Message("字段 %(key)s 不能同时有 values 和 valuesKey", key=key))
         else:
             options = _options(comp, key, problems)
     multiple = comp.get("multiple", False)
     if kind in FILE_TYPES and not isinstance(multiple, bool):
         # form-js also takes an expression here; whether a step takes several files is the model's decision, not data's.
-        problems.append(f"字段 {key} 的 multiple 只能是 true 或 false")
+        problems.append(Message("字段 %(key)s 的 multiple 只能是 true 或 false", key=key))
     return FieldDef(
         key=key,
         type=kind,
@@ -233,15 +235,15 @@ def load_form(obj: Mapping[str, Any], file_name: str = "") -> FormDefinition:
     if not isinstance(obj, Mapping) or not isinstance(obj.get("id"), str) or not obj["id"]:
         raise ModelInvalid([Problem(file_name, None, "表单缺少 id")])
     if file_name.endswith(".json") and PurePath(file_name).stem != obj["id"]:
-        problems.append(f"表单 id {obj['id']} 应与文件名一致")
-    for comp in _walk(obj.get("components"), "表单", problems):
+        problems.append(Message("表单 id %(form)s 应与文件名一致", form=obj["id"]))
+    for comp in _walk(obj.get("components"), Message("表单"), problems):
         if comp["type"] in DISPLAY_TYPES:
             continue
         if comp["type"] not in INPUT_TYPES:
-            problems.append(f"不支持的组件类型：{comp['type']}")
+            problems.append(Message("不支持的组件类型：%(type)s", type=comp["type"]))
         elif (definition := _field_def(comp, problems)) is not None:
             if definition.key in {d.key for d in defs}:
-                problems.append(f"字段 key 重复：{definition.key}")
+                problems.append(Message("字段 key 重复：%(key)s", key=definition.key))
             defs.append(definition)
     if problems:
         raise ModelInvalid([Problem(file_name, None, reason) for reason in problems])

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from engine.bundles import scripting
 from engine.config import DEFAULT_DOCUMENT_PATTERNS as DOCUMENT_PATTERNS
-from engine.errors import Problem
+from engine.errors import Message, Problem
 
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -61,33 +61,37 @@ def check_bpmn_tree(
 
     for lane in root.xpath("//bpmn:lane", namespaces=NS):
         if lane.get("name", "") not in groups:
-            problem(lane, f"泳道“{_label(lane)}”的名称不是已知的用户组（{'、'.join(sorted(groups))}）")
+            problem(lane, Message("泳道“%(lane)s”的名称不是已知的用户组（%(groups)s）", lane=_label(lane),
+                                  groups="、".join(sorted(groups))))
     for task in root.xpath("//bpmn:userTask", namespaces=NS):
         props = _props(task)
         form = props.get("form")
         if not form:
-            problem(task, f"用户任务“{_label(task)}”没有指定表单（属性 form）")
+            problem(task, Message("用户任务“%(task)s”没有指定表单（属性 form）", task=_label(task)))
         elif form not in forms:
-            problem(task, f"用户任务“{_label(task)}”引用的表单 {form} 不存在")
+            problem(task, Message("用户任务“%(task)s”引用的表单 %(form)s 不存在", task=_label(task), form=form))
         if props.get("limit") and props["limit"] not in limits:
-            problem(task, f"用户任务“{_label(task)}”的时限 {props['limit']} 未配置")
+            problem(task, Message("用户任务“%(task)s”的时限 %(limit)s 未配置", task=_label(task), limit=props["limit"]))
     for start in root.xpath("//bpmn:startEvent", namespaces=NS):
         for name, value in _props(start).items():
             if not name.startswith("entry."):
                 continue
             group_part, _, form = value.partition(":")
             if form.strip() not in forms:
-                problem(start, f"启动方式 {name} 引用的表单 {form.strip() or '（空）'} 不存在")
+                problem(start, Message("启动方式 %(entry)s 引用的表单 %(form)s 不存在", entry=name,
+                                         form=form.strip() or Message("（空）")))
             for group in (g.strip() for g in group_part.split(",")):
                 if group not in groups:
-                    problem(start, f"启动方式 {name} 的用户组 {group} 未知")
+                    problem(start, Message("启动方式 %(entry)s 的用户组 %(group)s 未知", entry=name, group=group))
     for element in root.xpath("//bpmn:userTask | //bpmn:startEvent", namespaces=NS):
         for kind in issued_kinds(_props(element)):
             if kind not in DOCUMENT_PATTERNS:
-                problem(element, f"“{_label(element)}”签发的文书类型 {kind} 未知（可用：{'、'.join(DOCUMENT_PATTERNS)}）")
+                problem(element, Message("“%(element)s”签发的文书类型 %(kind)s 未知（可用：%(known)s）", element=_label(element),
+                                            kind=kind, known="、".join(DOCUMENT_PATTERNS)))
     for element, source, mode in _scripts(root):
         for reason in scripting.check_source(source, mode):
-            problem(element, f"“{_label(element.getparent())}”的脚本或表达式无效：{reason}")
+            problem(element, Message("“%(element)s”的脚本或表达式无效：%(reason)s", element=_label(element.getparent()),
+                                    reason=reason))
     return problems
 
 
@@ -128,5 +132,5 @@ def check_dmn_tree(file_name: str, tree: Any) -> list[Problem]:
             if reasons and entry.tag.endswith("}inputEntry"):
                 reasons = scripting.check_source(f"v {source}", "eval") and reasons
             for reason in reasons:
-                problems.append(Problem(file_name, entry.sourceline, f"决策表单元格无效：{reason}"))
+                problems.append(Problem(file_name, entry.sourceline, Message("决策表单元格无效：%(reason)s", reason=reason)))
     return problems

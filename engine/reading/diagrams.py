@@ -43,7 +43,7 @@ def case_process_diagram(ctx: EngineContext, session: Session, actor: Actor, cas
     wanted = process_id or case.process_id
     spec = bundle.specs.get(wanted)
     if spec is None or spec.file not in bundle.files:
-        raise NotFound(f"流程 {wanted} 不在该案件的版本中")
+        raise NotFound("流程 %(process_id)s 不在该案件的版本中", process_id=wanted)
     ids = {bpmn_id for ts in spec.task_specs.values() if (bpmn_id := getattr(ts, "bpmn_id", None))}
     done, active = process_marks(workflow, wanted, ids)
     return {

@@ -20,8 +20,6 @@ ERRORS = frozenset({"EngineError", "NotFound", "Unauthenticated", "Forbidden", "
                     "FileTooLarge", "ModelInvalid", "ScriptFailed", "TooManyAttempts", "BadCredentials"})
 # Every Chinese text of these modules is a message shown under a form field or as a refusal.
 MESSAGE_MODULES = ("bundles/form_submissions.py", "bundles/form_conditions.py", "access/policy.py")
-# Being reworded elsewhere; their messages are still f-strings and join the catalog once they are templates.
-NOT_CONVERTED = ("library/bundle_diff.py", "reading/diagrams.py")
 
 
 def _name(call: ast.Call) -> str:
@@ -66,8 +64,6 @@ def engine_templates() -> tuple[set[str], list[str]]:
     loose: list[str] = []
     for path in sorted(ENGINE.rglob("*.py")):
         relative = path.relative_to(ENGINE).as_posix()
-        if relative in NOT_CONVERTED:
-            continue
         found, strays = _module_templates(path.read_text(encoding="utf-8"), relative in MESSAGE_MODULES)
         templates |= found
         loose += [f"{relative}: {s}" for s in strays]
