@@ -17,13 +17,27 @@ from sqlalchemy.orm import Session
 
 from engine.context import EngineContext
 from engine.errors import FormInvalid, Message
-from engine.persistence.models import NoticeChoice, Notification, User
+from engine.persistence.db import connection
+from engine.persistence.models import NoticeChoice, Notification, User, table
+from engine.persistence.prepared import Prepared
 from engine.persistence.uow import UnitOfWork
 
 # Every kind of notification, in the order the settings list them.
 KINDS = ("new_task", "reassigned", "supplement_requested", "ruling_issued", "reminder", "escalation")
 # (in the app, by mail) for each kind when the user chose nothing.
 DEFAULTS = {kind: (True, kind in ("reminder", "escalation")) for kind in KINDS}
+
+
+# Written in the step's transaction: prepared, so that telling people costs a step little.
+_ADD = Prepared(insert(table(Notification)))
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """What writing a user's notifications needs: their mail address and the kinds they chose about."""
+
+    email: str | None
+    chosen: Mapping[str, tuple[bool, bool]]
 
 
 @dataclass(frozen=True)
@@ -72,38 +86,56 @@ def save_choices(ctx: EngineContext, username: str, chosen: Iterable[Choice]) ->
     return choices_of(ctx, username)
 
 
-def deliver(session: Session, now: datetime, notes: Iterable[Note], created_by: str) -> list[str]:
+def recipients(session: Session, names: Iterable[str]) -> dict[str, Recipient]:
+    """The addresses and choices of these users (one query); users who do not exist are left out."""
+    found = session.execute(
+        select(User.username, User.email, NoticeChoice.kind, NoticeChoice.in_app, NoticeChoice.mail)
+        .outerjoin(NoticeChoice, NoticeChoice.username == User.username)
+        .where(User.username.in_(sorted(set(names)))))
+    return gather(found)
+
+
+def gather(rows: Iterable[tuple[str, str | None, str | None, bool | None, bool | None]]) -> dict[str, Recipient]:
+    """Recipients from (username, email, kind, in_app, mail) rows, one row per chosen kind (or one with no kind)."""
+    emails: dict[str, str | None] = {}
+    chosen: dict[str, dict[str, tuple[bool, bool]]] = {}
+    for username, email, kind, in_app, mail in rows:
+        emails[username] = email
+        mine = chosen.setdefault(username, {})
+        if kind is not None:
+            mine[kind] = (bool(in_app), bool(mail))
+    return {name: Recipient(emails[name], chosen[name]) for name in emails}
+
+
+def deliver(session: Session, now: datetime, notes: Iterable[Note], created_by: str,
+            known: Mapping[str, Recipient] | None = None) -> list[str]:
     """Write the notifications the recipients' choices let through, in the caller's transaction; who got one.
 
-    Two statements however many notes: the recipients' addresses and choices, then the rows.
+    `known` are recipients the caller read already; the others are read in one query. The rows go in one statement.
     """
     notes = [n for n in notes if n.username]
     if not notes:
         return []
-    names = sorted({n.username for n in notes})
-    found = session.execute(
-        select(User.username, User.email, NoticeChoice.kind, NoticeChoice.in_app, NoticeChoice.mail)
-        .outerjoin(NoticeChoice, NoticeChoice.username == User.username)
-        .where(User.username.in_(names)))
-    emails: dict[str, str | None] = {}
-    chosen: dict[tuple[str, str], tuple[bool, bool]] = {}
-    for username, email, kind, in_app, mail in found:
-        emails[username] = email
-        if kind is not None:
-            chosen[(username, kind)] = (bool(in_app), bool(mail))
+    found = dict(known or {})
+    missing = {n.username for n in notes} - set(found)
+    if missing:
+        found.update(recipients(session, missing))
     rows, written = [], []
     for note in dict.fromkeys(notes):
-        in_app, mail = chosen.get((note.username, note.kind), DEFAULTS.get(note.kind, (True, False)))
-        if not in_app or note.username not in emails:
+        recipient = found.get(note.username)
+        if recipient is None:
+            continue
+        in_app, mail = recipient.chosen.get(note.kind, DEFAULTS.get(note.kind, (True, False)))
+        if not in_app:
             continue
         # Pending for the mail step only when it is wanted and can be sent: the mail step never looks at the rest.
-        mailed_at = None if mail and emails[note.username] else now
+        mailed_at = None if mail and recipient.email else now
         rows.append({"username": note.username, "case_id": note.case_id, "task_id": note.task_id, "kind": note.kind,
                      "message": note.message[:500], "created_by": created_by, "created_at": now, "read_at": None,
                      "mailed_at": mailed_at})
         written.append(note)
     if rows:
-        session.execute(insert(Notification), rows)
+        _ADD.run(connection(session), rows)
     return [note.username for note in written]
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from engine.access import disclosure, policy, users
@@ -15,7 +15,9 @@ from engine.bundles.definitions import Bundle
 from engine.context import EngineContext
 from engine.errors import NotFound
 from engine.persistence.case_rows import CaseRow
-from engine.persistence.models import AuditEvent, Case, CaseHandler, TaskIndex
+from engine.persistence.db import connection
+from engine.persistence.models import AuditEvent, Case, CaseHandler, TaskIndex, table
+from engine.persistence.prepared import Prepared
 from engine.procedure import runtime, workflow_store
 from engine.reading import case_file
 from engine.reading.case_file import FileSection
@@ -100,7 +102,7 @@ def visible_case(session: Session, actor: Actor, case_id: int) -> Case:
     return case
 
 
-def _open_task(t: TaskIndex, rd: disclosure.Reader) -> dict[str, Any]:
+def _open_task(t: Any, rd: disclosure.Reader) -> dict[str, Any]:
     return {"id": t.id, "bpmn_id": t.bpmn_id, "name": t.name, "group": t.group_key,
             "candidate": rd.person(t.group_key, t.candidate), "assignee": rd.person(t.group_key, t.assignee),
             "created_at": t.created_at, "due_at": t.due_at, "due_provisional": t.due_provisional}
@@ -171,6 +173,12 @@ def case_page(
     return view, events
 
 
+_TASKS = table(TaskIndex)
+# Every step answers with this: prepared, oldest first.
+_OPEN_TASKS = Prepared(select(_TASKS).where(_TASKS.c.case_id == bindparam("case_id"))
+                       .order_by(_TASKS.c.created_at, _TASKS.c.id))
+
+
 def step_view(session: Session, actor: Actor, case_id: int) -> dict[str, Any]:
     """Where a case stands after the actor's step, as far as they may see it: never more, and never a 404."""
     case = session.get(Case, case_id, populate_existing=True)
@@ -183,7 +191,7 @@ def step_view_of(session: Session, actor: Actor, case: Case | CaseRow) -> dict[s
     """The same for a case at hand: the row a step has just written, read in the step's own transaction."""
     visible = policy.may_view_case(session, actor, case)
     rd = disclosure.reader(actor)
-    rows = session.scalars(select(TaskIndex).where(TaskIndex.case_id == case.id).order_by(TaskIndex.created_at, TaskIndex.id))
+    rows = _OPEN_TASKS.run(connection(session), {"case_id": case.id})
     offered = [t for t in rows if visible or policy.may_take(actor, t) or t.assignee == actor.username]
     return {
         "case_id": case.id, "status": case.status, "case_visible": visible, "lock_version": case.version,

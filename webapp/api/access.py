@@ -45,14 +45,13 @@ def current_actor() -> Actor:
     if token is None:
         raise Unauthenticated("请提供访问令牌（Authorization: Bearer …）")
     ctx = engine_context()
-    with ctx.sessions() as session:
-        user = tokens.user_of_token(session, token, ctx.clock.now())
-        if user is None:
-            raise Unauthenticated("访问令牌无效、已过期或已撤销，请重新登录")
-        actor = Actor(user.username, user.groups, user.unit)
-        g.api_password_pending = user.must_change_password
-    g.api_actor = actor
-    return actor
+    with ctx.db.connect() as conn:
+        holder = tokens.holder_of_token(conn, token, ctx.clock.now())
+    if holder is None:
+        raise Unauthenticated("访问令牌无效、已过期或已撤销，请重新登录")
+    g.api_password_pending = holder.must_change_password
+    g.api_actor = holder.actor
+    return holder.actor
 
 
 def authenticated(func: F) -> F:
