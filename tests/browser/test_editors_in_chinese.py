@@ -98,6 +98,89 @@ def test_the_decision_table_editor_speaks_the_pages_language_and_shows_its_outpu
     assert [e for e in errors if INFERNO_NOTICE not in e] == [], errors
 
 
+# Words that stay as they are in Chinese: names of languages, formats and standards, and the example in a tooltip.
+ALLOWED_WORDS = {"FEEL", "DMN", "JSON", "ID", "HTML", "URL", "HTTPS", "MIME", "URI", "data", "Markdown", "iFrame", "MDN",
+                 "E", "Camunda", "Tasklist", "QName", "PnYnM", "PnDTnH", "yyyy", "MM", "dd", "hh", "mm", "ss", "X-FRAME-OPTIONS",
+                 "bpmn", "io"}
+# Visible text and hint attributes of the editors' own chrome: what a person typed (text boxes, the FEEL and text editors,
+# the field's own label, the titles of list items, a code sample) is data and left out.
+CHROME_TEXT = """(scope) => {
+  const skip = '[contenteditable], .cm-editor, textarea, input, pre, .bio-properties-panel-header-label, ' +
+    '.bio-properties-panel-collapsible-entry-header-title';
+  const out = [];
+  document.querySelectorAll(scope).forEach(root => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const p = n.parentElement;
+      if (n.data.trim() && p && !p.closest(skip) && (p.getClientRects().length || p.closest('select'))) out.push(n.data.trim());
+    }
+    root.querySelectorAll('[title], [placeholder]').forEach(e => {
+      if (e.closest('[contenteditable], .cm-editor')) return;
+      ['title', 'placeholder'].forEach(a => e.getAttribute(a) && out.push(e.getAttribute(a)));
+    });
+  });
+  return out;
+}"""
+
+
+def english_in(texts: list[str], data: set[str]) -> list[str]:
+    """The texts with an English word left once the allowed names and the file's own data are set aside."""
+    left = []
+    for text in texts:
+        words = re.findall(r"[A-Za-z][A-Za-z-]*[A-Za-z]", text)
+        if any(word not in ALLOWED_WORDS and word not in data for word in words):
+            left.append(text)
+    return sorted(set(left))
+
+
+def open_every_group(page: Page) -> None:
+    """Expand every group of the properties panel, and every list item in them."""
+    panel = page.locator(".fjs-properties-container")
+    for closed in (".bio-properties-panel-group-header:not(.open)", ".bio-properties-panel-collapsible-entry-header:not(.open)"):
+        headers = panel.locator(closed)
+        for _ in range(headers.count()):
+            headers.first.click()
+
+
+def test_no_english_is_left_in_the_editors_chrome(deployed: EngineContext, people: dict[str, Actor], page: Page) -> None:
+    draft_id = draft_of_shipped(deployed, people)
+    page.set_viewport_size({"width": 1440, "height": 1400})
+    sign_in(page, "owner")
+    open_form_editor(page, draft_id)
+    _, files = process_library.draft_files(deployed, draft_id)
+    data = set(re.findall(r"[A-Za-z][A-Za-z-]*[A-Za-z]", files["acceptance_review.json"].decode()))
+    scope = ".fjs-palette-container, .fjs-properties-container, .fjs-form-field-placeholder, .fjs-context-pad"
+    left: dict[str, list[str]] = {}
+    for kind in ("textfield", "number", "select", "checklist", "datetime", "text", "group", "iframe", "table"):
+        page.locator(f'.fjs-palette-field[data-field-type="{kind}"]').press("Enter")
+        page.locator(f".fjs-editor-container .fjs-form-field-{kind}").last.click(position={"x": 4, "y": 4})
+        expect(page.locator(".fjs-properties-container .bio-properties-panel-header-type")).not_to_have_text("表单")
+        open_every_group(page)
+        if found := english_in(page.evaluate(CHROME_TEXT, scope), data):
+            left[kind] = found
+    assert left == {}, left
+
+    open_table_editor(page, draft_id)
+    data = set(re.findall(r"[A-Za-z][A-Za-z-]*[A-Za-z]", files["six_looks.dmn"].decode()))
+    expect(page.locator(".tjs-table thead .input-variable").first).to_have_text("字符串")
+    page.locator(".tjs-table thead th.input-cell .input-label").first.dblclick()
+    page.locator(".context-menu .type-ref-edit .dms-input-select").click()
+    options = page.locator(".dms-select-options .option")
+    expect(options.filter(has_text="布尔值")).to_have_count(1)
+    texts = page.evaluate(CHROME_TEXT, ".tjs-table thead, .hit-policy, .context-menu, .dms-select-options")
+    assert english_in(texts, data - {"string", "boolean", "number", "date", "time"}) == []
+    options.filter(has_text="数字").click()  # the file keeps the data type's own name
+    expect(page.locator(".tjs-table thead .input-variable").first).to_have_text("数字")
+    page.locator("#save").click()
+    expect(page.locator("#save-status")).to_have_text("已保存。")
+    _, files = process_library.draft_files(deployed, draft_id)
+    assert re.search(rb'<inputExpression id="[^"]+" typeRef="number"', files["six_looks.dmn"])
+
+    in_english(page)
+    open_table_editor(page, draft_id)
+    expect(page.locator(".tjs-table thead .input-variable").first).to_have_text("number")
+
+
 def broken_draft(deployed: EngineContext, people: dict[str, Actor]) -> int:
     """A draft whose acceptance review task names a form the draft does not hold."""
     draft_id = draft_of_shipped(deployed, people)

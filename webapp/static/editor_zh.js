@@ -69,7 +69,7 @@
     "Checkbox group": "复选框组", "Radio group": "单选按钮组", "Select": "下拉选择", "Tag list": "标签列表",
     "Text view": "文字", "HTML view": "HTML 内容", "Image view": "图片", "Table": "表格", "iFrame": "内嵌页面",
     "Separator": "分隔线", "Spacer": "留白", "Group": "分组", "Dynamic list": "动态列表", "Button": "按钮",
-    "Document preview": "文档预览", "File picker": "文件选择", "Expression": "表达式",
+    "Document preview": "文档预览", "File picker": "文件选择",
     "Drag and drop components here.": "把组件拖到这里。", "Build your form": "设计表单",
     "Drag and drop components here to start designing.": "把组件拖到这里开始设计。",
     // form-js: the properties panel.
@@ -112,12 +112,115 @@
     "Specify the source from which to populate the table": "指定表格数据的来源",
     "Where the child variables of this component are pathed to.": "此组件的子变量存放的路径。",
     "Version tag by which this form can be referenced.": "引用此表单时使用的版本标签。",
-    "Descriptive text for screen reader accessibility.": "供读屏软件朗读的说明文字。"
+    "Descriptive text for screen reader accessibility.": "供读屏软件朗读的说明文字。",
+    // form-js: rarer entries, options, help texts and checks of the properties panel.
+    "Form": "表单", "Title": "标题", "Table label": "表格标题", "Target value": "目标值", "Static": "静态",
+    "Input data": "输入数据", "Date & Time": "日期和时间", "UTC offset": "带 UTC 偏移", "UTC normalized": "转换为 UTC",
+    "No timezone": "不带时区", "Column 1": "第 1 列", "Column 2": "第 2 列", "Column 3": "第 3 列",
+    "Script execution": "执行脚本", "Allow same origin": "允许同源访问", "Open in fullscreen": "允许全屏",
+    "Geolocation": "地理位置", "Camera access": "使用摄像头", "Microphone access": "使用麦克风",
+    "Forms submission": "提交表单", "Open modal windows": "打开模态窗口", "Open popups": "打开弹出窗口",
+    "Top level navigation": "跳转顶层页面", "Storage access by user": "由用户授权访问存储",
+    "Opened in popup": "已在弹出窗口中打开", "Close popup": "关闭弹出窗口", "Save and close": "保存并关闭",
+    "Syntax Error": "语法错误", "Remove form field": "删除表单字段", "Condition under which the field is hidden": "满足此条件时隐藏字段",
+    "Condition under which the field is deactivated": "满足此条件时停用字段",
+    "Click to set a dynamic value with FEEL expression": "点击改用 FEEL 表达式设置动态值",
+    "Click to remove dynamic value with FEEL expression": "点击取消 FEEL 表达式动态值",
+    "Supports markdown and templating.": "支持 Markdown 和模板。",
+    "Supports HTML, styling, and templating. Styles are automatically scoped to the HTML component.":
+      "支持 HTML、样式和模板。样式只作用于此 HTML 组件。",
+    "Text view is empty": "文字内容为空", "Text view is populated by an expression": "文字内容由表达式生成",
+    "Text view is templated": "文字内容使用模板", "Html view is empty": "HTML 内容为空",
+    "Html view is populated by an expression": "HTML 内容由表达式生成", "Html view is templated": "HTML 内容使用模板",
+    "Expression is empty": "表达式为空",
+    "Disable this field when it should not be interactive for end-users. Its data will not be submitted. This setting takes precedence over read-only.":
+      "不让用户操作此字段时禁用它，其数据不会提交。此设置优先于只读。",
+    "Make this field read-only when it cannot be edited by the end-user, but its content is important for them to see. Its data will still be submitted.":
+      "用户不能修改、但需要看到内容时设为只读，其数据仍会提交。",
+    "Use a unique \"key\" to link the form element and the related input/output data. When dealing with nested data, break it down in the user task's input mapping before using it.":
+      "用唯一的“键”把表单元素和对应的输入输出数据关联起来。嵌套的数据请先在用户任务的输入映射中拆开再使用。",
+    "Link referring to a hosted image, or use a data URI directly to embed image data into the form.":
+      "指向已托管图片的链接，或直接用 data URI 把图片数据嵌入表单。",
+    "Enter a form input variable that contains the data for the table or define an expression to populate the data dynamically.":
+      "填写包含表格数据的表单输入变量，或用表达式动态生成数据。",
+    "Add properties directly to the form schema, useful to configure functionality in custom-built task applications and form renderers.":
+      "直接向表单定义添加属性，供自建的任务应用和表单渲染器配置功能。",
+    "The error message to display when the input does not match the regular expression.": "输入不符合正则表达式时显示的错误提示。",
+    "The built-in phone validation pattern is based on the E.164 standard with no spaces. Ex: +491234567890":
+      "内置的电话校验格式遵循 E.164 标准，不含空格。例如：+491234567890",
+    "Routes the children of this component into a form variable.": "把此组件的子字段放到一个表单变量下。",
+    "Routes the children of this component into a form variable, may be left empty to route at the root level.":
+      "把此组件的子字段放到一个表单变量下，留空则放在根一级。",
+    "Documents whose height exceeds the defined value in pixels will be vertically scrollable": "文档高度超过此像素值时可上下滚动",
+    "\"Static\" defines a constant, predefined set of form options.\n\n\"Input data\" defines options that are populated dynamically, adjusting based on variable data for flexible responses to different conditions or inputs.\n\n\"Expression\" defines options that are populated from a FEEL expression.":
+      "“静态”：一组固定的预定义选项。\n\n“输入数据”：选项由变量数据动态生成，随条件或输入而变化。\n\n“表达式”：选项由 FEEL 表达式生成。",
+    "\"List of items\" defines a constant, predefined set of form options.\n\n\"Expression\" defines options that are populated from a FEEL expression.":
+      "“选项列表”：一组固定的预定义选项。\n\n“表达式”：选项由 FEEL 表达式生成。",
+    "The input property may be an array of simple values or alternatively follow this schema:": "输入属性可以是简单值的数组，也可以符合以下结构：",
+    "The expression may result in an array of simple values or alternatively follow this schema:": "表达式的结果可以是简单值的数组，也可以符合以下结构：",
+    "Enter a HTTPS URL to a source or populate it dynamically via a template or an expression (e.g., to pass a value from the variable).":
+      "填写 HTTPS 网址，或用模板、表达式动态生成（例如取变量的值）。",
+    "Please make sure that the URL is safe as it might impose security risks.": "请确认网址安全，否则可能带来安全风险。",
+    "Not all external sources can be displayed in the iFrame. Read more about it in the": "并非所有外部来源都能在内嵌页面中显示，详见",
+    "X-FRAME-OPTIONS documentation": "X-FRAME-OPTIONS 文档",
+    "Allow the iframe to access more functionality of your browser, details regarding the various options can be found in the":
+      "允许内嵌页面使用浏览器的更多功能，各选项的说明见", "MDN iFrame documentation.": "MDN iFrame 文档。",
+    "These options can incur security risks, especially if used in combination with dynamic links. Ensure that you are aware of them, that you trust the source url and only enable what your use case requires.":
+      "这些选项可能带来安全风险，与动态链接一起使用时尤甚。请确认了解这些风险、信任来源网址，并只开启确实需要的选项。",
+    "A comma-separated list of": "用逗号分隔的", "file type specifiers": "文件类型说明符",
+    "A source is a JSON object containing metadata for a document or an array of documents.": "来源是一个包含文档元数据的 JSON 对象，或这类对象的数组。",
+    "Each entry must include a document ID, name, and MIME type.": "每一项都必须包含文档标识、名称和 MIME 类型。",
+    "Additional details are optional. The expected format is as follows:": "其他信息可选。格式如下：",
+    "When using Camunda Tasklist UI, additional document reference attributes are automatically handled. Modifying the document reference may affect the document preview functionality.":
+      "使用 Camunda Tasklist 界面时会自动处理其他文档引用属性；修改文档引用可能影响文档预览。",
+    "Learn more in our": "详见", "documentation": "文档", "Use the preview window to test your form.": "在预览窗口中测试表单。",
+    "A number is required.": "必须填写数字。", "Must be number": "必须是数字", "Value must be a number.": "值必须是数字。",
+    "Should be a valid number": "应为有效的数字", "Should be a valid number.": "应为有效的数字。", "Should be an integer.": "应为整数。",
+    "Should be greater than zero.": "应大于零。", "Should be greater than or equal to zero.": "应大于或等于零。",
+    "For security reasons the URL must start with \"https\".": "出于安全考虑，网址必须以“https”开头。",
+    "The document data source is required.": "必须填写文档数据来源。", "Must be a valid QName.": "必须是有效的限定名（QName）。",
+    "Must be a variable or a dot separated path.": "必须是变量或以点分隔的路径。",
+    "Must be a variable or a dot-separated path": "必须是变量或以点分隔的路径",
+    "Must be empty, a variable or a dot-separated path": "必须为空、变量或以点分隔的路径", "Must be unique.": "必须唯一。",
+    "Must not be a prohibited path.": "不能是禁止使用的路径。", "Must not be empty": "不能为空", "Must not be empty.": "不能为空。",
+    "Must not cause two binding paths to collide": "不能造成两个绑定路径冲突",
+    "Must not conflict with other key/path assignments.": "不能与其他键或路径冲突。",
+    "Must not contain numerical path segments.": "路径中不能有纯数字的段。", "Must not contain prefix.": "不能包含前缀。",
+    "Must not contain spaces.": "不能包含空格。", "JSON contains errors": "JSON 有错误",
+    // dmn-js: data types (their values stay as they are in the file; only the label shown is Chinese).
+    "string": "字符串", "boolean": "布尔值", "number": "数字", "date": "日期", "time": "时间", "dateTime": "日期时间",
+    "dayTimeDuration": "日时长", "yearMonthDuration": "年月时长", "integer": "整数", "long": "长整数", "double": "双精度数",
+    // dmn-js: rarer words of the table and the boxed expressions.
+    "\"value\"": "\"值\"", "\"value\", \"value\", ...": "\"值\", \"值\", ...", "Clear predefined values": "清除预定义值",
+    "Add parameter": "添加参数", "Remove parameter": "删除参数", "Edit formal parameters": "编辑形式参数",
+    "Edit function kind": "编辑函数类型", "Function kind: {kind}": "函数类型：{kind}", "Kind": "类型", "Element name": "元素名称",
+    "name": "名称", "Search in diagram": "在图中搜索", "e.g. { example } ": "例如 { example } ", "e.g. { sample }": "例如 { sample }",
+    "Date must match pattern yyyy-MM-dd": "日期格式须为 yyyy-MM-dd", "Time must match pattern hh:mm:ss[time zone]": "时间格式须为 hh:mm:ss[时区]",
+    "Date and time must match pattern yyyy-MM-ddTHH:mm:ss[time zone]": "日期时间格式须为 yyyy-MM-ddTHH:mm:ss[时区]",
+    "Must match PnYnM": "格式须为 PnYnM", "Must match PnDTnH": "格式须为 PnDTnH",
+    "Move Input": "移动输入列", "Move Output": "移动输出列", "Decision table context menu": "决策表快捷菜单"
   };
+
+  // Texts the editors put together from a fixed frame and a name already in Chinese (the palette's and the canvas's
+  // buttons) or a number; the part in the middle is kept as it is.
+  var frames = [
+    [/^Create an? (.*[^\x00-\x7F].*) element$/, "创建{0}"],
+    [/^Remove (.*[^\x00-\x7F].*)$/, "删除{0}"],
+    [/^List contains (\d+) items?$/, "列表共 {0} 项"],
+    [/^Expression for '(.+)'$/, "“{0}”的表达式"]
+  ];
+
+  function framed(text) {
+    for (var i = 0; i < frames.length; i++) {
+      var match = frames[i][0].exec(text);
+      if (match) { return frames[i][1].replace("{0}", function () { return match[1]; }); }
+    }
+    return text;
+  }
 
   // The diagram-js style translate service: a template with {placeholders}, in Chinese when the catalog has it.
   function translate(template, replacements) {
-    var text = Object.prototype.hasOwnProperty.call(words, template) ? words[template] : template;
+    var text = Object.prototype.hasOwnProperty.call(words, template) ? words[template] : framed(template);
     return text.replace(/{([^}]+)}/g, function (_, key) {
       return replacements && replacements[key] !== undefined ? String(replacements[key]) : "{" + key + "}";
     });

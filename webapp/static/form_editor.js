@@ -30,9 +30,12 @@
   }
   GroupNames.$inject = ["propertiesPanel"];
 
-  // The words left in the palette and properties panel (entry labels, group headings, placeholders), replaced where
-  // they are shown; what a person typed (inputs, the FEEL and text editors, the field's own label) is left alone.
-  var SCOPE = ".fjs-palette-container, .fjs-properties-container, .fjs-empty-component, .fjs-empty-editor";
+  // The words left in the palette and properties panel (entry labels, group headings, placeholders, help texts) and
+  // the canvas's own placeholders and buttons, replaced where they are shown; what a person typed (inputs, the FEEL
+  // and text editors, the field's own label) is left alone.
+  var SCOPE = ".fjs-palette-container, .fjs-properties-container, .fjs-empty-component, .fjs-empty-editor, " +
+    ".fjs-form-field-placeholder, .fjs-iframe-placeholder-text, .fjs-documentPreview-placeholder-text, .fjs-context-pad, " +
+    ".fjs-repeat-render-footer";
   var SKIP = "[contenteditable], .cm-editor, textarea, input, .bio-properties-panel-header-label";
 
   function translateNode(node) {
@@ -44,14 +47,15 @@
       if (done !== text) { node.data = node.data.replace(text, done); }
       return;
     }
-    if (node.nodeType !== Node.ELEMENT_NODE || node.closest("[contenteditable], .cm-editor")) { return; }
+    if (node.nodeType !== Node.ELEMENT_NODE || node.closest(".cm-editor")) { return; }
     if (node.closest(SCOPE)) {
       ["title", "placeholder", "aria-label"].forEach(function (name) {
         var value = node.getAttribute(name);
         if (value && language.translate(value) !== value) { node.setAttribute(name, language.translate(value)); }
       });
     }
-    Array.prototype.forEach.call(node.childNodes, translateNode);
+    // A text box's own name is translated, never what is typed in it.
+    if (!node.closest("[contenteditable]")) { Array.prototype.forEach.call(node.childNodes, translateNode); }
   }
 
   function translateChrome(root) {

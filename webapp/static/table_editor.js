@@ -11,6 +11,25 @@
     drd: { additionalModules: words }, decisionTable: { additionalModules: words },
     literalExpression: { additionalModules: words }, boxedExpression: { additionalModules: words }
   });
+  // A few hints dmn-js writes without its translate service (the column drag handles, the context menu's name).
+  function translateHints(element) {
+    ["title", "aria-label"].forEach(function (name) {
+      var value = element.getAttribute(name);
+      if (value && language.translate(value) !== value) { element.setAttribute(name, language.translate(value)); }
+    });
+  }
+  if (language && language.chinese) {
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        if (change.type === "attributes") { translateHints(change.target); return; }
+        Array.prototype.forEach.call(change.addedNodes, function (node) {
+          if (node.nodeType !== Node.ELEMENT_NODE) { return; }
+          translateHints(node);
+          Array.prototype.forEach.call(node.querySelectorAll("[title], [aria-label]"), translateHints);
+        });
+      });
+    }).observe(ui.holder, { childList: true, subtree: true, attributes: true, attributeFilter: ["title", "aria-label"] });
+  }
   fetch(ui.holder.dataset.source, { credentials: "same-origin" })
     .then(function (r) { return r.text(); })
     .then(function (xml) { return modeler.importXML(xml); })
