@@ -55,8 +55,9 @@ class StepResult:
     view: dict[str, Any] | None = None
 
 
-# Reads the caller's answer (the session of the step, the case as written) after the step's writes, before its commit.
-StepView = Callable[[Session, CaseRow], dict[str, Any]]
+# Reads the caller's answer after the step's writes, before its commit: the session of the step, the case as written,
+# and the case's open task rows when the step knows them (None: read them).
+StepView = Callable[[Session, CaseRow, Sequence[Any] | None], dict[str, Any]]
 
 
 def record_event(uow: UnitOfWork, case: CaseRow, event: str, actor: Actor, **fields: Any) -> None:
@@ -91,7 +92,8 @@ def finish(
     if open_ids is None:
         open_ids = tuple(row[0] for row in _OPEN_IDS.run(connection(uow.session), {"case_id": case.id}))
     case_rows.write(uow.session, case)
-    answer = view(uow.session, case) if view is not None else None
+    rows = open_ids.rows if isinstance(open_ids, workflow_store.OpenTasks) else None
+    answer = view(uow.session, case, rows) if view is not None else None
     uow.commit()
     return StepResult(case.id, case.status, open_ids, answer)
 

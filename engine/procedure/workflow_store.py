@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,6 +41,18 @@ _ADD_GROUPS = {
 }
 
 
+class OpenTasks(tuple[str, ...]):
+    """The open task ids of a case, oldest first; with their task index rows as the step left them when the step
+    read the case's rows whole under its lock (`rows` is None otherwise)."""
+
+    rows: tuple[Any, ...] | None
+
+    def __new__(cls, ids: Sequence[str], rows: Sequence[Any] | None = None) -> OpenTasks:
+        found = super().__new__(cls, ids)
+        found.rows = tuple(rows) if rows is not None else None
+        return found
+
+
 def script_engine(ctx: EngineContext, session: Session, case_id: int | None) -> Any:
     """A restricted script engine whose functions are bound to this case."""
     env = scripting.RestrictedEnvironment(case_functions(ctx, session, case_id), ctx.config.script_time_limit)
@@ -58,8 +71,8 @@ def load_workflow(ctx: EngineContext, session: Session, case: CaseRow | Case) ->
 def save_workflow(
     ctx: EngineContext, session: Session, case: CaseRow, bundle: Bundle, workflow: BpmnWorkflow,
     task_rows: Sequence[Any] | None = None,
-) -> tuple[str, ...]:
-    """Put state and derived columns on the case row, rewrite its task index; return the open task ids.
+) -> OpenTasks:
+    """Put state and derived columns on the case row, rewrite its task index; return the open tasks.
 
     `task_rows` are the case's task index rows when the caller read them under the case's lock; else they are read.
     The caller writes the case row itself (case_rows.write), once, after its audit event.
@@ -104,10 +117,10 @@ def _key(value: Any) -> str | None:
 def sync_task_index(
     ctx: EngineContext, session: Session, case: CaseRow, bundle: Bundle, open_tasks: list[SpiffTask],
     task_rows: Sequence[Any] | None = None,
-) -> tuple[str, ...]:
+) -> OpenTasks:
     """Make the task index rows of a case equal its open user tasks, keeping claims and due dates.
 
-    Returns the open task ids, oldest first.
+    Returns the open tasks, oldest first; with their rows when `task_rows` are the case's whole rows.
     """
     case_id = case.id
     conn = connection(session)
@@ -155,4 +168,9 @@ def sync_task_index(
             _ADD_GROUPS[conn.dialect.name].run(conn, [{"case_id": case_id, "group_key": g} for g in groups])
     stage_tracking.record(ctx, session, case_id, stages_before, {t.workflow.spec.name for t in open_tasks}, gone, now)
     created = {**{k: v for k, v in existing.items() if k in open_ids}, **{r["id"]: now for r in new_rows}}
-    return tuple(sorted(created, key=lambda task_id: (created[task_id], task_id)))
+    ordered = sorted(created, key=lambda task_id: (created[task_id], task_id))
+    if task_rows is None:
+        return OpenTasks(ordered)
+    # The step's answer lists these: known here, so not read again.
+    by_id = {r.id: r for r in task_rows if r.id in open_ids} | {r["id"]: SimpleNamespace(**r) for r in new_rows}
+    return OpenTasks(ordered, [by_id[task_id] for task_id in ordered])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -187,11 +188,12 @@ def step_view(session: Session, actor: Actor, case_id: int) -> dict[str, Any]:
     return step_view_of(session, actor, case)
 
 
-def step_view_of(session: Session, actor: Actor, case: Case | CaseRow) -> dict[str, Any]:
-    """The same for a case at hand: the row a step has just written, read in the step's own transaction."""
+def step_view_of(session: Session, actor: Actor, case: Case | CaseRow, open_rows: Sequence[Any] | None = None) -> dict[str, Any]:
+    """The same for a case at hand: the row a step has just written, read in the step's own transaction, with its
+    open task rows oldest first when the step knows them."""
     visible = policy.may_view_case(session, actor, case)
     rd = disclosure.reader(actor)
-    rows = _OPEN_TASKS.run(connection(session), {"case_id": case.id})
+    rows = open_rows if open_rows is not None else _OPEN_TASKS.run(connection(session), {"case_id": case.id})
     offered = [t for t in rows if visible or policy.may_take(actor, t) or t.assignee == actor.username]
     return {
         "case_id": case.id, "status": case.status, "case_visible": visible, "lock_version": case.version,

@@ -109,6 +109,6 @@ def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     """
     actor = current_actor()
     result = services.complete_task(engine_context(), actor, task_id, body["data"], body.get("expected_version"),
-                                    view=lambda session, case: queries.step_view_of(session, actor, case))
+                                    view=lambda session, case, rows: queries.step_view_of(session, actor, case, rows))
     assert result.view is not None
     return result.view

@@ -140,7 +140,7 @@ def _complete(task_id: str, case_id: int, data: formrender.Submission) -> Respon
     try:
         actor = current_actor()
         result = services.complete_task(engine_context(), actor, task_id, data, expected,
-                                        view=lambda session, case: queries.step_view_of(session, actor, case))
+                                        view=lambda session, case, rows: queries.step_view_of(session, actor, case, rows))
     except FormInvalid as exc:
         return _page(task_id, data, engine_messages.field_texts(exc.fields), _("Please correct the marked fields."), 400)
     except TaskNotReady:
