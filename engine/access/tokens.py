@@ -111,7 +111,7 @@ def sign_in(session: Session, username: str, password: str, address: str, now: d
 
 def holder_of_token(conn: Connection, token: str, now: datetime) -> TokenHolder | None:
     """Who a token stands for; None when it is unknown, expired, revoked or its user inactive."""
-    rows = _HOLDER.run(conn, {"digest": digest(token), "now": now}).all()
+    rows = _HOLDER.run(conn, {"digest": digest(token), "now": now}, alone=not conn.in_transaction()).all()
     if not rows:
         return None
     first = rows[0]

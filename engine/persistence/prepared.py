@@ -137,8 +137,12 @@ class Prepared:
             c = by_keys[column_keys] = self._compile(dialect, column_keys)
         return c
 
-    def run(self, conn: Connection, params: Params = None) -> Result:
-        """Execute with one set of parameters (or many, for inserts/updates/deletes without results)."""
+    def run(self, conn: Connection, params: Params = None, *, alone: bool = False) -> Result:
+        """Execute with one set of parameters (or many, for inserts/updates/deletes without results).
+
+        `alone`: a read that is the connection's only statement runs outside a transaction (the driver's own
+        autocommit, on PostgreSQL with the connection's AUTOCOMMIT option): no BEGIN and no ROLLBACK around it.
+        """
         dialect = conn.dialect
         values: Any
         if params is None or isinstance(params, Mapping):
@@ -151,7 +155,7 @@ class Prepared:
             many = True
             c = self._compiled_for(dialect, params[0])
             values = [self._values(c, p) for p in params]
-        if not conn.in_transaction():
+        if not alone and not conn.in_transaction():
             conn.begin()  # Core's autobegin: the caller commits or rolls back the connection as usual
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:

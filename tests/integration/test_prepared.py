@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import bindparam, event, insert, select
@@ -58,3 +59,21 @@ def test_one_path_on_every_backend_seen_by_events_and_raising_sqlalchemy_errors(
     assert type(result) is Result and all(isinstance(row, Row) for row in result)
     assert sorted(row.seq for row in result) == [1, 2]
     assert seen == [("INSERT", True), ("SELECT", False), ("INSERT", False)]
+
+
+def test_a_lone_read_opens_no_transaction_and_sees_what_was_committed(ctx: EngineContext) -> None:
+    # The API's token check is such a read: no BEGIN and no ROLLBACK around it, on either backend.
+    insert_one = Prepared(insert(EVENTS))
+    count = Prepared(select(EVENTS.c.seq).where(EVENTS.c.chain == bindparam("chain")))
+    at = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+        insert_one.run(connection(uow.session), {**ROW, "seq": 1, "at": at})
+        uow.commit()
+    with ctx.db.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+        rows = count.run(conn, {"chain": "test"}, alone=True).all()
+        driver: Any = conn.connection.dbapi_connection
+        left_open = driver.in_transaction if conn.dialect.name == "sqlite" else driver.info.transaction_status != 0
+        assert not conn.in_transaction() and not left_open
+    assert [r.seq for r in rows] == [1]
