@@ -29,21 +29,30 @@ SUPPLEMENT_FORM = "supplement"
 _USERS, _MEMBERS, _CHOICES = table(User), table(Membership), table(NoticeChoice)
 # A step creates a task or two: their takers are read with what telling them needs (address, choices), one statement
 # per group, so that a step pays for no query building.
-_MEMBERS_OF_GROUP = Prepared(
+MEMBERS_OF_GROUP = (
     select(_USERS.c.username, _USERS.c.email, _CHOICES.c.kind, _CHOICES.c.in_app, _CHOICES.c.mail, _USERS.c.unit)
     .select_from(_USERS.join(_MEMBERS, _MEMBERS.c.user_id == _USERS.c.id)
                  .outerjoin(_CHOICES, _CHOICES.c.username == _USERS.c.username))
     .where(and_(_MEMBERS.c.group_key == bindparam("group"), _USERS.c.active.is_(True))).order_by(_USERS.c.username))
+_MEMBERS_OF_GROUP = Prepared(MEMBERS_OF_GROUP)
 
 
-def _takers(session: Session, rows: Sequence[Mapping[str, Any]]) -> tuple[dict[str, list[str]], dict[str, Recipient]]:
+def told_by_group(row: Mapping[str, Any]) -> bool:
+    """Whether the members of the task's group are told of it (nobody holds it and it names nobody)."""
+    return bool(row["group_key"]) and not row["assignee"] and not row["candidate"]
+
+
+def _takers(session: Session, rows: Sequence[Mapping[str, Any]], read: Mapping[str, Sequence[Any]]
+            ) -> tuple[dict[str, list[str]], dict[str, Recipient]]:
     """Per task id, who is told of it: its holder, its named person, or every member who may take it; with the
-    recipients read on the way (a holder or named person is read when the notes are delivered)."""
-    groups = sorted({r["group_key"] for r in rows if not r["assignee"] and not r["candidate"] and r["group_key"]})
+    recipients read on the way (a holder or named person is read when the notes are delivered). `read` holds the
+    rows of MEMBERS_OF_GROUP per group that the caller read already."""
+    groups = sorted({r["group_key"] for r in rows if told_by_group(r)})
     members: dict[str, tuple[str | None, set[str]]] = {}
     found: list[Any] = []
     for group in groups:
-        for member in _MEMBERS_OF_GROUP.run(connection(session), {"group": group}):
+        of_group = read[group] if group in read else _MEMBERS_OF_GROUP.run(connection(session), {"group": group})
+        for member in of_group:
             members.setdefault(member.username, (member.unit, set()))[1].add(group)
             found.append(member[:5])
     takers: dict[str, list[str]] = {}
@@ -73,11 +82,15 @@ def _arrived(case: Any, row: Mapping[str, Any], timezone: str) -> tuple[str, str
     return "new_task", f"您有一项新任务：{case_words(case)}的“{row['name']}”，请{by}办理"
 
 
-def new_tasks(session: Session, case: Any, rows: Sequence[Mapping[str, Any]], now: datetime, timezone: str) -> None:
-    """Tell those who may take each new task that it arrived; escalate at once a task created already overdue."""
+def new_tasks(session: Session, case: Any, rows: Sequence[Mapping[str, Any]], now: datetime, timezone: str,
+              read: Mapping[str, Sequence[Any]] | None = None) -> None:
+    """Tell those who may take each new task that it arrived; escalate at once a task created already overdue.
+
+    `read`: rows of MEMBERS_OF_GROUP per group, when the caller read them with its own statement.
+    """
     if not rows:
         return
-    takers, known = _takers(session, rows)
+    takers, known = _takers(session, rows, read or {})
     notes: list[Note] = []
     late = [r for r in rows if created_overdue(r["due_at"], now)]
     supervisors = users.group_members(session, SUPERVISOR) if late else []

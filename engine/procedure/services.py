@@ -33,8 +33,11 @@ _OPEN_IDS = Prepared(
     select(TASKS.c.id).where(TASKS.c.case_id == bindparam("case_id")).order_by(TASKS.c.created_at, TASKS.c.id))
 _ADD_HANDLER = Prepared(insert(table(CaseHandler)))
 # On PostgreSQL the step's drafts go in the same round trip, as a CTE of the handler's INSERT.
-_ADD_HANDLER_DROPPING_DRAFTS = Prepared(insert(table(CaseHandler)).add_cte(
-    delete(task_drafts.DRAFTS).where(task_drafts.DRAFTS.c.task_id == bindparam("draft_task_id")).cte("dropped")))
+_DROPPED_DRAFTS = delete(task_drafts.DRAFTS).where(task_drafts.DRAFTS.c.task_id == bindparam("draft_task_id")).cte("dropped")
+_ADD_HANDLER_DROPPING_DRAFTS = Prepared(insert(table(CaseHandler)).add_cte(_DROPPED_DRAFTS))
+# A completed task's index row too, when the caller's save is told so (it read the rows before, under the lock).
+_ADD_HANDLER_DROPPING_STEP = Prepared(insert(table(CaseHandler)).add_cte(_DROPPED_DRAFTS).add_cte(
+    delete(TASKS).where(TASKS.c.id == bindparam("done_task_id")).cte("done")))
 VERSIONS = table(ProcessVersion)
 _LATEST = Prepared(
     select(VERSIONS.c.id, VERSIONS.c.deployment_id, VERSIONS.c.version)
@@ -70,19 +73,25 @@ def record_event(uow: UnitOfWork, case: CaseRow, event: str, actor: Actor, **fie
     case.audit_seq, case.audit_head = link.seq, link.hash
 
 
-def record_handler(uow: UnitOfWork, case_id: int, task_id: str, info: TaskInfo, username: str) -> None:
+def record_handler(uow: UnitOfWork, case_id: int, task_id: str, info: TaskInfo, username: str,
+                   drop_task: bool = False) -> tuple[str, ...]:
     """Record who completed a step of a case: the one writer of CaseHandler rows (history and 回避 read them).
 
-    Input saved as drafts of the step goes in the same transaction: nothing is left behind for anyone.
+    Input saved as drafts of the step goes in the same transaction: nothing is left behind for anyone. With
+    `drop_task`, the step's task index row may go in the same round trip; the ids of the rows that went.
     """
     conn = connection(uow.session)
     row = {"case_id": case_id, "task_id": task_id, "bpmn_id": info.bpmn_id, "name": info.name,
            "group_key": info.group, "username": username, "completed_at": uow.now}
     if conn.dialect.name == "postgresql":
+        if drop_task:
+            _ADD_HANDLER_DROPPING_STEP.run(conn, {**row, "draft_task_id": task_id, "done_task_id": task_id})
+            return (task_id,)
         _ADD_HANDLER_DROPPING_DRAFTS.run(conn, {**row, "draft_task_id": task_id})
-        return
+        return ()
     _ADD_HANDLER.run(conn, row)
     task_drafts.discard_drafts(uow.session, task_id)
+    return ()
 
 
 def finish(
@@ -212,8 +221,9 @@ def complete_task(
         else:
             if info.resumes_clock and info.limit:
                 case_clocks.record_round(uow.session, ctx.calendar, case.id, info.limit, row.created_at, uow.now)
-            record_handler(uow, case.id, task_id, info, actor.username)
-            open_ids = workflow_store.save_workflow(ctx, uow.session, case, bundle, workflow, task_rows)
+            # The completed task is never open again: on PostgreSQL its row goes with the handler's INSERT.
+            dropped = record_handler(uow, case.id, task_id, info, actor.username, drop_task=True)
+            open_ids = workflow_store.save_workflow(ctx, uow.session, case, bundle, workflow, task_rows, dropped)
             record_event(uow, case, "task_completed", actor, task_id=task_id, bpmn_id=info.bpmn_id,
                          details={"name": info.name, "form": info.form, "before": before, "after": clean})
             if info.issues:

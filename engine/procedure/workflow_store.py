@@ -35,6 +35,12 @@ _EXISTING = Prepared(select(TASKS.c.id, TASKS.c.created_at, TASKS.c.group_key, T
 # By id rather than `id IN (...)`: an expanding IN is re-rendered on every execution.
 _DELETE = Prepared(delete(TASKS).where(TASKS.c.id == bindparam("task_id")))
 _INSERT = Prepared(insert(TASKS))
+# The columns a step gives a new task row (sync_task_index).
+_NEW_ROW = ("id", "case_id", "bpmn_id", "name", "process_id", "group_key", "unit", "candidate", "assignee", "form_key",
+            "created_at", "due_at", "due_provisional")
+# On PostgreSQL a step's one new task goes in with the read of whom to tell: one round trip, not two.
+_INSERT_READING_MEMBERS = Prepared(work.MEMBERS_OF_GROUP.add_cte(insert(TASKS).values(
+    {k: bindparam(f"task_{k}", type_=TASKS.c[k].type) for k in _NEW_ROW}).cte("added")))
 _ADD_GROUPS = {
     "postgresql": Prepared(postgresql.insert(table(CaseGroup)).on_conflict_do_nothing()),
     "sqlite": Prepared(sqlite.insert(table(CaseGroup)).on_conflict_do_nothing()),
@@ -70,11 +76,12 @@ def load_workflow(ctx: EngineContext, session: Session, case: CaseRow | Case) ->
 
 def save_workflow(
     ctx: EngineContext, session: Session, case: CaseRow, bundle: Bundle, workflow: BpmnWorkflow,
-    task_rows: Sequence[Any] | None = None,
+    task_rows: Sequence[Any] | None = None, deleted: Sequence[str] = (),
 ) -> OpenTasks:
     """Put state and derived columns on the case row, rewrite its task index; return the open tasks.
 
     `task_rows` are the case's task index rows when the caller read them under the case's lock; else they are read.
+    `deleted` are ids among them whose rows the caller deleted already (their steps still end here).
     The caller writes the case row itself (case_rows.write), once, after its audit event.
     """
     now = ctx.clock.now()
@@ -95,7 +102,7 @@ def save_workflow(
     if case.status != CaseStatus.SUSPENDED:
         transition(case, CaseStatus.COMPLETED if workflow.completed else CaseStatus.RUNNING)
     case.error = None
-    open_ids = sync_task_index(ctx, session, case, bundle, open_tasks, task_rows)
+    open_ids = sync_task_index(ctx, session, case, bundle, open_tasks, task_rows, deleted)
     # Rulings, clarifications and accepted rectifications go into the register the prior-ruling check reads.
     prior_rulings.register(session, case.id, data, now, completed=workflow.completed)
     # The cadre register follows the case: a ruling from its issue, its scope, an appeal's change, a clarification.
@@ -116,7 +123,7 @@ def _key(value: Any) -> str | None:
 
 def sync_task_index(
     ctx: EngineContext, session: Session, case: CaseRow, bundle: Bundle, open_tasks: list[SpiffTask],
-    task_rows: Sequence[Any] | None = None,
+    task_rows: Sequence[Any] | None = None, deleted: Sequence[str] = (),
 ) -> OpenTasks:
     """Make the task index rows of a case equal its open user tasks, keeping claims and due dates.
 
@@ -138,7 +145,7 @@ def sync_task_index(
         if row.id not in open_ids:
             gone.append(stage_tracking.EndedStep(row.id, row.process_id, row.group_key, row.due_at))
     if gone:
-        _DELETE.run(conn, [{"task_id": step.task_id} for step in gone])
+        _DELETE.run(conn, [{"task_id": step.task_id} for step in gone if step.task_id not in deleted])
     now = ctx.clock.now()
     new_rows = []
     for task in open_tasks:
@@ -151,17 +158,20 @@ def sync_task_index(
             # Another process may have imported the missing year since this one started.
             due_at, provisional = task_due(ctx, now, task.data, info.limit, info.limit_from, used)
         to = routing.route(session, bundle, case, info.group)
-        new_rows.append({
-            "id": str(task.id), "case_id": case_id, "bpmn_id": info.bpmn_id, "name": info.name,
-            "process_id": task.workflow.spec.name, "group_key": to.group, "unit": to.unit,
-            "candidate": _text(task.data.get(info.assignee_var)) if info.assignee_var else None,
-            "assignee": to.assignee, "form_key": info.form, "created_at": now, "due_at": due_at,
-            "due_provisional": provisional,
-        })
+        values = (str(task.id), case_id, info.bpmn_id, info.name, task.workflow.spec.name, to.group, to.unit,
+                  _text(task.data.get(info.assignee_var)) if info.assignee_var else None, to.assignee, info.form, now,
+                  due_at, provisional)
+        new_rows.append(dict(zip(_NEW_ROW, values, strict=True)))
     if new_rows:
-        _INSERT.run(conn, new_rows)
+        read: dict[str, list[Any]] = {}
+        if conn.dialect.name == "postgresql" and len(new_rows) == 1 and work.told_by_group(new_rows[0]):
+            (row,) = new_rows
+            params = {**{f"task_{k}": v for k, v in row.items()}, "group": row["group_key"]}
+            read[row["group_key"]] = _INSERT_READING_MEMBERS.run(conn, params).all()
+        else:
+            _INSERT.run(conn, new_rows)
         # Those who may take them are told in the same transaction; a task born overdue is escalated now.
-        work.new_tasks(session, case, new_rows, now, ctx.config.timezone)
+        work.new_tasks(session, case, new_rows, now, ctx.config.timezone, read)
         groups = sorted({row["group_key"] for row in new_rows if row["group_key"]} - known_groups)
         if groups:
             # One statement whether or not the group already reads this case.
