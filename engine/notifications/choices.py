@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.context import EngineContext
 from engine.errors import FormInvalid, Message
+from engine.persistence import riders
 from engine.persistence.db import connection
 from engine.persistence.models import NoticeChoice, Notification, User, table
 from engine.persistence.prepared import Prepared
@@ -134,7 +135,7 @@ def deliver(session: Session, now: datetime, notes: Iterable[Note], created_by: 
                      "message": note.message[:500], "created_by": created_by, "created_at": now, "read_at": None,
                      "mailed_at": mailed_at})
         written.append(note)
-    if rows:
+    if rows and not riders.queue_notes(session, rows):
         _ADD.run(connection(session), rows)
     return [note.username for note in written]
 

@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, func, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from engine.persistence import riders
 from engine.persistence.audit_key import (
     ADOPTED,
     ANCHOR_MISSING,
@@ -124,6 +125,11 @@ def append(
     fields["hash"] = key.mac(hashed_text(fields, key.id))
     link = Link(fields["seq"], fields["hash"])
     conn = connection(session)
+    if prev.seq > 0 and chain != SYSTEM_CHAIN and riders.queue_event(
+            session, chain, fields, _anchor_values(key, chain, link),
+            lambda newest: _replace_missing_anchor(session, key, chain, Link(newest["seq"], newest["hash"]), actor, at,
+                                                   found_at=link.seq)):
+        return link  # written with the case row (PostgreSQL, in a use case that carries riders)
     if prev.seq > 0 and conn.dialect.name == "postgresql":
         # One round trip for the event and its anchor: the INSERT runs as a CTE of the anchor's UPDATE.
         params = {**{f"event_{k}": v for k, v in fields.items()}, "anchor_chain": chain, **_anchor_values(key, chain, link)}
@@ -157,12 +163,15 @@ def _move_anchor(session: Session, key: AuditKey, chain: str, prev: Link, link: 
         append(session, chain=SYSTEM_CHAIN, event=OPENED, actor=actor, at=at, details={"chain": chain})
 
 
-def _replace_missing_anchor(session: Session, key: AuditKey, chain: str, link: Link, actor: str, at: datetime) -> None:
-    """Someone deleted the anchor. Writing a new one keeps the case working; the system chain keeps the evidence,
-    so verification goes on reporting it."""
+def _replace_missing_anchor(session: Session, key: AuditKey, chain: str, link: Link, actor: str, at: datetime,
+                            found_at: int | None = None) -> None:
+    """Someone deleted the anchor. Writing a new one (at `link`) keeps the case working; the system chain keeps the
+    evidence, so verification goes on reporting it. `found_at`: the first event written without the anchor, when
+    several went in one statement (else the one at `link`)."""
     conn = connection(session)
     _INSERT_ANCHOR[conn.dialect.name].run(conn, {"chain": chain, **_anchor_values(key, chain, link)})
-    append(session, chain=SYSTEM_CHAIN, event=ANCHOR_MISSING, actor=actor, at=at, details={"chain": chain, "seq": link.seq})
+    append(session, chain=SYSTEM_CHAIN, event=ANCHOR_MISSING, actor=actor, at=at,
+           details={"chain": chain, "seq": link.seq if found_at is None else found_at})
 
 
 def anchor_legacy_chains(session: Session, actor: str, at: datetime) -> int:

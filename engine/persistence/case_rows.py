@@ -16,8 +16,10 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Update
 
 from engine.errors import Conflict, NotFound
+from engine.persistence import riders
 from engine.persistence.db import connection
 from engine.persistence.lifecycle import CaseStatus
 from engine.persistence.models import Case, TaskIndex, table
@@ -107,16 +109,18 @@ def create(session: Session, values: dict[str, Any]) -> CaseRow:
     return CaseRow(**full)
 
 
+def _update_of(changed: tuple[str, ...]) -> Update:
+    """A new UPDATE of these columns plus the version, checking the version read."""
+    return (update(CASES)
+            .where(CASES.c.id == bindparam("case_id"), CASES.c.version == bindparam("expected_version"))
+            .values({c: bindparam(c, type_=CASES.c[c].type) for c in changed} | {"version": bindparam("new_version")}))
+
+
 def _update(changed: tuple[str, ...]) -> Prepared:
     """The UPDATE of these columns plus the version, built once per set of columns (there are few)."""
     statement = _UPDATES.get(changed)
     if statement is None:
-        statement = Prepared(
-            update(CASES)
-            .where(CASES.c.id == bindparam("case_id"), CASES.c.version == bindparam("expected_version"))
-            .values({c: bindparam(c, type_=CASES.c[c].type) for c in changed} | {"version": bindparam("new_version")})
-        )
-        _UPDATES[changed] = statement
+        statement = _UPDATES[changed] = Prepared(_update_of(changed))
     return statement
 
 
@@ -138,8 +142,16 @@ def write(session: Session, row: CaseRow) -> None:
     # The version is written even when nothing else changed: every use case bumps it.
     params = {c: values[c] for c in changed}
     params |= {"case_id": row.id, "expected_version": row.version, "new_version": row.version + 1}
-    result = _update(changed).run(connection(session), params)
+    statement = _update(changed)
+    # On PostgreSQL the step's audit events and notifications may ride along: one round trip for all of them.
+    carried = riders.take(session)
+    if carried is not None:
+        statement, rider_params = riders.on_update(changed, _update_of, carried)
+        params |= rider_params
+    result = statement.run(connection(session), params)
     if result.rowcount != 1:
         raise Conflict("案件已被他人更新，请刷新后重试")
+    if carried is not None:
+        riders.checked(carried, result)
     row.version += 1
     row._stored = values

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.clock import Clock
 from engine.errors import Conflict
+from engine.persistence import riders
 from engine.persistence.db import CONNECTION_KEY
 
 
@@ -32,6 +33,7 @@ class UnitOfWork:
 
     def commit(self) -> None:
         """Commit; a concurrent change of the same case becomes a Conflict."""
+        riders.flush(self.session)  # rows queued to ride with a case row that was not written after them
         self.session.info.pop(CONNECTION_KEY, None)  # the transaction ends: its connection goes back to the pool
         try:
             self.session.commit()

@@ -16,7 +16,7 @@ from engine.bundles.definitions import TaskInfo, task_info
 from engine.config import MESSAGE_PAYLOAD_BYTES
 from engine.context import EngineContext
 from engine.errors import Conflict, Forbidden, FormInvalid, NotFound, ScriptFailed, TaskNotReady
-from engine.persistence import audit, case_clocks, case_rows
+from engine.persistence import audit, case_clocks, case_rows, riders
 from engine.persistence.case_rows import CaseRow
 from engine.persistence.db import connection
 from engine.persistence.lifecycle import CaseStatus, transition
@@ -202,7 +202,8 @@ def complete_task(
     Raises: NotFound, TaskNotReady, Forbidden, Conflict, FormInvalid, ScriptFailed (the case is marked in error).
     """
     failed: tuple[ScriptFailed, int, dict[str, Any]] | None = None
-    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+    # On PostgreSQL the step's audit events and notifications go with the case row's write: two round trips fewer.
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow, riders.carry(uow.session):
         row, case, task_rows = open_task_rows_locked(uow, task_id)
         if expected_version is not None and expected_version != case.version:
             raise Conflict("案件已被他人更新，请刷新后重试")

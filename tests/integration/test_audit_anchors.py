@@ -180,6 +180,29 @@ def test_removing_an_anchor_is_detected_and_stays_on_record(
     assert len(found) == 1 and found[0].startswith(f"{chain}: anchor was found removed when event #"), found
 
 
+def test_a_case_anchor_removed_before_completions_is_replaced_and_stays_on_record(
+    deployed: EngineContext, people: dict[str, Actor]
+) -> None:
+    # A completion writes its events with the case row (on PostgreSQL in the same statement): the anchor's absence
+    # must show there too, and the next steps go on writing the new anchor.
+    via = ServiceTransport(deployed, people)
+    run = apply(via)
+    chain = audit.case_chain(run.case_id)
+    acceptance = run.task("acceptance_review", None).id
+    via.claim("intake", acceptance)
+    with deployed.db.begin() as conn:
+        remove_anchor(conn, chain)
+        newest = conn.execute(select(table(Case).c.audit_seq).where(table(Case).c.id == run.case_id)).scalar_one()
+    via.complete("intake", acceptance, {"jurisdiction_ok": True, "materials_complete": True, "acceptance": "accept",
+                                        "acceptance_reason": "属于管辖范围，材料齐全"})
+    run.triage("ordinary")
+    found = problems(deployed)
+    assert len(found) == 1 and found[0].startswith(f"{chain}: anchor was found removed when event #{newest + 1} "), found
+    with deployed.sessions() as s:
+        assert s.scalar(select(AuditEvent.event).where(AuditEvent.chain == chain, AuditEvent.seq == newest + 1)) \
+            == "task_completed"
+
+
 def open_task(ctx: EngineContext, case: int) -> str:
     with ctx.sessions() as s:
         return s.scalars(select(TaskIndex.id).where(TaskIndex.case_id == case)).one()
