@@ -101,6 +101,8 @@ def test_case_lists_filter_and_page(http: FlaskClient, users: dict[str, ApiUser]
     assert ids(overdue="true") == []
     page = supervisor.get("/cases", query_string={"per_page": 1, "page": 2})
     assert page["total"] == 2 and [c["id"] for c in page["items"]] == [first["id"]] and page["page"] == 2
+    past = supervisor.get("/cases", query_string={"per_page": 1, "page": 3, "q": "李华"})
+    assert past["total"] == 1 and past["items"] == []  # a page past the last still says how many match
     clock.advance(timedelta(days=20))  # acceptance is due within 10 working days
     supervisor = sign_in(http, "supervisor")  # the morning's token has expired
     assert ids(overdue="true") == [first["id"]]
