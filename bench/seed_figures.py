@@ -25,10 +25,11 @@ from engine.bundles.shipped import SHIPPED, collect
 from engine.config import load_config
 from engine.context import EngineContext
 from engine.library.deploy import deploy
-from engine.persistence import audit, schema
+from engine.persistence import audit, case_words, schema
 from engine.persistence.models import (
     CadreRecord,
     Case,
+    CaseGram,
     CaseHandler,
     CaseStage,
     LateStep,
@@ -132,7 +133,7 @@ class CaseMaker:
         self.span = (now - timedelta(days=5) - FIRST_DAY).total_seconds()
         self.state = zlib.compress(b"{}")
         self.out: dict[str, list[dict[str, Any]]] = {"case": [], "case_stage": [], "late_step": [], "task_index": [],
-                                                     "cadre_record": [], "case_handler": []}
+                                                     "cadre_record": [], "case_handler": [], "case_gram": []}
 
     def _uuid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -197,6 +198,9 @@ class CaseMaker:
             "domain": rng.choice(self.domains) if rng.random() < 0.95 else None,
             "procedure": procedure if walked > 3 else None, "error": None, "lease_owner": None,
             "lease_until": None, "audit_head": None, "audit_seq": 0, "created_at": created, "updated_at": at})
+        # The words index, as case_rows writes it for a case started through the service.
+        self.out["case_gram"].extend({"gram": gram, "case_id": case_id}
+                                     for gram in case_words.grams(f"干部{case_id % 7919}", "基准测试事项"))
 
     def _task(self, case_id: int, stage: str, group: str, unit: str, started: datetime) -> None:
         due = self.now + timedelta(days=self.rng.uniform(-20, 20))
@@ -225,7 +229,7 @@ class CaseMaker:
 
 
 TABLES = {"case": Case, "case_stage": CaseStage, "late_step": LateStep, "task_index": TaskIndex,
-          "cadre_record": CadreRecord, "case_handler": CaseHandler}
+          "cadre_record": CadreRecord, "case_handler": CaseHandler, "case_gram": CaseGram}
 
 
 def _flush(conn: Connection, rows: dict[str, list[dict[str, Any]]], seeded: Seeded) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Update
 
 from engine.errors import Conflict, NotFound
-from engine.persistence import riders
+from engine.persistence import case_words, riders
 from engine.persistence.db import connection
 from engine.persistence.lifecycle import CaseStatus
 from engine.persistence.models import Case, TaskIndex, table
@@ -105,6 +105,7 @@ def create(session: Session, values: dict[str, Any]) -> CaseRow:
     """Insert a new case (version 1) and return it."""
     values = {**values, "version": 1, "audit_seq": 0, "audit_head": None, "error": None}
     case_id = _INSERT.run(connection(session), values).scalar_one()
+    case_words.index(session, case_id, values.get("cadre_name"), values.get("matter"), replace=False)
     full: dict[str, Any] = {c: values.get(c) for c in COLUMNS} | {"id": case_id}
     return CaseRow(**full)
 
@@ -153,5 +154,7 @@ def write(session: Session, row: CaseRow) -> None:
         raise Conflict("案件已被他人更新，请刷新后重试")
     if carried is not None:
         riders.checked(carried, result)
+    if "cadre_name" in changed or "matter" in changed:
+        case_words.index(session, row.id, row.cadre_name, row.matter)
     row.version += 1
     row._stored = values

@@ -19,6 +19,7 @@ from engine.persistence.lifecycle import CaseStatus
 from engine.persistence.notice_tables import NoticeChoice as NoticeChoice
 from engine.persistence.numbering_tables import DocumentCounter as DocumentCounter
 from engine.persistence.register_tables import CadreRecord as CadreRecord
+from engine.persistence.search_tables import CaseGram as CaseGram
 from engine.persistence.stats_tables import CaseStage as CaseStage
 from engine.persistence.stats_tables import LateStep as LateStep
 from engine.persistence.unit_tables import Unit as Unit
@@ -130,8 +131,7 @@ class Case(Base):
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_by: Mapped[str] = mapped_column(String(80))
     started_unit: Mapped[str | None] = mapped_column(String(200), index=True)
-    # The unit the case concerns: the applying unit, or on the pre-check path the cadre's unit. Tasks of
-    # unit-scoped lanes (the applicant organization's) go to this unit's members only.
+    # The unit the case concerns (the applicant's; on the pre-check path the cadre's): unit-scoped lanes go to its members.
     unit: Mapped[str | None] = mapped_column(String(200), index=True)
     entry: Mapped[str | None] = mapped_column(String(40))
     cadre_name: Mapped[str | None] = mapped_column(String(100), index=True)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, defer
 
 from engine.access.policy import Actor, visible_cases
 from engine.context import EngineContext
+from engine.persistence import case_words
 from engine.persistence.lifecycle import CaseStatus
 from engine.persistence.models import Case, CaseGroup, ProcessVersion, TaskIndex
 from engine.reading.text_search import contains
@@ -109,6 +110,10 @@ def list_cases(
         conditions.append(is_stuck if flt.stuck else not_(is_stuck))
     if flt.q:
         conditions.append(contains(flt.q, Case.cadre_name, Case.matter))
+        # Only the cases holding the words' rarest two characters are tested with LIKE.
+        narrowed = case_words.narrowing(session, flt.q)
+        if narrowed is not None:
+            conditions.append(narrowed)
     where = and_(*conditions)
     total = session.scalar(select(func.count()).select_from(Case).where(where)) or 0
     # The page's ids first, from the indexes alone; then those few rows, without their workflow state: sorting

@@ -1,5 +1,6 @@
 """The paged lists read through their indexes: a user's notifications newest first, and a case's audit trail in
-order, each found and ordered by an index with no sort of the rows, on SQLite and PostgreSQL alike."""
+order, each found and ordered by an index with no sort of the rows; and the cases holding a pair of characters
+through the words index. On SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, select, text
 
 from engine.context import EngineContext
-from engine.persistence.models import AuditEvent, Notification
+from engine.persistence.models import AuditEvent, CaseGram, Notification
 
 
 def plan(ctx: EngineContext, statement: Any) -> str:
@@ -38,3 +39,8 @@ def test_a_page_of_a_cases_trail_comes_from_its_index(ctx: EngineContext) -> Non
                  .order_by(AuditEvent.seq).limit(201))
     assert "ix_audit_event_case_seq" in found, found
     assert "Sort" not in found and "TEMP B-TREE" not in found, found
+
+
+def test_the_cases_holding_a_pair_of_characters_come_from_the_words_index(ctx: EngineContext) -> None:
+    found = plan(ctx, select(CaseGram.case_id).where(CaseGram.gram == "张明"))
+    assert "case_gram_pkey" in found or "sqlite_autoindex_case_gram_1" in found, found

@@ -1,0 +1,67 @@
+"""Finding cases by the words of their cadre name and matter through the two-character index (case_gram).
+
+A words search used to test every case with LIKE: fine for a district, a scan of the whole table at a
+province's scale. The index holds each case's two-character sequences. A search takes the sequence of its
+words that the fewest cases contain (each counted only up to PROBE, so that a sequence in every case costs
+little to rule out) and tests only those cases with LIKE, which keeps the result exactly what LIKE finds.
+A search of one character has no sequence, and one whose every sequence is common narrows nothing: both still
+test every case.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, bindparam, delete, false, func, insert, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from engine.persistence.db import connection
+from engine.persistence.models import Case, table
+from engine.persistence.prepared import Prepared
+from engine.persistence.search_tables import CaseGram
+
+# Postings counted per sequence when choosing the rarest: a sequence in this many cases or more narrows too little
+# to be worth reading its cases instead of testing all. And how many sequences of a search are weighed.
+PROBE = 5000
+MAX_GRAMS = 8
+_GRAMS = table(CaseGram)
+_DROP = Prepared(delete(_GRAMS).where(_GRAMS.c.case_id == bindparam("case_id")))
+_ADD = Prepared(insert(_GRAMS))
+
+
+def grams(*texts: str | None) -> list[str]:
+    """The distinct two-character sequences of the texts, lower case, in order of appearance (none spans a space)."""
+    found: dict[str, None] = {}
+    for text in texts:
+        lowered = (text or "").lower()
+        for i in range(len(lowered) - 1):
+            pair = lowered[i:i + 2]
+            if not pair[0].isspace() and not pair[1].isspace():
+                found[pair] = None
+    return list(found)
+
+
+def index(session: Session, case_id: int, cadre_name: str | None, matter: str | None, replace: bool = True) -> None:
+    """Write the case's sequences (replacing those it had unless `replace` is false: a new case has none)."""
+    conn = connection(session)
+    if replace:
+        _DROP.run(conn, {"case_id": case_id})
+    rows = [{"gram": gram, "case_id": case_id} for gram in grams(cadre_name, matter)]
+    if rows:
+        _ADD.run(conn, rows)
+
+
+def narrowing(session: Session, text: str) -> ColumnElement[bool] | None:
+    """A condition that keeps only the cases that may contain `text`: those holding its rarest sequence, or none at
+    all when one of its sequences is in no case; None when it has no sequence or each is in PROBE cases or more."""
+    wanted = grams(text)[:MAX_GRAMS]
+    if not wanted:
+        return None
+    probes = [select(literal(gram).label("gram"), select(func.count()).select_from(
+        select(_GRAMS.c.case_id).where(_GRAMS.c.gram == gram).limit(PROBE).subquery()).scalar_subquery().label("cases"))
+        for gram in wanted]
+    counts = session.execute(union_all(*probes) if len(probes) > 1 else probes[0]).all()
+    gram, cases = min(counts, key=lambda row: row[1])
+    if cases == 0:
+        return false()
+    if cases >= PROBE:
+        return None
+    return Case.id.in_(select(_GRAMS.c.case_id).where(_GRAMS.c.gram == gram))

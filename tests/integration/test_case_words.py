@@ -1,0 +1,102 @@
+"""Finding cases by words through the two-character index: the cases found are exactly those LIKE finds, the
+index follows a changed name, and a database upgraded to it indexes the cases already there."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from engine.access import users
+from engine.access.policy import Actor
+from engine.clock import SystemClock
+from engine.context import EngineContext
+from engine.persistence import case_rows, case_words
+from engine.persistence.models import CaseGram
+from engine.persistence.schema import alembic_config
+from engine.persistence.uow import UnitOfWork
+from engine.procedure import services
+from engine.reading.case_list import CaseFilter, list_cases
+from tests.support.context import make_context
+from tests.support.driver import APPLICATION
+from webapp.cli import main
+
+
+def found(ctx: EngineContext, actor: Actor, q: str) -> tuple[list[int], int]:
+    with ctx.sessions() as s:
+        items, total = list_cases(ctx, s, actor, CaseFilter(q=q), ctx.clock.now())
+        return [item.id for item in items], total
+
+
+def start(ctx: EngineContext, people: dict[str, Actor], **changes: str) -> int:
+    return services.start_case(ctx, people["applicant"], "rcjc_case", "application", {**APPLICATION, **changes}).case_id
+
+
+def test_two_characters_of_a_name_or_a_matter_find_exactly_the_cases_holding_them(
+    deployed: EngineContext, people: dict[str, Actor]
+) -> None:
+    ming = start(deployed, people)  # 张明, 产业园区招商政策先行先试
+    hua = start(deployed, people, cadre_name="李华", matter="老旧小区改造资金先行拨付")
+    supervisor = people["supervisor"]
+    assert found(deployed, supervisor, "张明") == ([ming], 1)
+    assert found(deployed, supervisor, "先行") == ([hua, ming], 2)
+    assert found(deployed, supervisor, "招商政策") == ([ming], 1)
+    # Every two characters are indexed, yet together they must stand side by side, as LIKE requires.
+    assert found(deployed, supervisor, "园区改造")[1] == 0
+    assert found(deployed, supervisor, "王五") == ([], 0)
+    # One character has no pair to look up: every case is tested, as before.
+    assert found(deployed, supervisor, "华") == ([hua], 1)
+    assert found(deployed, supervisor, "%") == ([], 0)
+
+
+def test_a_search_whose_pairs_are_all_common_tests_every_case(
+    deployed: EngineContext, people: dict[str, Actor], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ming = start(deployed, people)
+    hua = start(deployed, people, cadre_name="李华", matter="老旧小区改造资金先行拨付")
+    monkeypatch.setattr(case_words, "PROBE", 1)  # every pair in a case counts as common
+    with deployed.sessions() as s:
+        assert case_words.narrowing(s, "先行") is None and case_words.narrowing(s, "王五") is not None
+    assert found(deployed, people["supervisor"], "先行") == ([hua, ming], 2)
+    assert found(deployed, people["supervisor"], "王五") == ([], 0)
+
+
+def test_the_index_follows_a_changed_name(deployed: EngineContext, people: dict[str, Actor]) -> None:
+    case_id = start(deployed, people)
+    with UnitOfWork(deployed.sessions, deployed.clock) as uow:
+        row = case_rows.lock_existing(uow.session, case_id)
+        row.cadre_name = "赵六"
+        case_rows.write(uow.session, row)
+        uow.commit()
+    assert found(deployed, people["supervisor"], "赵六") == ([case_id], 1)
+    assert found(deployed, people["supervisor"], "张明") == ([], 0)
+    with deployed.sessions() as s:
+        pairs = set(s.scalars(select(CaseGram.gram).where(CaseGram.case_id == case_id)))
+    assert pairs == set(case_words.grams("赵六", APPLICATION["matter"]))
+
+
+def test_a_unit_member_finds_only_the_cases_of_their_unit(deployed: EngineContext, people: dict[str, Actor]) -> None:
+    mine = start(deployed, people)
+    assert found(deployed, people["applicant"], "张明") == ([mine], 1)
+    assert found(deployed, people["other_applicant"], "张明") == ([], 0)
+
+
+def test_upgrading_indexes_the_cases_already_filed(cli: CliRunner, db_url: str) -> None:
+    assert cli.invoke(main, ["init", "--demo"]).exit_code == 0
+    live = make_context(db_url, SystemClock())
+    try:
+        with live.sessions() as s:
+            applicant = users.actor_for(s, "applicant")
+        case_id = services.start_case(live, applicant, "rcjc_case", "application", APPLICATION).case_id
+        config = alembic_config()
+        with live.db.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0022")
+        upgraded = cli.invoke(main, ["init"])
+        assert upgraded.exit_code == 0, upgraded.output
+        with live.sessions() as s:
+            pairs = set(s.scalars(select(CaseGram.gram).where(CaseGram.case_id == case_id)))
+        assert pairs == set(case_words.grams(APPLICATION["cadre_name"], APPLICATION["matter"])) and "张明" in pairs
+    finally:
+        live.db.dispose()
