@@ -155,6 +155,8 @@ def write(session: Session, row: CaseRow) -> None:
     if carried is not None:
         riders.checked(carried, result)
     if "cadre_name" in changed or "matter" in changed:
-        case_words.index(session, row.id, row.cadre_name, row.matter)
+        # A case given its name and matter for the first time has no pairs to replace.
+        had_words = bool(row._stored["cadre_name"] or row._stored["matter"])
+        case_words.index(session, row.id, row.cadre_name, row.matter, replace=had_words)
     row.version += 1
     row._stored = values
