@@ -4,22 +4,18 @@ index follows a changed name, and a database upgraded to it indexes the cases al
 from __future__ import annotations
 
 import pytest
-from alembic import command
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
-from engine.access import users
 from engine.access.policy import Actor
-from engine.clock import SystemClock
 from engine.context import EngineContext
 from engine.persistence import case_rows, case_words
 from engine.persistence.models import CaseGram
-from engine.persistence.schema import alembic_config
 from engine.persistence.uow import UnitOfWork
 from engine.procedure import services
 from engine.reading.case_list import CaseFilter, list_cases
-from tests.support.context import make_context
 from tests.support.driver import APPLICATION
+from tests.support.migrations import downgraded, in_use_with_a_case
 from webapp.cli import main
 
 
@@ -83,20 +79,11 @@ def test_a_unit_member_finds_only_the_cases_of_their_unit(deployed: EngineContex
 
 
 def test_upgrading_indexes_the_cases_already_filed(cli: CliRunner, db_url: str) -> None:
-    assert cli.invoke(main, ["init", "--demo"]).exit_code == 0
-    live = make_context(db_url, SystemClock())
-    try:
-        with live.sessions() as s:
-            applicant = users.actor_for(s, "applicant")
-        case_id = services.start_case(live, applicant, "rcjc_case", "application", APPLICATION).case_id
-        config = alembic_config()
-        with live.db.begin() as conn:
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0022")
+    with in_use_with_a_case(cli, db_url) as (live, case_id):
+        with downgraded(live, "0022") as conn:
+            assert "case_gram" not in inspect(conn).get_table_names()
         upgraded = cli.invoke(main, ["init"])
         assert upgraded.exit_code == 0, upgraded.output
         with live.sessions() as s:
             pairs = set(s.scalars(select(CaseGram.gram).where(CaseGram.case_id == case_id)))
         assert pairs == set(case_words.grams(APPLICATION["cadre_name"], APPLICATION["matter"])) and "张明" in pairs
-    finally:
-        live.db.dispose()

@@ -5,22 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import inspect, select
 
-from engine.access import users
-from engine.clock import SystemClock
 from engine.persistence.db import Base, UTCDateTime
 from engine.persistence.models import Ruling
-from engine.persistence.schema import alembic_config
-from engine.procedure import services
 from engine.procedure.prior_match import Cadre
 from engine.procedure.prior_rulings import find_prior
-from tests.support.context import make_context
-from tests.support.driver import APPLICATION
+from tests.support.migrations import downgraded, in_use_with_a_case
 from webapp.cli import main
 
 LEGACY_RULING = sa.table(
@@ -30,16 +24,8 @@ LEGACY_RULING = sa.table(
 
 
 def test_upgrading_keys_the_rulings_already_filed(cli: CliRunner, db_url: str) -> None:
-    assert cli.invoke(main, ["init", "--demo"]).exit_code == 0
-    live = make_context(db_url, SystemClock())
-    try:
-        with live.sessions() as s:
-            applicant = users.actor_for(s, "applicant")
-        case_id = services.start_case(live, applicant, "rcjc_case", "application", APPLICATION).case_id
-        config = alembic_config()
-        with live.db.begin() as conn:
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0005")
+    with in_use_with_a_case(cli, db_url) as (live, case_id):
+        with downgraded(live, "0005") as conn:
             assert "rectification_closure" not in inspect(conn).get_table_names()
             # Filed before 0006: the name with its white space folded, no unit, no identity number.
             conn.execute(sa.insert(LEGACY_RULING).values(
@@ -56,5 +42,3 @@ def test_upgrading_keys_the_rulings_already_filed(cli: CliRunner, db_url: str) -
             found = find_prior(s, Cadre.of("张明", "示例区发展和改革局"), "产业园区招商政策的先行先试", 0.6, "Asia/Shanghai")
             assert found is not None and (found.ruling_id, found.case_id) == (ruling.id, case_id)
             assert find_prior(s, Cadre.of("李华"), "产业园区招商政策先行先试", 0.6, "Asia/Shanghai") is None
-    finally:
-        live.db.dispose()
