@@ -199,8 +199,9 @@ class CaseMaker:
             "procedure": procedure if walked > 3 else None, "error": None, "lease_owner": None,
             "lease_until": None, "audit_head": None, "audit_seq": 0, "created_at": created, "updated_at": at})
         # The words index, as case_rows writes it for a case started through the service.
+        row = self.out["case"][-1]
         self.out["case_gram"].extend({"gram": gram, "case_id": case_id}
-                                     for gram in case_words.grams(f"干部{case_id % 7919}", "基准测试事项"))
+                                     for gram in case_words.grams(row["cadre_name"], row["matter"]))
 
     def _task(self, case_id: int, stage: str, group: str, unit: str, started: datetime) -> None:
         due = self.now + timedelta(days=self.rng.uniform(-20, 20))

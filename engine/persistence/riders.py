@@ -130,10 +130,10 @@ def checked(riders: Riders, result: Result) -> None:
 
 
 def _statement(key: tuple[str, ...] | None, build: Callable[[tuple[str, ...]], Update] | None, riders: Riders) -> Prepared:
-    shape = (key, *riders._shape())
+    n_events, n_notes, anchored = riders._shape()
+    shape = (key, n_events, n_notes, anchored)
     prepared = _STATEMENTS.get(shape)
     if prepared is None:
-        n_events, n_notes, anchored = riders._shape()
         ctes = []
         if n_events:
             ctes.append(insert(_EVENTS).values([{c.key: bindparam(f"rode_e{i}_{c.key}", type_=c.type) for c in _EVENT_COLUMNS}
@@ -149,6 +149,7 @@ def _statement(key: tuple[str, ...] | None, build: Callable[[tuple[str, ...]], U
                       .returning(_ANCHORS.c.chain).cte("rode_anchor"))
             ctes.append(anchor)
             moved = select(func.count()).select_from(anchor).scalar_subquery()
+        # A case row's UPDATE carries them; at the commit, a bare SELECT does.
         carrier: Executable = (build(key).add_cte(*ctes).returning(moved.label("anchors_moved"))
                                if build is not None and key is not None else select(moved.label("anchors_moved")).add_cte(*ctes))
         prepared = _STATEMENTS[shape] = Prepared(carrier)
