@@ -11,7 +11,7 @@ import click
 from sqlalchemy.exc import DBAPIError
 
 from engine.persistence import backup
-from engine.procedure.consistency import check_all
+from engine.procedure.consistency import check_all, recount_tally, tally_problems
 
 from .cli_context import command_context
 
@@ -55,8 +55,11 @@ def restore_cmd(path: Path, yes: bool) -> None:
 
 @click.command()
 @click.argument("case", type=int, required=False)
-def check(case: int | None) -> None:
-    """Check that every case (or CASE) agrees with itself: state, task index, due dates, columns, audit chain."""
+@click.option("--recount-figures", is_flag=True,
+              help="Count the figures' tally again from the cases and their stages before checking it.")
+def check(case: int | None, recount_figures: bool) -> None:
+    """Check that every case (or CASE) agrees with itself: state, task index, due dates, columns, audit chain; and,
+    without CASE, that the figures' tally equals a recount."""
     ctx = command_context()
     checked = broken = 0
     for found in check_all(ctx, case):
@@ -68,5 +71,14 @@ def check(case: int | None) -> None:
     if case is not None and not checked:
         raise click.ClickException(f"no case {case}")
     click.echo(f"{checked} case(s) checked, {broken} with problems")
-    if broken:
+    tally = []
+    if case is None:
+        if recount_figures:
+            recount_tally(ctx)
+            click.echo("figure tally recounted")
+        tally = tally_problems(ctx)
+        for problem in tally:
+            click.echo(problem)
+        click.echo(f"figure tally: {len(tally)} difference(s)")
+    if broken or tally:
         sys.exit(1)

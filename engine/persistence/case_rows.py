@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Update
 
 from engine.errors import Conflict, NotFound
-from engine.persistence import case_words, riders
+from engine.persistence import case_words, figure_tally, riders
 from engine.persistence.db import connection
 from engine.persistence.lifecycle import CaseStatus
 from engine.persistence.models import Case, TaskIndex, table
@@ -68,6 +68,8 @@ class CaseRow:
 COLUMNS = [f.name for f in fields(CaseRow) if f.init]
 MUTABLE = [c for c in COLUMNS if c not in ("id", "process_version_id", "process_id", "started_by", "started_unit",
                                             "unit", "entry", "created_at", "version")]
+# The changing columns a case's figures depend on.
+FIGURE_COLUMNS = frozenset(("status", "outcome", "closure", "procedure", "domain"))
 _SELECT = select(*(CASES.c[c] for c in COLUMNS))
 _BY_ID = Prepared(_SELECT.where(CASES.c.id == bindparam("case_id")).with_for_update())
 _BY_ID_SKIP_LOCKED = Prepared(_SELECT.where(CASES.c.id == bindparam("case_id")).with_for_update(skip_locked=True))
@@ -107,7 +109,15 @@ def create(session: Session, values: dict[str, Any]) -> CaseRow:
     case_id = _INSERT.run(connection(session), values).scalar_one()
     case_words.index(session, case_id, values.get("cadre_name"), values.get("matter"), replace=False)
     full: dict[str, Any] = {c: values.get(c) for c in COLUMNS} | {"id": case_id}
-    return CaseRow(**full)
+    row = CaseRow(**full)
+    figure_tally.change(session, figure_tally.month_of(row.created_at), (), _facts(row, full))
+    return row
+
+
+def _facts(row: CaseRow, values: dict[str, Any]) -> tuple[figure_tally.Fact, ...]:
+    """The figures the case counts under with these values of its changing columns."""
+    return figure_tally.case_facts(row.process_id, values["status"], values["outcome"], values["closure"],
+                                   values["procedure"], values["domain"], row.unit)
 
 
 def _update_of(changed: tuple[str, ...]) -> Update:
@@ -158,5 +168,7 @@ def write(session: Session, row: CaseRow) -> None:
         # A case given its name and matter for the first time has no pairs to replace.
         had_words = bool(row._stored["cadre_name"] or row._stored["matter"])
         case_words.index(session, row.id, row.cadre_name, row.matter, replace=had_words)
+    if not FIGURE_COLUMNS.isdisjoint(changed):
+        figure_tally.change(session, figure_tally.month_of(row.created_at), _facts(row, row._stored), _facts(row, values))
     row.version += 1
     row._stored = values

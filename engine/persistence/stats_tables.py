@@ -1,10 +1,11 @@
-"""What the district's figures are counted from: the stages each case went through and the steps finished late."""
+"""What the district's figures are counted from: the stages each case went through, the steps finished late, and
+the counts kept up to date from both."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.persistence.db import Base, UTCDateTime
@@ -42,3 +43,20 @@ class LateStep(Base):
     group_key: Mapped[str] = mapped_column(String(40))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FigureTally(Base):
+    """How many cases filed in one month count under one figure (a status, an outcome by unit, a stage's length...).
+
+    Written in the transaction of every step that changes what a case counts under (persistence/figure_tally.py),
+    so that the district's figures over whole months read these rows instead of scanning every case and stage.
+    """
+
+    __tablename__ = "figure_tally"
+    # The first day of the month (UTC) in which the cases were filed.
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    # What is counted: status, closure, procedure, outcome, domain_outcome, unit_outcome, stage_open or stage_days.
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    # The value counted; two values (a unit and an outcome, a stage and its working days) joined by a unit separator.
+    key: Mapped[str] = mapped_column(String(240), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)

@@ -1,6 +1,7 @@
 """Whether what is stored about a case agrees with itself: its workflow state loads, the task index holds exactly
 its open user tasks with the due dates their limits give, the derived columns follow the workflow, and its audit
-chain verifies. Run after a crash (`rcjc check`) to prove that no half-written step was left behind.
+chain verifies; and the figures' tally equals a recount. Run after a crash (`rcjc check`) to prove that no
+half-written step was left behind.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.bundles.definitions import task_info
 from engine.context import EngineContext
-from engine.persistence import audit_verify, case_clocks
+from engine.persistence import audit_verify, case_clocks, figure_tally
 from engine.persistence.lifecycle import CaseStatus
 from engine.persistence.models import Case, TaskIndex
 from engine.procedure import runtime, workflow_store
@@ -78,6 +79,20 @@ def _row_problems(ctx: EngineContext, session: Session, case: Case, row: TaskInd
     if (due_at, provisional) != (row.due_at, row.due_provisional):
         return [f"task row {row.bpmn_id} ({row.id}) is due {row.due_at}, its limit gives {due_at}"]
     return []
+
+
+def tally_problems(ctx: EngineContext) -> list[str]:
+    """Where the figures' tally disagrees with a recount of the case and stage rows, one line each."""
+    with ctx.db.connect() as conn:
+        found = figure_tally.differences(conn)
+    return [f"figure tally {month:%Y-%m} {kind} {key.replace(figure_tally.SEP, ' / ')}: stored {have}, counted {want}"
+            for month, kind, key, have, want in found]
+
+
+def recount_tally(ctx: EngineContext) -> None:
+    """Count the figures' tally again from the case and stage rows."""
+    with ctx.db.begin() as conn:
+        figure_tally.rebuild(conn)
 
 
 def check_all(ctx: EngineContext, case_id: int | None = None) -> Iterator[CaseCheck]:

@@ -17,12 +17,12 @@ from engine.bundles import form_submissions
 from engine.bundles.definitions import TaskInfo, task_info
 from engine.context import EngineContext
 from engine.errors import Conflict, EngineError, FormInvalid, NotFound, ScriptFailed
-from engine.persistence import case_rows
+from engine.persistence import case_rows, figure_tally
 from engine.persistence.case_rows import CaseRow
 from engine.persistence.lifecycle import CaseStatus, transition
-from engine.persistence.models import OPEN_STATUSES, Case, CaseStage, Notification, TaskIndex
+from engine.persistence.models import OPEN_STATUSES, Case, Notification, TaskIndex
 from engine.persistence.uow import UnitOfWork
-from engine.procedure import runtime, warning_signs, workflow_store
+from engine.procedure import runtime, stage_tracking, warning_signs, workflow_store
 from engine.procedure.services import StepResult, finish, latest_version, mark_failed, record_event, record_handler
 
 MAX_REASON = 500
@@ -192,9 +192,7 @@ def terminate(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> St
         case.closure = "terminated"
         case.next_timer_at = None
         uow.session.execute(delete(TaskIndex).where(TaskIndex.case_id == case.id))
-        # Its open stages end without a length: a terminated stage says nothing about how long a stage takes.
-        uow.session.execute(update(CaseStage).where(CaseStage.case_id == case.id, CaseStage.ended_at.is_(None))
-                            .values(ended_at=uow.now))
+        stage_tracking.end_unfinished(uow.session, case.id, figure_tally.month_of(case.created_at), uow.now)
         uow.session.execute(update(Notification).where(Notification.case_id == case.id, Notification.read_at.is_(None))
                             .values(read_at=uow.now))
         warning_signs.raise_event(uow.session, case.id, "procedure_irregular", "terminate", uow.now)

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.context import EngineContext
+from engine.persistence import figure_tally
 from engine.persistence.db import connection
 from engine.persistence.models import CaseStage, LateStep, table
 from engine.persistence.prepared import Prepared
 
 STAGES = table(CaseStage)
-_STAGES_OF_CASE = Prepared(select(STAGES.c.stage, STAGES.c.started_at, STAGES.c.ended_at)
+_STAGES_OF_CASE = Prepared(select(STAGES.c.stage, STAGES.c.started_at, STAGES.c.ended_at, STAGES.c.working_days)
                            .where(STAGES.c.case_id == bindparam("case_id")))
 _ADD_STAGE = Prepared(insert(STAGES))
 _END_STAGE = Prepared(update(STAGES).where(STAGES.c.case_id == bindparam("c"), STAGES.c.stage == bindparam("s"))
@@ -39,10 +40,10 @@ class EndedStep:
     due_at: datetime | None
 
 
-def record(ctx: EngineContext, session: Session, case_id: int, before: Collection[str], after: Collection[str],
-           ended: list[EndedStep], now: datetime) -> None:
+def record(ctx: EngineContext, session: Session, case_id: int, month: date, before: Collection[str],
+           after: Collection[str], ended: list[EndedStep], now: datetime) -> None:
     """Note the stages entered and left between two saves (`before` and `after` are the stages with open steps)
-    and the steps that ended after their due date."""
+    and the steps that ended after their due date; `month` is the case's in the figures' tally."""
     conn = connection(session)
     late = [{"case_id": case_id, "task_id": s.task_id, "stage": s.stage, "group_key": s.group_key, "due_at": s.due_at,
              "ended_at": now} for s in ended if s.due_at is not None and s.due_at < now]
@@ -51,7 +52,8 @@ def record(ctx: EngineContext, session: Session, case_id: int, before: Collectio
     entered, left = set(after) - set(before), set(before) - set(after)
     if not entered and not left:
         return
-    known = {stage: (started, ended_at) for stage, started, ended_at in _STAGES_OF_CASE.run(conn, {"case_id": case_id})}
+    known = {stage: (started, ended_at, days) for stage, started, ended_at, days
+             in _STAGES_OF_CASE.run(conn, {"case_id": case_id})}
     added = [{"case_id": case_id, "stage": s, "started_at": now, "ended_at": None, "working_days": None}
              for s in sorted(entered) if s not in known]
     if added:
@@ -63,6 +65,21 @@ def record(ctx: EngineContext, session: Session, case_id: int, before: Collectio
                 for s in sorted(left) if s in known]
     if changes:
         _END_STAGE.run(conn, changes)
+    # The figures' tally follows each stage row: opened, reopened, ended with its length.
+    for stage in sorted(entered):
+        if stage not in known:
+            figure_tally.change(session, month, (), figure_tally.stage_facts(stage, True, None))
+    for stage, ended_at, days in ((row["s"], row["ended_at"], row["working_days"]) for row in changes):
+        was = known[stage]
+        figure_tally.change(session, month, figure_tally.stage_facts(stage, was[1] is None, was[2]),
+                            figure_tally.stage_facts(stage, ended_at is None, days))
+
+def end_unfinished(session: Session, case_id: int, month: date, now: datetime) -> None:
+    """End the open stages of a terminated case without a length: it says nothing about how long a stage takes."""
+    ended = connection(session).execute(update(STAGES).where(STAGES.c.case_id == case_id, STAGES.c.ended_at.is_(None))
+                                        .values(ended_at=now).returning(STAGES.c.stage))
+    for (stage,) in ended:
+        figure_tally.change(session, month, figure_tally.stage_facts(stage, True, None), ())
 
 
 def _length(ctx: EngineContext, started: datetime, ended: datetime) -> int:

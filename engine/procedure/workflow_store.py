@@ -19,7 +19,7 @@ from engine.bundles import scripting
 from engine.bundles.definitions import Bundle, task_info
 from engine.context import EngineContext
 from engine.notifications import work
-from engine.persistence import case_clocks
+from engine.persistence import case_clocks, figure_tally
 from engine.persistence.case_rows import CaseRow
 from engine.persistence.db import connection
 from engine.persistence.lifecycle import CaseStatus, transition
@@ -176,7 +176,8 @@ def sync_task_index(
         if groups:
             # One statement whether or not the group already reads this case.
             _ADD_GROUPS[conn.dialect.name].run(conn, [{"case_id": case_id, "group_key": g} for g in groups])
-    stage_tracking.record(ctx, session, case_id, stages_before, {t.workflow.spec.name for t in open_tasks}, gone, now)
+    stages_after = {t.workflow.spec.name for t in open_tasks}
+    stage_tracking.record(ctx, session, case_id, figure_tally.month_of(case.created_at), stages_before, stages_after, gone, now)
     created = {**{k: v for k, v in existing.items() if k in open_ids}, **{r["id"]: now for r in new_rows}}
     ordered = sorted(created, key=lambda task_id: (created[task_id], task_id))
     if task_rows is None:

@@ -1,10 +1,11 @@
 """The district's figures (procedure.md, "Figures the district reports") over a period, a unit and a domain.
 
 Cases count by the day they were filed; rulings and clarifications by the day they were decided. Everything is
-counted in SQL from columns the save path keeps (the case's status, outcome, domain and procedure; its stages
-with their lengths in working days; the steps that ended late), so a figure costs a few grouped scans whatever
-the cases' histories. Working-day lengths are grouped by value and their average and 90th percentile (nearest
-rank) are taken from that histogram, which is the same on SQLite and PostgreSQL.
+counted from what the save path keeps: the figures' tally for whole months of filing (reading/figure_counts.py),
+and in SQL the columns of the rest (the case's status, outcome, domain and procedure; its stages with their
+lengths in working days; the steps that ended late), so a figure never replays a case's history. Working-day
+lengths are grouped by value and their average and 90th percentile (nearest rank) are taken from that histogram,
+which is the same on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -16,32 +17,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, extract, func, or_, select
+from sqlalchemy import ColumnElement, case, extract, func, select
 from sqlalchemy.orm import Session
 
 from engine.access.policy import SUPERVISOR, UNIT_SCOPED, Actor
 from engine.context import EngineContext
 from engine.errors import Forbidden
-from engine.persistence.models import (
-    OPEN_STATUSES,
-    CadreRecord,
-    Case,
-    CaseStage,
-    FilingCitation,
-    LateStep,
-    PriorFiling,
-    TaskIndex,
-)
-from engine.reading import figure_words
+from engine.persistence.figure_tally import NOT_CASES, OUTCOMES, SEP, Fact
+from engine.persistence.models import CadreRecord, Case, FilingCitation, LateStep, PriorFiling, TaskIndex
+from engine.reading import figure_counts, figure_words
 
 # Who reads the district's figures; a unit-scoped member reads its own unit's only.
 READERS = frozenset({SUPERVISOR, "org_dept", "committee_chair"})
-OUTCOMES = ("EXEMPT", "MITIGATE", "NOT_TOLERATED")
-# Processes that are not cases of the procedure: the typical-case process works on the library, the prior filing
-# process on a unit's decision filed in advance. The case figures leave them out (filings are counted on their own).
-NOT_CASES = ("rcjc_typical_case", "rcjc_prior_filing")
 FILING_COLUMNS = ("filed", "registered", "declined", "reports", "late_reports", "drifts", "cited")
-# The key of a row for cases that do not say (no domain given, no procedure chosen yet).
+# The key of a row for rulings that do not say.
 UNKNOWN = ""
 
 
@@ -101,6 +90,18 @@ def _rows(counts: Iterable[tuple[str, int]], labels: dict[str, str], column: str
     return [{"key": k, "label": labels.get(k), column: n} for k, n in counts]
 
 
+def _of(counts: Counter[Fact], kind: str) -> Counter[str]:
+    return Counter({key: n for (k, key), n in counts.items() if k == kind})
+
+
+def _by_outcome(counts: Counter[Fact], kind: str) -> dict[str, Counter[str]]:
+    groups: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, n in _of(counts, kind).items():
+        value, _, outcome = key.rpartition(SEP)
+        groups[value][outcome] += n
+    return groups
+
+
 def _tolerance(groups: dict[str, Counter[str]], labels: dict[str, str]) -> list[dict[str, Any]]:
     rows = []
     for key in sorted(groups, key=lambda k: (-sum(groups[k].values()), k)):
@@ -112,30 +113,22 @@ def _tolerance(groups: dict[str, Counter[str]], labels: dict[str, str]) -> list[
     return rows
 
 
-def _case_tables(ctx: EngineContext, session: Session, query: FigureQuery, domains: dict[str, str]) -> list[Table]:
-    """Tables counted from the case rows in one grouped scan."""
-    status, outcome, closure, procedure = Counter[str](), Counter[str](), Counter[str](), Counter[str]()
-    by_domain: dict[str, Counter[str]] = defaultdict(Counter)
-    by_unit: dict[str, Counter[str]] = defaultdict(Counter)
-    columns = (Case.status, Case.outcome, Case.closure, Case.procedure, Case.domain, Case.unit)
-    for st, oc, cl, pr, dm, un, n in session.execute(
-            select(*columns, func.count()).where(Case.process_id.not_in(NOT_CASES), *_case_where(ctx, query)).group_by(*columns)):
-        status[st] += n
-        procedure[pr or UNKNOWN] += n
-        if st not in OPEN_STATUSES:
-            closure[cl or st] += n
-        if oc in OUTCOMES:
-            outcome[oc] += n
-            by_domain[dm or UNKNOWN][oc] += n
-            by_unit[un or UNKNOWN][oc] += n
+def _by_count(counter: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counter.items(), key=lambda r: (-r[1], r[0]))
+
+
+def _case_tables(counts: Counter[Fact], domains: dict[str, str]) -> list[Table]:
+    """Tables of the cases: by status, outcome, closure and procedure, and tolerance rates by domain and unit."""
+    outcome = _of(counts, "outcome")
     return [
-        Table("status", ("cases",), _rows(sorted(status.items()), {})),
+        Table("status", ("cases",), _rows(sorted(_of(counts, "status").items()), {})),
         Table("outcome", ("cases",), _rows([(k, outcome[k]) for k in OUTCOMES if outcome[k]], {})),
-        Table("closure", ("cases",), _rows(closure.most_common(), {})),
-        Table("procedure", ("cases",), _rows(sorted(procedure.items()), {})),
+        Table("closure", ("cases",), _rows(_by_count(_of(counts, "closure")), {})),
+        Table("procedure", ("cases",), _rows(sorted(_of(counts, "procedure").items()), {})),
         Table("tolerance_by_domain", ("ruled", "exempt", "mitigate", "not_tolerated", "rate"),
-              _tolerance(by_domain, domains)),
-        Table("tolerance_by_unit", ("ruled", "exempt", "mitigate", "not_tolerated", "rate"), _tolerance(by_unit, {})),
+              _tolerance(_by_outcome(counts, "domain_outcome"), domains)),
+        Table("tolerance_by_unit", ("ruled", "exempt", "mitigate", "not_tolerated", "rate"),
+              _tolerance(_by_outcome(counts, "unit_outcome"), {})),
     ]
 
 
@@ -154,21 +147,13 @@ def _percentile(histogram: dict[int, int], share: float) -> int:
     return 0
 
 
-def _stage_tables(ctx: EngineContext, session: Session, query: FigureQuery, stages: dict[str, str],
-                  groups: dict[str, str]) -> list[Table]:
+def _stage_tables(ctx: EngineContext, session: Session, query: FigureQuery, counts: Counter[Fact],
+                  stages: dict[str, str], groups: dict[str, str]) -> list[Table]:
     where = _case_where(ctx, query)
-    # One ordered scan: a stage's length is kept when it ends, so an ended stage has its working days and an open
-    # one has none. Stages ended by termination have no length and no place here. Only open cases have open stages.
-    in_stage: Counter[str] = Counter()
     histograms: dict[str, dict[int, int]] = defaultdict(dict)
-    for stage, days, n in session.execute(_joined(
-            select(CaseStage.stage, CaseStage.working_days, func.count())
-            .where(CaseStage.stage.not_in(NOT_CASES), or_(CaseStage.working_days.is_not(None), CaseStage.ended_at.is_(None))),
-            where, CaseStage.case_id).group_by(CaseStage.stage, CaseStage.working_days)):
-        if days is None:
-            in_stage[stage] += n
-        else:
-            histograms[stage][days] = n
+    for key, n in _of(counts, "stage_days").items():
+        stage, _, days = key.rpartition(SEP)
+        histograms[stage][int(days)] = n
     lengths = []
     for stage, h in histograms.items():
         total = sum(h.values())
@@ -185,7 +170,7 @@ def _stage_tables(ctx: EngineContext, session: Session, query: FigureQuery, stag
                  for g in sorted(set(late) | set(overdue), key=lambda g: (-(late[g] + overdue[g]), g))]
     return [
         Table("stage", ("cases",), [{"key": s, "label": stages.get(s, s), "cases": n}
-                                    for s, n in sorted(in_stage.items(), key=lambda r: (-r[1], r[0]))]),
+                                    for s, n in _by_count(_of(counts, "stage_open"))]),
         Table("stage_days", ("stages", "average", "p90"), sorted(lengths, key=lambda r: r["label"])),
         Table("late_by_group", ("late", "overdue", "total"), late_rows),
     ]
@@ -256,8 +241,10 @@ def figures(ctx: EngineContext, session: Session, actor: Actor, query: FigureQue
     query = scope_for(actor, query)
     stages, groups = figure_words.stage_names(session), figure_words.group_names(session)
     domains = figure_words.domain_names(ctx, session)
-    tables = _case_tables(ctx, session, query, domains)
-    tables += _stage_tables(ctx, session, query, stages, groups)
+    low, high = _bounds(ctx, query)
+    counts = figure_counts.counts(session, low, high, query.unit, query.domain)
+    tables = _case_tables(counts, domains)
+    tables += _stage_tables(ctx, session, query, counts, stages, groups)
     tables += _decision_tables(ctx, session, query)
     tables += _filing_tables(ctx, session, query)
     return query, tables

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from engine.access.policy import Actor
 from engine.context import EngineContext
 from engine.persistence.models import Case, CaseHandler
-from engine.procedure.consistency import check_all
+from engine.procedure.consistency import check_all, tally_problems
 from tests.support.commands import serve_command
 from tests.support.driver import APPLICATION
 from tests.support.people import PASSWORD
@@ -146,6 +146,7 @@ def test_a_killed_server_loses_no_acknowledged_step_and_leaves_every_case_consis
     assert set(done.cases) <= stored, "a case the server answered for is missing"
     assert set(done.completed) <= finished, "a completion the server acknowledged is missing"
     assert [c.problems for c in check_all(deployed) if not c.ok] == []
+    assert tally_problems(deployed) == []
 
     # A new server carries on: a case filed now is accepted, and every case still agrees with itself.
     server.port = free_port()  # the dead server's port may linger in TIME_WAIT
@@ -157,3 +158,4 @@ def test_a_killed_server_loses_no_acknowledged_step_and_leaves_every_case_consis
     assert call(server.base, "POST", f"/tasks/{task_id}/claim", intake)[0] == 200
     assert call(server.base, "POST", f"/tasks/{task_id}/complete", intake, {"data": ACCEPT})[0] == 200
     assert [c.problems for c in check_all(deployed) if not c.ok] == []
+    assert tally_problems(deployed) == []

@@ -25,7 +25,7 @@ from engine.context import EngineContext
 from engine.library.deploy import deploy
 from engine.persistence.models import AuditEvent, Case
 from engine.procedure import services
-from engine.procedure.consistency import check_all
+from engine.procedure.consistency import check_all, tally_problems
 from tests.support.bpmn import timer_files
 from tests.support.commands import worker_command
 from tests.support.context import BACKENDS, make_context
@@ -164,3 +164,4 @@ def test_three_workers_fire_a_thousand_timers_once_and_take_over_a_killed_worker
     assert all(f":{doomed.pid}:" not in e.details["worker"] for e in taken_over)
     # Nothing the killed worker was doing is left half-written: every case agrees with itself.
     assert [c.problems for c in check_all(live) if not c.ok] == []
+    assert tally_problems(live) == []

@@ -1,0 +1,102 @@
+"""The figures' tally: kept by every kind of step in the step's own transaction, equal to a recount of the rows;
+figures over any period give the same numbers as counting the rows; `rcjc check` finds a tally that disagrees and
+mends it on request; and upgrading a database in use counts the cases already filed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from click.testing import CliRunner
+from sqlalchemy import select, update
+
+from engine.access.policy import Actor
+from engine.context import EngineContext
+from engine.persistence.figure_tally import SEP, TALLY
+from engine.procedure import repair
+from engine.procedure.consistency import tally_problems
+from engine.reading import figure_counts
+from tests.support.clock import FrozenClock
+from tests.support.driver import LOOKS_EXEMPT, apply, close_exempt_without_appeal
+from tests.support.migrations import downgraded, in_use_with_a_case
+from tests.support.transports import ServiceTransport
+from webapp.cli import main
+
+
+def cases_of_every_kind(deployed: EngineContext, people: dict[str, Actor], clock: FrozenClock) -> None:
+    """Filed in March and in April 2026: waiting, sent back for materials, in investigation, ruled, refused,
+    terminated."""
+    via = ServiceTransport(deployed, people)
+    apply(via)
+    ruled = apply(via, cadre_name="李华")
+    close_exempt_without_appeal(ruled, LOOKS_EXEMPT)
+    clock.advance(timedelta(days=40))
+    supplemented = apply(via, cadre_name="王强")
+    supplemented.do("intake", "acceptance_review", {"acceptance": "supplement", "acceptance_reason": "缺少会议纪要",
+                                                    "supplement_request": "请补充党组会议纪要"})
+    supplemented.do("applicant", "supplement", {"supplement_materials": "已补充会议纪要"})
+    investigating = apply(via, cadre_name="赵六", domain="talent_work")
+    investigating.accept()
+    investigating.triage("ordinary")
+    refused = apply(via, cadre_name="钱七")
+    refused.do("intake", "acceptance_review", {"acceptance": "refuse", "acceptance_reason": "不属于本机关管辖"})
+    terminated = apply(via, cadre_name="孙八")
+    terminated.accept()
+    repair.terminate(deployed, people["supervisor"], terminated.case_id, "重复立案")
+
+
+def test_every_kind_of_step_keeps_the_tally_equal_to_a_recount(deployed: EngineContext, people: dict[str, Actor],
+                                                                clock: FrozenClock) -> None:
+    cases_of_every_kind(deployed, people, clock)
+    assert tally_problems(deployed) == []
+    with deployed.sessions() as session:
+        tallied = dict(session.execute(select(TALLY.c.kind, TALLY.c.key).where(TALLY.c.n != 0)).all())
+        assert tallied and figure_counts.counts(session, None, None) == figure_counts.from_rows(session, (None, None))
+        counts = figure_counts.counts(session, None, None)
+    assert counts[("status", "terminated")] == 1 and counts[("closure", "refused")] == 1
+    assert counts[("domain_outcome", f"investment_promotion{SEP}EXEMPT")] == 1
+    # The terminated case's open stage ended without a length: it is neither open nor among the lengths.
+    assert counts[("stage_open", "rcjc_triage")] == 0 and counts[("stage_open", "rcjc_investigation")] == 1
+
+
+def test_any_period_counts_what_the_rows_count(deployed: EngineContext, people: dict[str, Actor],
+                                               clock: FrozenClock) -> None:
+    cases_of_every_kind(deployed, people, clock)
+    day = timedelta(days=1)
+    march, april, may = (datetime(2026, m, 1, tzinfo=UTC) for m in (3, 4, 5))
+    periods = [(None, None), (march, may), (march, april), (april, None), (None, april), (march + day, may - day),
+               (march + 2 * day, april + 20 * day), (april + 5 * day, april + 25 * day), (march - 40 * day, march)]
+    with deployed.sessions() as session:
+        for low, high in periods:
+            assert figure_counts.counts(session, low, high) == +figure_counts.from_rows(session, (low, high)), (low, high)
+        whole = figure_counts.counts(session, None, None)
+        split = figure_counts.counts(session, None, april + 3 * day) + figure_counts.counts(session, april + 3 * day, None)
+    assert whole == split and whole[("status", "running")] == 3
+
+
+def test_rcjc_check_reports_a_tally_that_disagrees_and_recounts_it(deployed: EngineContext, people: dict[str, Actor],
+                                                                    cli: CliRunner) -> None:
+    via = ServiceTransport(deployed, people)
+    apply(via)
+    apply(via, cadre_name="李华")
+    assert cli.invoke(main, ["check"]).output.endswith("figure tally: 0 difference(s)\n")
+    with deployed.db.begin() as conn:
+        conn.execute(update(TALLY).where(TALLY.c.kind == "status", TALLY.c.key == "running").values(n=7))
+    broken = cli.invoke(main, ["check"])
+    assert broken.exit_code == 1
+    assert "figure tally 2026-03 status running: stored 7, counted 2" in broken.output
+    assert "2 case(s) checked, 0 with problems" in broken.output
+    mended = cli.invoke(main, ["check", "--recount-figures"])
+    assert mended.exit_code == 0 and "figure tally recounted" in mended.output
+    assert tally_problems(deployed) == []
+
+
+def test_upgrading_counts_the_cases_already_filed(cli: CliRunner, db_url: str) -> None:
+    with in_use_with_a_case(cli, db_url) as (live, _case_id):
+        with downgraded(live, "0023") as conn:
+            assert not conn.dialect.has_table(conn, "figure_tally")
+        upgraded = cli.invoke(main, ["init"])
+        assert upgraded.exit_code == 0, upgraded.output
+        assert tally_problems(live) == []
+        with live.sessions() as session:
+            counts = figure_counts.counts(session, None, None)
+        assert counts[("status", "running")] == 1 and counts[("stage_open", "rcjc_acceptance")] == 1
