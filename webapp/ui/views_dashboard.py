@@ -31,7 +31,7 @@ def dashboard_page() -> ResponseReturnValue:
     with ctx.sessions() as session:
         view = dashboard.overview(ctx, session, actor, ctx.clock.now(), page)
         # One list for the bulk form; each row's own choice is fetched when a supervisor asks for it.
-        members = {g: users.group_members(session, g) for g in GROUP_LABELS} if view.overdue else {}
+        members = users.members_by_group(session, GROUP_LABELS) if view.overdue else {}
         shown = {name for t in view.overdue for name in (t.assignee, t.candidate) if name}
         people = users.person_labels(session, [m for names in members.values() for m in names] + sorted(shown))
     return render_template("dashboard.html", view=view, members=members, groups=GROUP_LABELS, people=people)
