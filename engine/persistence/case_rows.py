@@ -154,7 +154,10 @@ def write(session: Session, row: CaseRow) -> None:
     params = {c: values[c] for c in changed}
     params |= {"case_id": row.id, "expected_version": row.version, "new_version": row.version + 1}
     statement = _update(changed)
-    # On PostgreSQL the step's audit events and notifications may ride along: one round trip for all of them.
+    if not FIGURE_COLUMNS.isdisjoint(changed):
+        figure_tally.change(session, figure_tally.month_of(row.created_at), _facts(row, row._stored), _facts(row, values))
+    # On PostgreSQL the step's audit events, notifications and tally may ride along: one round trip for all of them.
+    figure_tally.ride(session)
     carried = riders.take(session)
     if carried is not None:
         statement, rider_params = riders.on_update(changed, _update_of, carried)
@@ -168,7 +171,5 @@ def write(session: Session, row: CaseRow) -> None:
         # A case given its name and matter for the first time has no pairs to replace.
         had_words = bool(row._stored["cadre_name"] or row._stored["matter"])
         case_words.index(session, row.id, row.cadre_name, row.matter, replace=had_words)
-    if not FIGURE_COLUMNS.isdisjoint(changed):
-        figure_tally.change(session, figure_tally.month_of(row.created_at), _facts(row, row._stored), _facts(row, values))
     row.version += 1
     row._stored = values

@@ -4,22 +4,24 @@ A case counts under a few figures (its status, its closure, its procedure, its o
 each of its stages under one more (open, or ended with its length in working days). Whatever changes a case row or
 a stage row notes the facts it had and has; the net change goes to `figure_tally` in one statement just before the
 transaction commits, so the counts never disagree with the rows they count, even when a process dies mid-step.
-Rows are keyed by the month (UTC) the case was filed, which is how the figures are asked.
+Rows are keyed by the month the case was filed in China Standard Time, the district's time, in which its periods
+are asked (a period whose ends fall inside a month still counts right: those days are counted from the rows).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Connection, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from engine.persistence import riders
 from engine.persistence.models import OPEN_STATUSES, Case, CaseStage, table
-from engine.persistence.stats_tables import FigureTally
+from engine.persistence.stats_tables import FigureTally, LateStep
 
 TALLY = table(FigureTally)
 OUTCOMES = ("EXEMPT", "MITIGATE", "NOT_TOLERATED")
@@ -28,6 +30,8 @@ OUTCOMES = ("EXEMPT", "MITIGATE", "NOT_TOLERATED")
 NOT_CASES = ("rcjc_typical_case", "rcjc_prior_filing")
 # Joins the two values of a key (a unit and an outcome; a stage and its working days): no name contains it.
 SEP = "\x1f"
+# China Standard Time: UTC+8 all year (no daylight saving since 1991).
+ZONE = timezone(timedelta(hours=8), "CST")
 _KEY = "rcjc_figure_tally"
 _OPEN = frozenset(str(s) for s in OPEN_STATUSES)
 
@@ -35,8 +39,8 @@ Fact = tuple[str, str]
 
 
 def month_of(filed: datetime) -> date:
-    """The tally's month of a case filed at `filed`: the first day of its month in UTC."""
-    at = filed.astimezone(UTC) if filed.tzinfo is not None else filed
+    """The tally's month of a case filed at `filed`: the first day of its month in China Standard Time."""
+    at = filed.astimezone(ZONE)
     return date(at.year, at.month, 1)
 
 
@@ -63,6 +67,11 @@ def stage_facts(stage: str, is_open: bool, working_days: int | None) -> tuple[Fa
     return (("stage_days", f"{stage}{SEP}{working_days}"),) if working_days is not None else ()
 
 
+def late_facts(stage: str, group_key: str) -> tuple[Fact, ...]:
+    """The figures a step that ended after its due date counts under: late, by its group."""
+    return () if stage in NOT_CASES else (("late", group_key),)
+
+
 def change(session: Session, month: date, before: Iterable[Fact], after: Iterable[Fact]) -> None:
     """Note that something filed in `month` counted under `before` and now counts under `after`."""
     before, after = tuple(before), tuple(after)
@@ -75,6 +84,14 @@ def change(session: Session, month: date, before: Iterable[Fact], after: Iterabl
         pending[(month, kind, key)] += 1
 
 
+def ride(session: Session) -> None:
+    """Hand the changes noted so far to the statement about to write the case row, where one carries its step's
+    other rows (PostgreSQL, persistence/riders)."""
+    pending: Counter[tuple[date, str, str]] | None = session.info.get(_KEY)
+    if pending and riders.queue_tally(session, _rows(pending)):
+        del session.info[_KEY]
+
+
 def flush(session: Session) -> None:
     """Write the noted changes, in one statement (done by itself just before the session commits)."""
     pending: Counter[tuple[date, str, str]] | None = session.info.pop(_KEY, None)
@@ -82,9 +99,14 @@ def flush(session: Session) -> None:
         add(session.connection(), pending)
 
 
+def _rows(counts: Counter[tuple[date, str, str]]) -> list[dict[str, Any]]:
+    # In key order: concurrent steps then lock the rows they share in the same order, and never deadlock on them.
+    return [{"month": m, "kind": k, "key": v, "n": n} for (m, k, v), n in sorted(counts.items()) if n]
+
+
 def add(conn: Connection, counts: Counter[tuple[date, str, str]]) -> None:
-    """Add counts to the tally. Rows go in key order: concurrent steps then lock shared rows in the same order."""
-    rows = [{"month": m, "kind": k, "key": v, "n": n} for (m, k, v), n in sorted(counts.items()) if n]
+    """Add counts to the tally."""
+    rows = _rows(counts)
     if not rows:
         return
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
@@ -115,6 +137,10 @@ def recount(conn: Connection) -> Counter[tuple[date, str, str]]:
         Case, Case.id == CaseStage.case_id)
     for filed, stage, is_open, days in _stream(conn, stages):
         for kind, key in stage_facts(stage, bool(is_open), days):
+            counts[(month_of(filed), kind, key)] += 1
+    late = select(Case.created_at, LateStep.stage, LateStep.group_key).join(Case, Case.id == LateStep.case_id)
+    for filed, stage, group_key in _stream(conn, late):
+        for kind, key in late_facts(stage, group_key):
             counts[(month_of(filed), kind, key)] += 1
     return counts
 

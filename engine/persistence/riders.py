@@ -1,10 +1,12 @@
-"""Writes that ride with the case row's UPDATE on PostgreSQL: a step's audit events, its chain's anchor and its
-notifications go to the database in the round trip that writes the case, as data-modifying CTEs.
+"""Writes that ride with the case row's UPDATE on PostgreSQL: a step's audit events, its chain's anchor, its
+notifications and its change to the figures' tally go to the database in the round trip that writes the case, as
+data-modifying CTEs.
 
 Nothing in the step reads these rows back, so they need not travel on their own: each round trip between the
 application and PostgreSQL costs more than the work of such an INSERT. A use case opts in with `carry`; inside it,
-`audit.append` (case chains) and `choices.deliver` queue their rows here, `case_rows.write` takes them along, and
-whatever is still queued at the commit goes in one statement of its own, so nothing queued is ever lost.
+`audit.append` (case chains), `choices.deliver` and `figure_tally.ride` queue their rows here, `case_rows.write`
+takes them along, and whatever is still queued at the commit goes in one statement of its own, so nothing queued is
+ever lost.
 SQLite has no such CTEs and no round trips to save: there the rows are written at once, as before.
 """
 
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, func, insert, literal, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.dml import Update
@@ -23,13 +26,15 @@ from sqlalchemy.sql.dml import Update
 from engine.persistence.db import connection
 from engine.persistence.models import AuditAnchor, AuditEvent, Notification, table
 from engine.persistence.prepared import Prepared, Result
+from engine.persistence.stats_tables import FigureTally
 
 _KEY = "rcjc_riders"
-_EVENTS, _ANCHORS, _NOTES = table(AuditEvent), table(AuditAnchor), table(Notification)
+_EVENTS, _ANCHORS, _NOTES, _TALLY = table(AuditEvent), table(AuditAnchor), table(Notification), table(FigureTally)
 _EVENT_COLUMNS = [c for c in _EVENTS.c if c.key != "id"]
 _NOTE_COLUMNS = [c for c in _NOTES.c if c.key != "id"]
 _ANCHOR_COLUMNS = ("seq", "hash", "key_id", "mac")
-# A statement per shape: (case columns written or None, events, notifications, anchor moved). There are few.
+# A statement per shape: (case columns written or None, events, notifications, anchor moved, tally rows). There are
+# few.
 _STATEMENTS: dict[tuple[Any, ...], Prepared] = {}
 
 
@@ -44,12 +49,14 @@ class Riders:
     anchor: dict[str, Any] | None = None
     anchor_missing: Callable[[dict[str, Any]], None] | None = None
     notes: list[dict[str, Any]] = field(default_factory=list)
+    # Rows to add to the figures' tally, in key order (see figure_tally.add).
+    tally: list[dict[str, Any]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.events or self.notes)
+        return bool(self.events or self.notes or self.tally)
 
-    def _shape(self) -> tuple[int, int, bool]:
-        return len(self.events), len(self.notes), self.anchor is not None
+    def _shape(self) -> tuple[int, int, bool, int]:
+        return len(self.events), len(self.notes), self.anchor is not None, len(self.tally)
 
     def _params(self) -> dict[str, Any]:
         params: dict[str, Any] = {}
@@ -59,6 +66,8 @@ class Riders:
             params |= {f"rode_n{i}_{k}": v for k, v in row.items()}
         if self.anchor is not None:
             params |= {f"rode_a_{k}": v for k, v in self.anchor.items()}
+        for i, row in enumerate(self.tally):
+            params |= {f"rode_t{i}_{k}": v for k, v in row.items()}
         return params
 
 
@@ -103,6 +112,15 @@ def queue_notes(session: Session, rows: Sequence[dict[str, Any]]) -> bool:
     return True
 
 
+def queue_tally(session: Session, rows: Sequence[dict[str, Any]]) -> bool:
+    """Queue rows to add to the figures' tally; False when nothing carries them (the caller writes them)."""
+    riders: Riders | None = session.info.get(_KEY)
+    if riders is None:
+        return False
+    riders.tally.extend(rows)
+    return True
+
+
 def take(session: Session) -> Riders | None:
     """The queued rows for the statement about to carry them (the queue starts empty again), or None."""
     riders: Riders | None = session.info.get(_KEY)
@@ -130,8 +148,8 @@ def checked(riders: Riders, result: Result) -> None:
 
 
 def _statement(key: tuple[str, ...] | None, build: Callable[[tuple[str, ...]], Update] | None, riders: Riders) -> Prepared:
-    n_events, n_notes, anchored = riders._shape()
-    shape = (key, n_events, n_notes, anchored)
+    n_events, n_notes, anchored, n_tally = riders._shape()
+    shape = (key, n_events, n_notes, anchored, n_tally)
     prepared = _STATEMENTS.get(shape)
     if prepared is None:
         ctes = []
@@ -141,6 +159,11 @@ def _statement(key: tuple[str, ...] | None, build: Callable[[tuple[str, ...]], U
         if n_notes:
             ctes.append(insert(_NOTES).values([{c.key: bindparam(f"rode_n{i}_{c.key}", type_=c.type) for c in _NOTE_COLUMNS}
                                                for i in range(n_notes)]).cte("rode_notes"))
+        if n_tally:
+            tally = postgresql.insert(_TALLY).values([{c.key: bindparam(f"rode_t{i}_{c.key}", type_=c.type) for c in _TALLY.c}
+                                                      for i in range(n_tally)])
+            ctes.append(tally.on_conflict_do_update(index_elements=[_TALLY.c.month, _TALLY.c.kind, _TALLY.c.key],
+                                                    set_={"n": _TALLY.c.n + tally.excluded.n}).cte("rode_tally"))
         # The anchor's UPDATE returns its row: counting it tells whether the anchor was there to move.
         moved: ColumnElement[Any] = literal(1)
         if anchored:

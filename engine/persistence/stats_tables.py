@@ -53,9 +53,10 @@ class FigureTally(Base):
     """
 
     __tablename__ = "figure_tally"
-    # The first day of the month (UTC) in which the cases were filed.
+    # The first day of the month (China Standard Time) in which the cases were filed.
     month: Mapped[date] = mapped_column(Date, primary_key=True)
-    # What is counted: status, closure, procedure, outcome, domain_outcome, unit_outcome, stage_open or stage_days.
+    # What is counted: status, closure, procedure, outcome, domain_outcome, unit_outcome, stage_open, stage_days
+    # or late (steps that ended after their due date, by group).
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     # The value counted; two values (a unit and an outcome, a stage and its working days) joined by a unit separator.
     key: Mapped[str] = mapped_column(String(240), primary_key=True)

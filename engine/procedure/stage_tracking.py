@@ -45,10 +45,12 @@ def record(ctx: EngineContext, session: Session, case_id: int, month: date, befo
     """Note the stages entered and left between two saves (`before` and `after` are the stages with open steps)
     and the steps that ended after their due date; `month` is the case's in the figures' tally."""
     conn = connection(session)
-    late = [{"case_id": case_id, "task_id": s.task_id, "stage": s.stage, "group_key": s.group_key, "due_at": s.due_at,
-             "ended_at": now} for s in ended if s.due_at is not None and s.due_at < now]
+    late = [s for s in ended if s.due_at is not None and s.due_at < now]
     if late:
-        _ADD_LATE.run(conn, late)
+        _ADD_LATE.run(conn, [{"case_id": case_id, "task_id": s.task_id, "stage": s.stage, "group_key": s.group_key,
+                              "due_at": s.due_at, "ended_at": now} for s in late])
+        for step in late:
+            figure_tally.change(session, month, (), figure_tally.late_facts(step.stage, step.group_key))
     entered, left = set(after) - set(before), set(before) - set(after)
     if not entered and not left:
         return

@@ -9,13 +9,13 @@ the same rule, so both ways give the same numbers.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine.persistence.figure_tally import NOT_CASES, TALLY, Fact, case_facts, stage_facts
-from engine.persistence.models import Case, CaseStage
+from engine.persistence.figure_tally import NOT_CASES, TALLY, ZONE, Fact, case_facts, late_facts, stage_facts
+from engine.persistence.models import Case, CaseStage, LateStep
 
 Period = tuple[datetime | None, datetime | None]
 
@@ -39,7 +39,7 @@ def counts(session: Session, low: datetime | None, high: datetime | None, unit: 
 
 
 def _month_start(at: datetime) -> datetime:
-    return at.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return at.astimezone(ZONE).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
 def _tallied(session: Session, first: datetime | None, last: datetime | None) -> Counter[Fact]:
@@ -55,7 +55,7 @@ def _tallied(session: Session, first: datetime | None, last: datetime | None) ->
 
 
 def from_rows(session: Session, period: Period, unit: str = "", domain: str = "") -> Counter[Fact]:
-    """The facts counted from the case and stage rows (a grouped scan of each)."""
+    """The facts counted from the case, stage and late step rows (a grouped scan of each)."""
     where: list[ColumnElement[bool]] = []
     if unit:
         where.append(Case.unit == unit)
@@ -80,5 +80,11 @@ def from_rows(session: Session, period: Period, unit: str = "", domain: str = ""
         stages = stages.join(Case, Case.id == CaseStage.case_id).where(*where)
     for stage, days, n in session.execute(stages.group_by(CaseStage.stage, CaseStage.working_days)):
         for fact in stage_facts(stage, days is None, days):
+            found[fact] += n
+    late = select(LateStep.stage, LateStep.group_key, func.count())
+    if where:
+        late = late.join(Case, Case.id == LateStep.case_id).where(*where)
+    for stage, group_key, n in session.execute(late.group_by(LateStep.stage, LateStep.group_key)):
+        for fact in late_facts(stage, group_key):
             found[fact] += n
     return found

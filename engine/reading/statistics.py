@@ -24,7 +24,7 @@ from engine.access.policy import SUPERVISOR, UNIT_SCOPED, Actor
 from engine.context import EngineContext
 from engine.errors import Forbidden
 from engine.persistence.figure_tally import NOT_CASES, OUTCOMES, SEP, Fact
-from engine.persistence.models import CadreRecord, Case, FilingCitation, LateStep, PriorFiling, TaskIndex
+from engine.persistence.models import CadreRecord, Case, FilingCitation, PriorFiling, TaskIndex
 from engine.reading import figure_counts, figure_words
 
 # Who reads the district's figures; a unit-scoped member reads its own unit's only.
@@ -159,9 +159,7 @@ def _stage_tables(ctx: EngineContext, session: Session, query: FigureQuery, coun
         total = sum(h.values())
         lengths.append({"key": stage, "label": stages.get(stage, stage), "stages": total,
                         "average": round(sum(d * n for d, n in h.items()) / total, 1), "p90": _percentile(h, 0.9)})
-    late = Counter[str]({g: n for g, n in session.execute(
-        _joined(select(LateStep.group_key, func.count()).where(LateStep.stage.not_in(NOT_CASES)), where, LateStep.case_id)
-        .group_by(LateStep.group_key))})
+    late = _of(counts, "late")
     overdue = Counter[str]({g: n for g, n in session.execute(_joined(
         select(TaskIndex.group_key, func.count())
         .where(TaskIndex.due_at < ctx.clock.now(), TaskIndex.process_id.not_in(NOT_CASES)), where, TaskIndex.case_id)

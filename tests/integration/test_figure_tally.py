@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.persistence.figure_tally import SEP, TALLY
+from engine.persistence.figure_tally import SEP, TALLY, ZONE
 from engine.procedure import repair
 from engine.procedure.consistency import tally_problems
 from engine.reading import figure_counts
@@ -58,13 +58,38 @@ def test_every_kind_of_step_keeps_the_tally_equal_to_a_recount(deployed: EngineC
     assert counts[("stage_open", "rcjc_triage")] == 0 and counts[("stage_open", "rcjc_investigation")] == 1
 
 
+def test_a_step_that_moves_a_case_on_writes_the_tally_in_one_statement(deployed: EngineContext,
+                                                                       people: dict[str, Actor]) -> None:
+    run = apply(ServiceTransport(deployed, people))
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(deployed.db, "before_cursor_execute", seen)
+    try:
+        run.accept()  # acceptance ends and triage begins
+    finally:
+        event.remove(deployed.db, "before_cursor_execute", seen)
+    [tallied] = [s for s in statements if "figure_tally" in s]
+    # On PostgreSQL it rides with the case row's UPDATE, as the step's audit events do.
+    assert ('UPDATE "case"' in tallied) == (deployed.db.dialect.name == "postgresql")
+    assert tally_problems(deployed) == []
+    with deployed.sessions() as session:
+        counts = figure_counts.counts(session, None, None)
+    assert counts[("stage_open", "rcjc_triage")] == 1 and counts[("stage_open", "rcjc_acceptance")] == 0
+
+
 def test_any_period_counts_what_the_rows_count(deployed: EngineContext, people: dict[str, Actor],
                                                clock: FrozenClock) -> None:
     cases_of_every_kind(deployed, people, clock)
     day = timedelta(days=1)
-    march, april, may = (datetime(2026, m, 1, tzinfo=UTC) for m in (3, 4, 5))
+    # Months as the district asks them (the tally's own) and as UTC draws them (every end inside a month).
+    march, april, may = (datetime(2026, m, 1, tzinfo=ZONE) for m in (3, 4, 5))
+    utc_april = datetime(2026, 4, 1, tzinfo=UTC)
     periods = [(None, None), (march, may), (march, april), (april, None), (None, april), (march + day, may - day),
-               (march + 2 * day, april + 20 * day), (april + 5 * day, april + 25 * day), (march - 40 * day, march)]
+               (march + 2 * day, april + 20 * day), (april + 5 * day, april + 25 * day), (march - 40 * day, march),
+               (utc_april, None), (None, utc_april), (utc_april - 3 * day, utc_april + 3 * day)]
     with deployed.sessions() as session:
         for low, high in periods:
             assert figure_counts.counts(session, low, high) == +figure_counts.from_rows(session, (low, high)), (low, high)

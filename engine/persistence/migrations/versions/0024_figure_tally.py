@@ -4,7 +4,8 @@ Revision ID: 0024
 Revises: 0023
 Create Date: 2027-05-11 09:00:00
 
-The counts of the cases already there are written here from one grouped scan of the cases and one of their stages.
+The counts of the cases already there are written here from one grouped scan of the cases, one of their stages and
+one of their late steps.
 The rule is the one engine.persistence.figure_tally applies, kept here as it stood, as a migration must.
 """
 
@@ -29,10 +30,11 @@ SEP = "\x1f"
 
 
 def _month(conn: Any, column: str) -> str:
-    # The first day of the UTC month: SQLite keeps naive UTC text, PostgreSQL a timestamp with time zone.
+    # The first day of the month in China Standard Time (UTC+8): SQLite keeps naive UTC text, PostgreSQL a timestamp
+    # with time zone.
     if conn.dialect.name == "postgresql":
-        return f"to_char(date_trunc('month', {column} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')"
-    return f"date({column}, 'start of month')"
+        return f"to_char(date_trunc('month', {column} AT TIME ZONE 'UTC' + interval '8 hours'), 'YYYY-MM-DD')"
+    return f"date({column}, '+8 hours', 'start of month')"
 
 
 def _case_facts(process_id: str, status: str, outcome: str | None, closure: str | None, procedure: str | None,
@@ -72,6 +74,12 @@ def upgrade() -> None:
         if stage in NOT_CASES or (not is_open and days is None):
             continue
         counts[(month, "stage_open", stage) if is_open else (month, "stage_days", f"{stage}{SEP}{days}")] += n
+    late = conn.execute(sa.text(
+        f'SELECT {_month(conn, "c.created_at")}, l.stage, l.group_key, count(*) '
+        'FROM late_step l JOIN "case" c ON c.id = l.case_id GROUP BY 1, 2, 3'))
+    for month, stage, group_key, n in late:
+        if stage not in NOT_CASES:
+            counts[(month, "late", group_key)] += n
     rows = [{"month": date.fromisoformat(m), "kind": k, "key": v, "n": n} for (m, k, v), n in sorted(counts.items())]
     if rows:
         tally = sa.table('figure_tally', sa.column('month', sa.Date()), sa.column('kind'), sa.column('key'), sa.column('n'))
