@@ -105,19 +105,19 @@ def queue_event(session: Session, chain: str, fields: dict[str, Any], anchor: di
 
 def queue_notes(session: Session, rows: Sequence[dict[str, Any]]) -> bool:
     """Queue notification rows; False when nothing carries them (the caller writes them)."""
-    riders: Riders | None = session.info.get(_KEY)
-    if riders is None:
-        return False
-    riders.notes.extend(rows)
-    return True
+    return _queue(session, "notes", rows)
 
 
 def queue_tally(session: Session, rows: Sequence[dict[str, Any]]) -> bool:
     """Queue rows to add to the figures' tally; False when nothing carries them (the caller writes them)."""
+    return _queue(session, "tally", rows)
+
+
+def _queue(session: Session, kind: str, rows: Sequence[dict[str, Any]]) -> bool:
     riders: Riders | None = session.info.get(_KEY)
     if riders is None:
         return False
-    riders.tally.extend(rows)
+    getattr(riders, kind).extend(rows)
     return True
 
 
