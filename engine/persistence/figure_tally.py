@@ -33,6 +33,7 @@ SEP = "\x1f"
 # China Standard Time: UTC+8 all year (no daylight saving since 1991).
 ZONE = timezone(timedelta(hours=8), "CST")
 _KEY = "rcjc_figure_tally"
+CHUNK = 1000
 _OPEN = frozenset(str(s) for s in OPEN_STATUSES)
 
 Fact = tuple[str, str]
@@ -105,14 +106,13 @@ def _rows(counts: Counter[tuple[date, str, str]]) -> list[dict[str, Any]]:
 
 
 def add(conn: Connection, counts: Counter[tuple[date, str, str]]) -> None:
-    """Add counts to the tally."""
+    """Add counts to the tally, a thousand rows to a statement (the databases bound a statement's parameters)."""
     rows = _rows(counts)
-    if not rows:
-        return
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(TALLY).values(rows)
-    conn.execute(statement.on_conflict_do_update(index_elements=[TALLY.c.month, TALLY.c.kind, TALLY.c.key],
-                                                 set_={"n": TALLY.c.n + statement.excluded.n}))
+    for start in range(0, len(rows), CHUNK):
+        statement = dialect.insert(TALLY).values(rows[start:start + CHUNK])
+        conn.execute(statement.on_conflict_do_update(index_elements=[TALLY.c.month, TALLY.c.kind, TALLY.c.key],
+                                                     set_={"n": TALLY.c.n + statement.excluded.n}))
 
 
 @event.listens_for(Session, "before_commit")

@@ -4,13 +4,15 @@ mends it on request; and upgrading a database in use counts the cases already fi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
 
 from click.testing import CliRunner
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
+from engine.persistence import figure_tally
 from engine.persistence.figure_tally import SEP, TALLY, ZONE
 from engine.procedure import repair
 from engine.procedure.consistency import tally_problems
@@ -113,6 +115,15 @@ def test_rcjc_check_reports_a_tally_that_disagrees_and_recounts_it(deployed: Eng
     mended = cli.invoke(main, ["check", "--recount-figures"])
     assert mended.exit_code == 0 and "figure tally recounted" in mended.output
     assert tally_problems(deployed) == []
+
+
+def test_a_recount_as_large_as_a_province_goes_in_statements_the_database_accepts(deployed: EngineContext) -> None:
+    # 25,000 rows of four values each: more parameters than PostgreSQL takes in one statement.
+    many = Counter({(date(2020, 1, 1), "closure", f"closure {i}"): 1 for i in range(25_000)})
+    with deployed.db.begin() as conn:
+        figure_tally.add(conn, many)
+        figure_tally.add(conn, many)
+        assert conn.execute(select(func.count(), func.sum(TALLY.c.n)).where(TALLY.c.kind == "closure")).one() == (25_000, 50_000)
 
 
 def test_upgrading_counts_the_cases_already_filed(cli: CliRunner, db_url: str) -> None:
