@@ -56,7 +56,7 @@ def restore_cmd(path: Path, yes: bool) -> None:
 @click.command()
 @click.argument("case", type=int, required=False)
 @click.option("--recount-figures", is_flag=True,
-              help="Count the figures' tally again from the cases and their stages before checking it.")
+              help="Count the figures' tally again from the cases, their stages and late steps before checking it.")
 def check(case: int | None, recount_figures: bool) -> None:
     """Check that every case (or CASE) agrees with itself: state, task index, due dates, columns, audit chain; and,
     without CASE, that the figures' tally equals a recount."""

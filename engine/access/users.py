@@ -150,13 +150,7 @@ def members_by_group(session: Session, groups: Iterable[str]) -> dict[str, list[
 
 def group_members(session: Session, group: str) -> list[str]:
     """Usernames of the active members of a group, sorted."""
-    rows = session.scalars(
-        select(User.username)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.group_key == group, User.active.is_(True))
-        .order_by(User.username)
-    )
-    return list(rows)
+    return members_by_group(session, (group,))[group]
 
 
 def change_password(session: Session, username: str, old_password: str, new_password: str, now: datetime) -> User:

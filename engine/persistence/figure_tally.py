@@ -1,9 +1,10 @@
 """The figures' counts, kept up to date in the transaction of each step that changes them.
 
 A case counts under a few figures (its status, its closure, its procedure, its outcome with its domain and unit) and
-each of its stages under one more (open, or ended with its length in working days). Whatever changes a case row or
-a stage row notes the facts it had and has; the net change goes to `figure_tally` in one statement just before the
-transaction commits, so the counts never disagree with the rows they count, even when a process dies mid-step.
+each of its stages under one more (open, or ended with its length in working days), each step that ended late under
+its group. Whatever changes such a row notes the facts it had and has; the net change goes to `figure_tally` with the
+transaction: riding with the case row's UPDATE where a use case carries riders (PostgreSQL), else in one statement
+just before the commit. So the counts never disagree with the rows they count, even when a process dies mid-step.
 Rows are keyed by the month the case was filed in China Standard Time, the district's time, in which its periods
 are asked (a period whose ends fall inside a month still counts right: those days are counted from the rows).
 """
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from engine.persistence import riders
 from engine.persistence.models import OPEN_STATUSES, Case, CaseStage, table
-from engine.persistence.stats_tables import FigureTally, LateStep
+from engine.persistence.stats_tables import FigureTally, LateStep, adding_to_tally
 
 TALLY = table(FigureTally)
 OUTCOMES = ("EXEMPT", "MITIGATE", "NOT_TOLERATED")
@@ -110,9 +111,7 @@ def add(conn: Connection, counts: Counter[tuple[date, str, str]]) -> None:
     rows = _rows(counts)
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     for start in range(0, len(rows), CHUNK):
-        statement = dialect.insert(TALLY).values(rows[start:start + CHUNK])
-        conn.execute(statement.on_conflict_do_update(index_elements=[TALLY.c.month, TALLY.c.kind, TALLY.c.key],
-                                                     set_={"n": TALLY.c.n + statement.excluded.n}))
+        conn.execute(adding_to_tally(dialect.insert(TALLY).values(rows[start:start + CHUNK])))
 
 
 @event.listens_for(Session, "before_commit")

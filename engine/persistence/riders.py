@@ -26,7 +26,7 @@ from sqlalchemy.sql.dml import Update
 from engine.persistence.db import connection
 from engine.persistence.models import AuditAnchor, AuditEvent, Notification, table
 from engine.persistence.prepared import Prepared, Result
-from engine.persistence.stats_tables import FigureTally
+from engine.persistence.stats_tables import FigureTally, adding_to_tally
 
 _KEY = "rcjc_riders"
 _EVENTS, _ANCHORS, _NOTES, _TALLY = table(AuditEvent), table(AuditAnchor), table(Notification), table(FigureTally)
@@ -160,10 +160,9 @@ def _statement(key: tuple[str, ...] | None, build: Callable[[tuple[str, ...]], U
             ctes.append(insert(_NOTES).values([{c.key: bindparam(f"rode_n{i}_{c.key}", type_=c.type) for c in _NOTE_COLUMNS}
                                                for i in range(n_notes)]).cte("rode_notes"))
         if n_tally:
-            tally = postgresql.insert(_TALLY).values([{c.key: bindparam(f"rode_t{i}_{c.key}", type_=c.type) for c in _TALLY.c}
-                                                      for i in range(n_tally)])
-            ctes.append(tally.on_conflict_do_update(index_elements=[_TALLY.c.month, _TALLY.c.kind, _TALLY.c.key],
-                                                    set_={"n": _TALLY.c.n + tally.excluded.n}).cte("rode_tally"))
+            ctes.append(adding_to_tally(postgresql.insert(_TALLY).values(
+                [{c.key: bindparam(f"rode_t{i}_{c.key}", type_=c.type) for c in _TALLY.c} for i in range(n_tally)]
+            )).cte("rode_tally"))
         # The anchor's UPDATE returns its row: counting it tells whether the anchor was there to move.
         moved: ColumnElement[Any] = literal(1)
         if anchored:

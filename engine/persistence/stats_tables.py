@@ -4,6 +4,7 @@ the counts kept up to date from both."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -61,3 +62,10 @@ class FigureTally(Base):
     # The value counted; two values (a unit and an outcome, a stage and its working days) joined by a unit separator.
     key: Mapped[str] = mapped_column(String(240), primary_key=True)
     n: Mapped[int] = mapped_column(Integer)
+
+
+def adding_to_tally(statement: Any) -> Any:
+    """An INSERT of tally rows (PostgreSQL's or SQLite's) made to add its counts to the rows already there."""
+    columns = FigureTally.__table__.c
+    return statement.on_conflict_do_update(index_elements=[columns.month, columns.kind, columns.key],
+                                           set_={"n": columns.n + statement.excluded.n})

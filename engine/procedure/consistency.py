@@ -82,7 +82,7 @@ def _row_problems(ctx: EngineContext, session: Session, case: Case, row: TaskInd
 
 
 def tally_problems(ctx: EngineContext) -> list[str]:
-    """Where the figures' tally disagrees with a recount of the case and stage rows, one line each."""
+    """Where the figures' tally disagrees with a recount of the case, stage and late step rows, one line each."""
     with ctx.db.connect() as conn:
         found = figure_tally.differences(conn)
     return [f"figure tally {month:%Y-%m} {kind} {key.replace(figure_tally.SEP, ' / ')}: stored {have}, counted {want}"
@@ -90,7 +90,7 @@ def tally_problems(ctx: EngineContext) -> list[str]:
 
 
 def recount_tally(ctx: EngineContext) -> None:
-    """Count the figures' tally again from the case and stage rows."""
+    """Count the figures' tally again from the case, stage and late step rows."""
     with ctx.db.begin() as conn:
         figure_tally.rebuild(conn)
 

@@ -76,6 +76,7 @@ def record(ctx: EngineContext, session: Session, case_id: int, month: date, befo
         figure_tally.change(session, month, figure_tally.stage_facts(stage, was[1] is None, was[2]),
                             figure_tally.stage_facts(stage, ended_at is None, days))
 
+
 def end_unfinished(session: Session, case_id: int, month: date, now: datetime) -> None:
     """End the open stages of a terminated case without a length: it says nothing about how long a stage takes."""
     ended = connection(session).execute(update(STAGES).where(STAGES.c.case_id == case_id, STAGES.c.ended_at.is_(None))

@@ -54,8 +54,8 @@ def _tallied(session: Session, first: datetime | None, last: datetime | None) ->
     return Counter({(kind, key): int(n) for kind, key, n in rows if n})
 
 
-def from_rows(session: Session, period: Period, unit: str = "", domain: str = "") -> Counter[Fact]:
-    """The facts counted from the case, stage and late step rows (a grouped scan of each)."""
+def case_where(period: Period, unit: str = "", domain: str = "") -> list[ColumnElement[bool]]:
+    """The conditions on the case rows of a unit and a domain (when given) filed in [low, high)."""
     where: list[ColumnElement[bool]] = []
     if unit:
         where.append(Case.unit == unit)
@@ -66,6 +66,12 @@ def from_rows(session: Session, period: Period, unit: str = "", domain: str = ""
         where.append(Case.created_at >= low)
     if high is not None:
         where.append(Case.created_at < high)
+    return where
+
+
+def from_rows(session: Session, period: Period, unit: str = "", domain: str = "") -> Counter[Fact]:
+    """The facts counted from the case, stage and late step rows (a grouped scan of each)."""
+    where = case_where(period, unit, domain)
     found: Counter[Fact] = Counter()
     columns = (Case.process_id, Case.status, Case.outcome, Case.closure, Case.procedure, Case.domain, Case.unit)
     for process, status, outcome, closure, procedure, dom, of_unit, n in session.execute(

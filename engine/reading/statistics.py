@@ -73,17 +73,7 @@ def _bounds(ctx: EngineContext, query: FigureQuery) -> tuple[datetime | None, da
 
 
 def _case_where(ctx: EngineContext, query: FigureQuery, by_filing: bool = True) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    if query.unit:
-        where.append(Case.unit == query.unit)
-    if query.domain:
-        where.append(Case.domain == query.domain)
-    low, high = _bounds(ctx, query)
-    if by_filing and low is not None:
-        where.append(Case.created_at >= low)
-    if by_filing and high is not None:
-        where.append(Case.created_at < high)
-    return where
+    return figure_counts.case_where(_bounds(ctx, query) if by_filing else (None, None), query.unit, query.domain)
 
 
 def _rows(counts: Iterable[tuple[str, int]], labels: dict[str, str], column: str = "cases") -> list[dict[str, Any]]:
