@@ -4,6 +4,7 @@ check (`rcjc check`) finds every case in agreement with itself; a new server car
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -48,7 +49,8 @@ def call(base: str, method: str, path: str, token: str = "", body: Any = None) -
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read() or b"null")
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+    # A server killed while it sent its answer leaves the body short (IncompleteRead): that step was not acknowledged.
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError, OSError):
         return None, None
 
 
