@@ -28,7 +28,7 @@ from engine.access.policy import SYSTEM
 from engine.context import EngineContext
 from engine.errors import EngineError, ScriptFailed
 from engine.notifications import mailer, notices
-from engine.persistence import case_rows
+from engine.persistence import case_rows, riders
 from engine.persistence.case_rows import CaseRow
 from engine.persistence.lifecycle import CaseStatus
 from engine.persistence.models import Case, TaskIndex, table
@@ -161,7 +161,7 @@ def fire_case(ctx: EngineContext, case_id: int, owner: str) -> bool:
 
     Raises: ScriptFailed (the case is marked in error and its lease given back).
     """
-    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow, riders.carry(uow.session):
         released: CursorResult[object] = uow.session.connection().execute(_RELEASE, {"case_id": case_id, "owner": owner})
         if released.rowcount != 1:
             return False  # another worker took the case over after our lease ran out; it fires it
@@ -198,7 +198,8 @@ def fire_together(
     the whole transaction back: the leases are then still ours, and no case of the batch has fired.
     """
     fired: list[int] = []
-    with UnitOfWork(ctx.sessions, ctx.clock) as uow:
+    # On PostgreSQL each case's audit event and notifications go with its row's UPDATE: a round trip fewer per case.
+    with UnitOfWork(ctx.sessions, ctx.clock) as uow, riders.carry(uow.session):
         # One statement checks and locks every lease: a case another worker took over is not among them.
         cases = _take(uow.session, owner, case_ids)
         # The batch's task rows in one SELECT, not one per case (rows are locked with their cases' rows).
