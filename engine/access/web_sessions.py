@@ -63,17 +63,6 @@ def start(ctx: EngineContext, data: dict[str, Any], user_id: int | None, lifetim
     return session_id, uow.now + lifetime
 
 
-def read(ctx: EngineContext, session_id: str) -> StoredSession | None:
-    """The live session with this id; None when it is malformed, unknown or expired."""
-    if not well_formed(session_id):
-        return None
-    with ctx.sessions() as session:
-        row = session.get(WebSession, digest(session_id))
-        if row is None or row.expires_at <= ctx.clock.now():
-            return None
-        return StoredSession(row.user_id, dict(row.data or {}), row.last_seen_at, row.expires_at)
-
-
 def save(ctx: EngineContext, session_id: str, data: dict[str, Any], lifetime: timedelta) -> datetime | None:
     """Replace a live session's data and record the visit; its new expiry, or None when it is gone."""
     return _extend(ctx, session_id, lifetime, data=data)

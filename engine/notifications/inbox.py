@@ -44,8 +44,8 @@ def notify(uow: UnitOfWork, username: str, case_id: int | None, task_id: str | N
 
 
 def unread_count(ctx: EngineContext, username: str) -> int:
-    """How many notifications the user has not read."""
-    with ctx.sessions() as session:
+    """How many notifications the user has not read (every page's header asks: one statement, no transaction)."""
+    with ctx.lone_reads() as session:
         return session.scalar(select(func.count()).select_from(Notification).where(
             Notification.username == username, Notification.read_at.is_(None))) or 0
 

@@ -15,12 +15,12 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from engine.access import users
 from engine.access.policy import Actor
 from engine.context import EngineContext
-from engine.persistence.models import User, WebSession
+from engine.persistence.models import Membership, User, WebSession
 from engine.persistence.uow import UnitOfWork
 from tests.support.pages import Browser, new_browser
 from tests.support.people import PASSWORD
@@ -138,6 +138,46 @@ def test_a_deactivated_users_sessions_and_tokens_end(app: Flask, deployed: Engin
     assert not token_works(app, token)
     with deployed.sessions() as s:
         assert s.scalars(select(WebSession).where(WebSession.user_id.is_not(None))).all() == []
+
+
+def test_groups_changed_while_signed_in_count_from_the_next_page(app: Flask, deployed: EngineContext,
+                                                                  people: dict[str, Actor]) -> None:
+    visitor = new_browser(app, "intake")
+    statistics_link = 'href="/statistics"'
+    assert statistics_link not in visitor.get("/inbox").get_data(as_text=True)
+    assert visitor.get("/statistics").status_code == 403
+    with UnitOfWork(deployed.sessions, deployed.clock) as uow:
+        user = uow.session.scalars(select(User).where(User.username == "intake")).one()
+        user.memberships.append(Membership(group_key="supervisor"))
+        uow.commit()
+    # The session, the user and the groups are read afresh with every page: no sign-in again.
+    assert statistics_link in visitor.get("/inbox").get_data(as_text=True)
+    assert visitor.get("/statistics").status_code == 200
+    with UnitOfWork(deployed.sessions, deployed.clock) as uow:
+        user = uow.session.scalars(select(User).where(User.username == "intake")).one()
+        user.memberships = [m for m in user.memberships if m.group_key != "supervisor"]
+        uow.commit()
+    assert visitor.get("/statistics").status_code == 403
+
+
+def test_a_page_reads_the_session_with_its_user_and_groups_in_one_statement(app: Flask, deployed: EngineContext,
+                                                                            people: dict[str, Actor]) -> None:
+    visitor = new_browser(app, "investigator")
+    visitor.get("/inbox")
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(deployed.db, "before_cursor_execute", seen)
+    try:
+        assert visitor.get("/inbox").status_code == 200
+    finally:
+        event.remove(deployed.db, "before_cursor_execute", seen)
+    first = statements[0]
+    assert "FROM web_session" in first and "app_user" in first and "membership" in first
+    # Nothing reads the user or the groups again on their own.
+    assert not [s for s in statements[1:] if s.startswith("SELECT") and ("FROM app_user" in s or "FROM membership" in s)]
 
 
 def test_sessions_expire_after_eight_idle_hours_and_are_written_at_most_once_a_minute(

@@ -14,7 +14,8 @@ from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import CallbackDict
 
-from engine.access import web_sessions
+from engine.access import signed_in, web_sessions
+from engine.access.accounts import Account
 from engine.errors import EngineError
 
 from ..context import context_of
@@ -33,7 +34,7 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
 
     def __init__(self, data: Mapping[str, Any] | None = None, session_id: str | None = None,
                  stored: web_sessions.StoredSession | None = None, detached: bool = False,
-                 stale_cookie: bool = False) -> None:
+                 stale_cookie: bool = False, account: Account | None = None) -> None:
         def on_update(self: ServerSession) -> None:
             self.modified = True
 
@@ -41,6 +42,9 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.session_id = session_id
         self.stored = stored
         self.user_id: int | None = stored.user_id if stored is not None else None
+        # The user's account as read with the session (None when inactive): for that user only, until another signs in.
+        self.account_read_for = self.user_id
+        self.account = account
         self.detached = detached
         self.stale_cookie = stale_cookie
         self.modified = False
@@ -92,10 +96,10 @@ class DatabaseSessionInterface(SessionInterface):
         if session_id is None:
             return ServerSession()
         ctx = context_of(app)
-        stored = web_sessions.read(ctx, session_id)
-        if stored is None:
+        found = signed_in.session_and_account(ctx, session_id)
+        if found is None:
             return ServerSession(stale_cookie=True)  # signed out, expired, or never issued
-        return ServerSession(_decode(stored.data), session_id, stored)
+        return ServerSession(_decode(found.stored.data), session_id, found.stored, account=found.account)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         """Write back what changed and set or remove the cookie."""

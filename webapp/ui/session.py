@@ -74,8 +74,14 @@ def current_user() -> Account | None:
     """The active user the session belongs to, else None (a password change or deactivation deletes their sessions)."""
     if "ui_user" in g:
         return cast(Account | None, g.ui_user)
-    user_id = _session().user_id
-    user = accounts.active_account(engine_context(), user_id) if user_id is not None else None
+    state = _session()
+    user_id = state.user_id
+    if user_id is None:
+        user = None
+    elif user_id == state.account_read_for:
+        user = state.account  # read with the session itself
+    else:
+        user = accounts.active_account(engine_context(), user_id)
     g.ui_user = user
     return user
 

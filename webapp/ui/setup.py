@@ -22,6 +22,7 @@ from ..api.access import ApiBlueprint
 from ..context import engine_context
 from . import errors as ui_errors
 from . import session as ui_session
+from . import translating
 
 LANGUAGES = ("zh_CN", "en")
 # Scripts only from this app (the API's documentation page, with its inline start-up script, is exempt);
@@ -70,7 +71,8 @@ def page_context() -> dict[str, Any]:
     unread = inbox.unread_count(ctx, user.username) if user else 0
     starts = False
     if user:
-        with ctx.sessions() as session:
+        # Deployments never change once made: their reads need no transaction around them.
+        with ctx.lone_reads() as session:
             starts = catalog.may_start_anything(ctx, session, ui_session.current_actor())
     return {"ui_user": user, "unread_count": unread, "locale": str(get_locale()),
             "status_labels": STATUS_LABELS, "stuck_labels": STUCK_LABELS,
@@ -117,6 +119,7 @@ def init_ui(app: Flask) -> None:
         if isinstance(blueprint, ApiBlueprint):
             csrf.exempt(blueprint)  # bearer tokens, never cookies: a forged cross-site request carries no credentials
     Babel(app, locale_selector=pick_locale, default_translation_directories="translations")
+    translating.install(app)
     app.after_request(security_headers)
     app.context_processor(page_context)
     app.add_template_filter(localtime, "localtime")
