@@ -81,3 +81,19 @@ def test_only_the_districts_readers_get_it_and_a_bad_year_is_said(app: Flask, de
     empty = Document(io.BytesIO(supervisor.get("/statistics/annual-report.docx?year=2025").data))
     assert "本年度未发布典型案例。" in "\n".join(p.text for p in empty.paragraphs)
     assert 'data-testid="annual-report"' not in new_browser(app, "applicant").get("/statistics").get_data(as_text=True)
+
+
+def test_the_report_is_chinese_for_a_reader_of_the_english_ui_whose_pages_stay_english(
+        app: Flask, deployed: EngineContext, people: dict[str, Actor]) -> None:
+    seed(deployed, people)
+    english = new_browser(app, "orgdept")
+    english.client.set_cookie("lang", "en", domain="localhost")
+    chinese = new_browser(app, "supervisor")
+    assert "<h1>Statistics</h1>" in english.get("/statistics").get_data(as_text=True)
+    assert "<h1>统计分析</h1>" in chinese.get("/statistics").get_data(as_text=True)
+    doc = Document(io.BytesIO(english.get("/statistics/annual-report.docx?year=2026").data))
+    cells = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
+    assert ["重复容错", "2", "1"] in cells and ["招商引资", "2", "2", "0", "0", "100.0"] in cells
+    # The report's Chinese stays in the report: the pages around it keep each reader's language.
+    assert "<h1>Statistics</h1>" in english.get("/statistics").get_data(as_text=True)
+    assert "<h1>统计分析</h1>" in chinese.get("/statistics").get_data(as_text=True)
