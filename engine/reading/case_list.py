@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, replace
 from datetime import datetime, time
+from functools import reduce
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
@@ -78,14 +80,16 @@ def _stuck_reason(ctx: EngineContext, now: datetime) -> Any:
     )
 
 
-def _is_stuck(ctx: EngineContext, now: datetime) -> ColumnElement[bool]:
-    """The filter form of _stuck_reason: each branch a condition an index serves (status, status and updated_at,
-    status and next timer), so that asking for stuck cases does not evaluate the CASE over every case."""
+def _stuck_branches(ctx: EngineContext, now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """The filter form of _stuck_reason, as conditions no two of which hold for one case: in error or suspended;
+    running and untouched for too long; running, touched since, and waiting on nothing. Each is served by an index
+    (status; status and updated_at), so that asking for stuck cases does not evaluate the CASE over every case."""
+    untouched = _untouched_since(ctx, now)
     no_task = not_(exists().where(TaskIndex.case_id == Case.id))
-    return or_(
+    return (
         Case.status.in_(STUCK_STATUSES),
-        and_(Case.status == CaseStatus.RUNNING, Case.updated_at < _untouched_since(ctx, now)),
-        and_(Case.status == CaseStatus.RUNNING, Case.next_timer_at.is_(None), no_task),
+        and_(Case.status == CaseStatus.RUNNING, Case.updated_at < untouched),
+        and_(Case.status == CaseStatus.RUNNING, Case.updated_at >= untouched, Case.next_timer_at.is_(None), no_task),
     )
 
 
@@ -105,9 +109,9 @@ def list_cases(
         conditions.append(exists().where(CaseGroup.case_id == Case.id, CaseGroup.group_key == flt.group))
     if flt.overdue is not None:
         conditions.append(overdue if flt.overdue else not_(overdue))
-    if flt.stuck is not None:
-        is_stuck = _is_stuck(ctx, now)
-        conditions.append(is_stuck if flt.stuck else not_(is_stuck))
+    stuck_branches = _stuck_branches(ctx, now) if flt.stuck is not None else ()
+    if flt.stuck is False:
+        conditions.append(not_(or_(*stuck_branches)))
     if flt.q:
         conditions.append(contains(flt.q, Case.cadre_name, Case.matter))
         # Only the cases holding the words' rarest two characters are tested with LIKE.
@@ -115,7 +119,14 @@ def list_cases(
         if narrowed is not None:
             conditions.append(narrowed)
     where = and_(*conditions)
-    total = session.scalar(select(func.count()).select_from(Case).where(where)) or 0
+    if flt.stuck:
+        # Counted branch by branch and added up: each count then reads an index alone, where counting their OR
+        # visits the row of every stuck case (a fifth of the time on PostgreSQL at a province's scale).
+        counts = [select(func.count()).select_from(Case).where(where, branch).scalar_subquery() for branch in stuck_branches]
+        total = session.scalar(select(reduce(operator.add, counts))) or 0
+        where = and_(where, or_(*stuck_branches))
+    else:
+        total = session.scalar(select(func.count()).select_from(Case).where(where)) or 0
     # The page's ids first, from the indexes alone; then those few rows, without their workflow state: sorting
     # whole case rows (state and all) to keep twenty costs more than the search itself.
     ids = list(session.scalars(select(Case.id).where(where).order_by(Case.id.desc())
