@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,13 @@ from SpiffWorkflow.util.task import TaskState
 from engine.bundles.definitions import Bundle
 from engine.errors import Conflict, NotFound, ScriptFailed, TaskNotReady
 from engine.procedure import branches
+
+# The library logs each task's change of state at INFO, and while its loggers' own level is unset it also lists
+# every task of the workflow and copies task data into each record, whether or not a handler prints it. Nothing
+# here reads those records (the audit trail records the steps): at WARNING they are not even built.
+for _name in ("spiff.task", "spiff.workflow"):
+    if logging.getLogger(_name).level == logging.NOTSET:
+        logging.getLogger(_name).setLevel(logging.WARNING)
 
 TIMER_TYPES = ("TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition")
 
