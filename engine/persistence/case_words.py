@@ -1,11 +1,11 @@
-"""Finding cases by the words of their cadre name and matter through the two-character index (case_gram).
+"""Finding cases by the words of their cadre name and matter through the words index (case_gram).
 
 A words search used to test every case with LIKE: fine for a district, a scan of the whole table at a
-province's scale. The index holds each case's two-character sequences. A search takes the sequence of its
-words that the fewest cases contain (each counted only up to PROBE, so that a sequence in every case costs
-little to rule out) and tests only those cases with LIKE, which keeps the result exactly what LIKE finds.
-A search of one character has no sequence, and one whose every sequence is common narrows nothing: both still
-test every case.
+province's scale. The index holds each case's characters and two-character sequences. A search takes the sequence
+of its words that the fewest cases contain (each counted only up to PROBE, so that a sequence in every case costs
+little to rule out), or for a single character that character, and tests only those cases with LIKE, which keeps
+the result exactly what LIKE finds. A search whose every sequence (or whose one character) is common narrows
+nothing and still tests every case.
 """
 
 from __future__ import annotations
@@ -28,15 +28,25 @@ _ADD = Prepared(insert(_GRAMS))
 
 
 def grams(*texts: str | None) -> list[str]:
-    """The distinct two-character sequences of the texts, lower case, in order of appearance (none spans a space)."""
+    """The distinct characters and two-character sequences of the texts, lower case, in order of appearance (none
+    is or spans a space)."""
     found: dict[str, None] = {}
     for text in texts:
         lowered = (text or "").lower()
-        for i in range(len(lowered) - 1):
-            pair = lowered[i:i + 2]
-            if not pair[0].isspace() and not pair[1].isspace():
-                found[pair] = None
+        for i, char in enumerate(lowered):
+            if char.isspace():
+                continue
+            found[char] = None
+            if i + 1 < len(lowered) and not lowered[i + 1].isspace():
+                found[lowered[i:i + 2]] = None
     return list(found)
+
+
+def _wanted(text: str) -> list[str]:
+    """What a search looks up: its two-character sequences, or, with none (a single character), its characters."""
+    found = grams(text)
+    pairs = [gram for gram in found if len(gram) == 2]
+    return (pairs or found)[:MAX_GRAMS]
 
 
 def index(session: Session, case_id: int, cadre_name: str | None, matter: str | None, replace: bool = True) -> None:
@@ -50,9 +60,10 @@ def index(session: Session, case_id: int, cadre_name: str | None, matter: str | 
 
 
 def narrowing(session: Session, text: str) -> ColumnElement[bool] | None:
-    """A condition that keeps only the cases that may contain `text`: those holding its rarest sequence, or none at
-    all when one of its sequences is in no case; None when it has no sequence or each is in PROBE cases or more."""
-    wanted = grams(text)[:MAX_GRAMS]
+    """A condition that keeps only the cases that may contain `text`: those holding its rarest sequence (or its
+    character), or none at all when one of them is in no case; None when it has none or each is in PROBE cases or
+    more."""
+    wanted = _wanted(text)
     if not wanted:
         return None
     probes = [select(literal(gram).label("gram"), select(func.count()).select_from(

@@ -1,4 +1,4 @@
-"""The words index of cases: every two-character sequence of a case's cadre name and matter."""
+"""The words index of cases: every character and two-character sequence of a case's cadre name and matter."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from engine.persistence.db import Base
 
 
 class CaseGram(Base):
-    """One two-character sequence (lower case) that a case's cadre name or matter contains.
+    """One character or two-character sequence (lower case) that a case's cadre name or matter contains.
 
-    Chinese words are mostly two characters long, so two-character sequences find a name like 张明; a search
-    reads the cases of its rarest sequence instead of every case (engine.persistence.case_words).
+    Chinese words are mostly two characters long, so two-character sequences find a name like 张明, and single
+    characters a search for a surname; a search reads the cases of its rarest sequence instead of every case
+    (engine.persistence.case_words).
     """
 
     __tablename__ = "case_gram"

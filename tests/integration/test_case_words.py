@@ -1,5 +1,5 @@
-"""Finding cases by words through the two-character index: the cases found are exactly those LIKE finds, the
-index follows a changed name, and a database upgraded to it indexes the cases already there."""
+"""Finding cases by words through the index of characters and two-character sequences: the cases found are exactly
+those LIKE finds, the index follows a changed name, and a database upgraded to it indexes the cases already there."""
 
 from __future__ import annotations
 
@@ -41,8 +41,12 @@ def test_two_characters_of_a_name_or_a_matter_find_exactly_the_cases_holding_the
     # Every two characters are indexed, yet together they must stand side by side, as LIKE requires.
     assert found(deployed, supervisor, "园区改造")[1] == 0
     assert found(deployed, supervisor, "王五") == ([], 0)
-    # One character has no pair to look up: every case is tested, as before.
+    # One character is looked up on its own: a surname finds its cases, and a character in no case finds none at once.
     assert found(deployed, supervisor, "华") == ([hua], 1)
+    assert found(deployed, supervisor, "张") == ([ming], 1) and found(deployed, supervisor, "区") == ([hua, ming], 2)
+    assert found(deployed, supervisor, "赵") == ([], 0)
+    with deployed.sessions() as s:
+        assert case_words.narrowing(s, "华") is not None and case_words.narrowing(s, "赵") is not None
     assert found(deployed, supervisor, "%") == ([], 0)
 
 
@@ -87,3 +91,16 @@ def test_upgrading_indexes_the_cases_already_filed(cli: CliRunner, db_url: str) 
         with live.sessions() as s:
             pairs = set(s.scalars(select(CaseGram.gram).where(CaseGram.case_id == case_id)))
         assert pairs == set(case_words.grams(APPLICATION["cadre_name"], APPLICATION["matter"])) and "张明" in pairs
+
+
+def test_upgrading_adds_the_characters_of_the_cases_already_filed(cli: CliRunner, db_url: str) -> None:
+    with in_use_with_a_case(cli, db_url) as (live, case_id):
+        with downgraded(live, "0024") as conn:
+            kept = set(conn.scalars(select(CaseGram.gram).where(CaseGram.case_id == case_id)))
+            assert "张明" in kept and "张" not in kept  # the sequences stay; the characters go
+        upgraded = cli.invoke(main, ["init"])
+        assert upgraded.exit_code == 0, upgraded.output
+        assert found(live, Actor("supervisor", frozenset({"supervisor"})), "张")[1] == 1
+        with live.sessions() as s:
+            grams = set(s.scalars(select(CaseGram.gram).where(CaseGram.case_id == case_id)))
+        assert grams == set(case_words.grams(APPLICATION["cadre_name"], APPLICATION["matter"])) and "张" in grams
