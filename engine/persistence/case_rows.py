@@ -55,6 +55,9 @@ class CaseRow:
     audit_seq: int
     created_at: datetime
     updated_at: datetime
+    # A timer worker's claim (engine.procedure.timers): its firing clears it in the same write.
+    lease_owner: str | None
+    lease_until: datetime | None
     # The column values as last read or written; `write` compares against them (so assign new values,
     # never mutate the error dict in place).
     _stored: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)

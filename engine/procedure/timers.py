@@ -1,10 +1,10 @@
 """Firing due timers: cases claimed with a lease, fired several to a transaction, a broken case recorded and skipped.
 
-A worker first takes a batch of due cases in one short transaction by writing its id and a lease end on
-them; other workers pass over leased cases until the lease runs out, so a killed worker's cases are
-taken over once its leases expire. Firing then clears the leases still the worker's in one statement,
-which locks those rows, and fires them in the same transaction: the row locks and that check make a timer
-fire once however many workers run. A commit per case cost more than firing a small case, so the cases
+A worker first takes a batch of due cases in one short transaction, with one statement that writes its id and a
+lease end on them; other workers pass over leased cases until the lease runs out, so a killed worker's cases are
+taken over once its leases expire. Firing then locks in one statement the cases whose lease is still the worker's,
+and fires them in the same transaction, each firing's write clearing its lease: the row locks and that check make
+a timer fire once however many workers run. A commit per case cost more than firing a small case, so the cases
 share one. When any case fails, the whole transaction is rolled back and the cases are fired again one
 to a transaction, so a broken case is recorded on its own and never takes the others' firing with it.
 """
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, bindparam, or_, select, update
+from sqlalchemy import CursorResult, and_, bindparam, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -46,25 +46,23 @@ DEFAULT_INTERVAL = 5.0
 # of their row locks waits only tens of milliseconds.
 TOGETHER = 25
 
-_DUE = (
-    select(CASES.c.id)
-    .where(
-        CASES.c.status == CaseStatus.RUNNING,
-        CASES.c.next_timer_at.is_not(None),
-        # Strictly before now, as SpiffWorkflow decides whether a timer has fired: at the very instant it would not.
-        CASES.c.next_timer_at < bindparam("now"),
-        or_(CASES.c.lease_until.is_(None), CASES.c.lease_until < bindparam("now")),
-    )
-    .order_by(CASES.c.next_timer_at, CASES.c.id)
-    .limit(bindparam("limit"))
-    # Workers pass over the rows another worker is claiming instead of queueing behind it (SQLite has no
-    # row locks and renders nothing here: its write transactions are serialized already).
-    .with_for_update(skip_locked=True)
-)
-_LEASE = (
+# Strictly before now, as SpiffWorkflow decides whether a timer has fired: at the very instant it would not.
+_IS_DUE = and_(CASES.c.status == CaseStatus.RUNNING, CASES.c.next_timer_at.is_not(None),
+               CASES.c.next_timer_at < bindparam("now"))
+# The claim in one statement: the due cases whose lease is free or expired, taken earliest due first, each leased.
+# Workers pass over the rows another worker is claiming instead of queueing behind it (SQLite has no row locks and
+# renders nothing for SKIP LOCKED: its write transactions are serialized already).
+_CLAIM = (
     update(CASES)
-    .where(CASES.c.id == bindparam("case_id"))
+    .where(CASES.c.id.in_(
+        select(CASES.c.id)
+        .where(_IS_DUE, or_(CASES.c.lease_until.is_(None), CASES.c.lease_until < bindparam("now")))
+        .order_by(CASES.c.next_timer_at, CASES.c.id)
+        .limit(bindparam("limit"))
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()))
     .values(lease_owner=bindparam("owner"), lease_until=bindparam("until", type_=CASES.c.lease_until.type))
+    .returning(CASES.c.id, CASES.c.next_timer_at)
 )
 # Clearing a lease is also the check that it is still ours: the UPDATE locks the row and matches only then.
 _RELEASE = (
@@ -72,12 +70,12 @@ _RELEASE = (
     .where(CASES.c.id == bindparam("case_id"), CASES.c.lease_owner == bindparam("owner"))
     .values(lease_owner=None, lease_until=None)
 )
-# The same for several cases at once, handing back the cases it cleared as the write path reads them.
+# Several cases at once, locked as the write path reads them while the lease is still ours. The lease stays on the
+# row until the firing's own write clears it: no extra version of each row.
 _TAKE = (
-    update(CASES)
+    select(*(CASES.c[c] for c in case_rows.COLUMNS))
     .where(CASES.c.id.in_(bindparam("case_ids", expanding=True)), CASES.c.lease_owner == bindparam("owner"))
-    .values(lease_owner=None, lease_until=None)
-    .returning(*(CASES.c[c] for c in case_rows.COLUMNS))
+    .with_for_update()
 )
 
 
@@ -112,13 +110,10 @@ def due_case_ids(ctx: EngineContext, limit: int = 100) -> list[int]:
 def claim_due(ctx: EngineContext, owner: str, lease: timedelta = DEFAULT_LEASE, limit: int = DEFAULT_BATCH) -> list[int]:
     """Lease up to `limit` due cases whose lease is free or expired to `owner`; their ids, earliest due first."""
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
-        conn = uow.session.connection()
-        ids = list(conn.scalars(_DUE, {"now": uow.now, "limit": limit}))
-        if ids:
-            until = uow.now + lease
-            conn.execute(_LEASE, [{"case_id": i, "owner": owner, "until": until} for i in ids])
+        claimed = uow.session.connection().execute(
+            _CLAIM, {"now": uow.now, "limit": limit, "owner": owner, "until": uow.now + lease}).all()
         uow.commit()
-    return ids
+    return [case_id for case_id, _due in sorted(claimed, key=lambda row: (row.next_timer_at, row.id))]
 
 
 def release(ctx: EngineContext, owner: str, case_ids: list[int]) -> None:
@@ -153,6 +148,7 @@ def _fire_locked(ctx: EngineContext, uow: UnitOfWork, case: CaseRow, owner: str,
         details["notices"] = [{"kind": n.kind, "task_id": n.task_id} for n in rang]
         details["notified"] = notified
     record_event(uow, case, "timer_fired", SYSTEM, details=details)
+    case.lease_owner = case.lease_until = None  # the claim ends with the firing, in the same write
     case_rows.write(uow.session, case)
 
 
@@ -184,7 +180,7 @@ def fire_case(ctx: EngineContext, case_id: int, owner: str) -> bool:
 
 
 def _take(session: Session, owner: str, case_ids: list[int]) -> dict[int, CaseRow]:
-    """Clear our leases of these cases, locking their rows; the cases whose lease was still ours."""
+    """Lock these cases while their lease is still ours; those cases (the others were taken over)."""
     rows = session.connection().execute(_TAKE, {"case_ids": case_ids, "owner": owner})
     return {row.id: CaseRow(**row._mapping) for row in rows}
 
@@ -218,6 +214,11 @@ def fire_together(
                 continue  # taken over by another worker, or moved on by a handler since the claim
             _fire_locked(ctx, uow, case, owner, rows[case_id])
             fired.append(case_id)
+        # The leases not ended by a firing (a case moved on since the claim, or not reached before a stop) are given
+        # back with the commit.
+        kept = [{"case_id": case_id, "owner": owner} for case_id in cases if case_id not in fired]
+        if kept:
+            uow.session.connection().execute(_RELEASE, kept)
         uow.commit()
     return fired, done
 
