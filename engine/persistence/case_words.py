@@ -42,7 +42,7 @@ def grams(*texts: str | None) -> list[str]:
     return list(found)
 
 
-def _wanted(text: str) -> list[str]:
+def looked_up(text: str) -> list[str]:
     """What a search looks up: its two-character sequences, or, with none (a single character), its characters."""
     found = grams(text)
     pairs = [gram for gram in found if len(gram) == 2]
@@ -63,7 +63,7 @@ def narrowing(session: Session, text: str) -> ColumnElement[bool] | None:
     """A condition that keeps only the cases that may contain `text`: those holding its rarest sequence (or its
     character), or none at all when one of them is in no case; None when it has none or each is in PROBE cases or
     more."""
-    wanted = _wanted(text)
+    wanted = looked_up(text)
     if not wanted:
         return None
     probes = [select(literal(gram).label("gram"), select(func.count()).select_from(

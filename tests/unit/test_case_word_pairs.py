@@ -1,16 +1,21 @@
-"""The two-character sequences a case is indexed by."""
+"""The characters and two-character sequences a case is indexed by, and what a search looks up."""
 
 from __future__ import annotations
 
-from engine.persistence.case_words import grams
+from engine.persistence.case_words import grams, looked_up
 
 
-def test_pairs_are_distinct_lower_case_and_never_span_a_space() -> None:
-    assert grams("张明") == ["张明"]
-    assert grams("招商 招商") == ["招商"]
-    assert grams("GDP 增长", None) == ["gd", "dp", "增长"]
-    assert grams("李华", "华东") == ["李华", "华东"]
+def test_characters_and_pairs_are_distinct_lower_case_and_never_span_a_space() -> None:
+    assert grams("张明") == ["张", "张明", "明"]
+    assert grams("招商 招商") == ["招", "招商", "商"]
+    assert grams("GDP 增长", None) == ["g", "gd", "d", "dp", "p", "增", "增长", "长"]
+    assert grams("李华", "华东") == ["李", "李华", "华", "华东", "东"]
 
 
-def test_one_character_or_nothing_has_no_pair() -> None:
-    assert grams("华") == [] and grams(None, "") == [] and grams(" 华 ") == []
+def test_one_character_has_no_pair_but_itself_and_nothing_has_nothing() -> None:
+    assert grams("华") == ["华"] and grams(" 华 ") == ["华"] and grams(None, "") == []
+
+
+def test_a_search_looks_up_its_pairs_or_else_its_character() -> None:
+    assert looked_up("张明") == ["张明"] and looked_up("招商 政策") == ["招商", "政策"]
+    assert looked_up("张") == ["张"] and looked_up(" Z ") == ["z"] and looked_up("  ") == []
