@@ -34,6 +34,7 @@ SEP = "\x1f"
 # China Standard Time: UTC+8 all year (no daylight saving since 1991).
 ZONE = timezone(timedelta(hours=8), "CST")
 _KEY = "rcjc_figure_tally"
+_AT_COMMIT = "rcjc_figure_tally_at_commit"
 CHUNK = 1000
 _OPEN = frozenset(str(s) for s in OPEN_STATUSES)
 
@@ -86,9 +87,20 @@ def change(session: Session, month: date, before: Iterable[Fact], after: Iterabl
         pending[(month, kind, key)] += 1
 
 
+def at_commit(session: Session) -> None:
+    """Keep this transaction's changes for one statement just before its commit, even where they could ride.
+
+    For a transaction of many steps (a worker's batch of timers): every step changes the same few rows, and a
+    change that rode with the first step would hold their locks until the last, keeping other workers waiting.
+    """
+    session.info[_AT_COMMIT] = True
+
+
 def ride(session: Session) -> None:
     """Hand the changes noted so far to the statement about to write the case row, where one carries its step's
     other rows (PostgreSQL, persistence/riders)."""
+    if session.info.get(_AT_COMMIT):
+        return
     pending: Counter[tuple[date, str, str]] | None = session.info.get(_KEY)
     if pending and riders.queue_tally(session, _rows(pending)):
         del session.info[_KEY]
@@ -96,6 +108,7 @@ def ride(session: Session) -> None:
 
 def flush(session: Session) -> None:
     """Write the noted changes, in one statement (done by itself just before the session commits)."""
+    session.info.pop(_AT_COMMIT, None)  # for this transaction only
     pending: Counter[tuple[date, str, str]] | None = session.info.pop(_KEY, None)
     if pending:
         add(session.connection(), pending)
@@ -123,6 +136,7 @@ def _before_commit(session: Session) -> None:
 def _after_rollback(session: Session) -> None:
     # What a failed step noted never happened.
     session.info.pop(_KEY, None)
+    session.info.pop(_AT_COMMIT, None)
 
 
 def recount(conn: Connection) -> Counter[tuple[date, str, str]]:

@@ -28,7 +28,7 @@ from engine.access.policy import SYSTEM
 from engine.context import EngineContext
 from engine.errors import EngineError, ScriptFailed
 from engine.notifications import mailer, notices
-from engine.persistence import case_rows, riders
+from engine.persistence import case_rows, figure_tally, riders
 from engine.persistence.case_rows import CaseRow
 from engine.persistence.lifecycle import CaseStatus
 from engine.persistence.models import Case, TaskIndex, table
@@ -196,6 +196,9 @@ def fire_together(
     fired: list[int] = []
     # On PostgreSQL each case's audit event and notifications go with its row's UPDATE: a round trip fewer per case.
     with UnitOfWork(ctx.sessions, ctx.clock) as uow, riders.carry(uow.session):
+        # The batch's net change to the figures goes in one statement at the commit: riding with the first case, its
+        # row locks would keep the other workers waiting for the whole batch.
+        figure_tally.at_commit(uow.session)
         # One statement checks and locks every lease: a case another worker took over is not among them.
         cases = _take(uow.session, owner, case_ids)
         # The batch's task rows in one SELECT, not one per case (rows are locked with their cases' rows).

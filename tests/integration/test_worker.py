@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.exc import OperationalError
 
 from engine.access.policy import SYSTEM
@@ -22,6 +22,7 @@ from engine.library.deploy import deploy
 from engine.persistence import audit
 from engine.persistence.models import AuditEvent, Case
 from engine.procedure import services, timers
+from engine.procedure.consistency import tally_problems
 from tests.support.bpmn import timer_files
 from tests.support.clock import FrozenClock
 from tests.support.commands import worker_command
@@ -182,6 +183,30 @@ def test_a_stopping_worker_finishes_the_current_case_and_gives_the_rest_back(
     assert [len(fired_events(timer_ctx, i)) for i in claimed] == [1, 0, 0]
     assert [case_of(timer_ctx, i).lease_owner for i in ids] == [None, None, None]
     assert sorted(timers.claim_due(timer_ctx, "w2", limit=10)) == sorted(claimed[1:])  # no wait for an expiry
+
+
+def test_a_batch_writes_its_change_to_the_figures_once_just_before_its_commit(
+    timer_ctx: EngineContext, clock: FrozenClock
+) -> None:
+    ids = [start(timer_ctx) for _ in range(3)]
+    clock.advance(TIMER_DELAY)
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(timer_ctx.db, "before_cursor_execute", seen)
+    try:
+        report = timers.sweep(timer_ctx, "w1", limit=10)
+    finally:
+        event.remove(timer_ctx.db, "before_cursor_execute", seen)
+    assert sorted(report.fired) == ids  # each case's check step opens: the figures count it as open
+    # Riding with the first case's write, the shared counts would stay locked for the whole batch: other workers
+    # firing cases filed the same month would wait for it.
+    [tallied] = [n for n, s in enumerate(statements) if "figure_tally" in s]
+    assert statements[tallied].startswith("INSERT INTO figure_tally")
+    assert tallied > max(n for n, s in enumerate(statements) if s.startswith("UPDATE") or "UPDATE \"case\"" in s)
+    assert tally_problems(timer_ctx) == []
 
 
 def test_the_worker_command_fires_everything_due_in_batches(
