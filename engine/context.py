@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.bundles.definitions import Bundle, BundleCache, load_bundle
@@ -63,15 +63,20 @@ class EngineContext:
         return cls(engine, make_session_factory(engine), config, clock or SystemClock(), calendar, audit_key=key)
 
     @contextmanager
-    def lone_reads(self) -> Iterator[Session]:
-        """A session for reads that stand alone: on PostgreSQL outside any transaction, so that each statement costs
-        one round trip instead of three (BEGIN and ROLLBACK around it). Only for reads of a single statement, or of
-        rows that never change: each statement sees the database as it is when it runs."""
+    def lone_connection(self) -> Iterator[Connection]:
+        """A connection for reads that stand alone: on PostgreSQL outside any transaction, so that each statement
+        costs one round trip instead of three (BEGIN and ROLLBACK around it). Only for reads of a single statement,
+        or of rows that never change: each statement sees the database as it is when it runs."""
         with self.db.connect() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execution_options(isolation_level="AUTOCOMMIT")
-            with self.sessions(bind=conn) as session:
-                yield session
+            yield conn
+
+    @contextmanager
+    def lone_reads(self) -> Iterator[Session]:
+        """A session over a `lone_connection`, for the same reads through the ORM."""
+        with self.lone_connection() as conn, self.sessions(bind=conn) as session:
+            yield session
 
     def bundle_of_version(self, session: Session, process_version_id: int) -> Bundle:
         """The parsed bundle a process version belongs to."""

@@ -69,9 +69,7 @@ def test_a_lone_read_opens_no_transaction_and_sees_what_was_committed(ctx: Engin
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
         insert_one.run(connection(uow.session), {**ROW, "seq": 1, "at": at})
         uow.commit()
-    with ctx.db.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execution_options(isolation_level="AUTOCOMMIT")
+    with ctx.lone_connection() as conn:
         rows = count.run(conn, {"chain": "test"}, alone=True).all()
         driver: Any = conn.connection.dbapi_connection
         left_open = driver.in_transaction if conn.dialect.name == "sqlite" else driver.info.transaction_status != 0

@@ -45,10 +45,8 @@ def current_actor() -> Actor:
     if token is None:
         raise Unauthenticated("请提供访问令牌（Authorization: Bearer …）")
     ctx = engine_context()
-    with ctx.db.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            # One SELECT needs no transaction: without one it costs one round trip, not three (BEGIN, ROLLBACK).
-            conn.execution_options(isolation_level="AUTOCOMMIT")
+    # One SELECT needs no transaction: without one it costs one round trip, not three (BEGIN, ROLLBACK).
+    with ctx.lone_connection() as conn:
         holder = tokens.holder_of_token(conn, token, ctx.clock.now())
     if holder is None:
         raise Unauthenticated("访问令牌无效、已过期或已撤销，请重新登录")
