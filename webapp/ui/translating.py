@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from babel import Locale
 from flask import Flask
-from flask_babel import get_locale, get_translations, pgettext
+from flask_babel import get_locale, get_translations, npgettext, pgettext
 
 # Messages are the templates' literals, a few hundred; the bound only keeps a template that translated a computed
 # string from growing the memory without end.
@@ -38,6 +38,5 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def install(app: Flask) -> None:
     """Make templates translate through the remembered lookups (after Flask-Babel has set up its own)."""
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=gettext, ngettext=ngettext, newstyle=True, pgettext=pgettext,
-        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),
+        gettext=gettext, ngettext=ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext,
     )
