@@ -94,19 +94,6 @@ def worker_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
-def due_case_ids(ctx: EngineContext, limit: int = 100) -> list[int]:
-    """Running cases whose earliest timer is due now, leased or not."""
-    now = ctx.clock.now()
-    with ctx.sessions() as session:
-        query = (
-            select(Case.id)
-            .where(Case.status == CaseStatus.RUNNING, Case.next_timer_at.is_not(None), Case.next_timer_at < now)
-            .order_by(Case.next_timer_at)
-            .limit(limit)
-        )
-        return list(session.scalars(query))
-
-
 def claim_due(ctx: EngineContext, owner: str, lease: timedelta = DEFAULT_LEASE, limit: int = DEFAULT_BATCH) -> list[int]:
     """Lease up to `limit` due cases whose lease is free or expired to `owner`; their ids, earliest due first."""
     with UnitOfWork(ctx.sessions, ctx.clock) as uow:
