@@ -10,6 +10,7 @@ the same.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
@@ -23,7 +24,7 @@ from engine.persistence import case_words, figure_tally, riders
 from engine.persistence.db import connection
 from engine.persistence.lifecycle import CaseStatus
 from engine.persistence.models import Case, TaskIndex, table
-from engine.persistence.prepared import Prepared, Result
+from engine.persistence.prepared import Pending, Prepared, Result
 
 CASES = table(Case)
 TASKS = table(TaskIndex)
@@ -103,7 +104,18 @@ def lock_existing(session: Session, case_id: int) -> CaseRow:
 
 def lock_of_task(session: Session, task_id: str) -> CaseRow | None:
     """The case an open task belongs to, locked; None when the task is not in the task index."""
-    return _row(_BY_TASK.run(connection(session), {"task_id": task_id}))
+    return case_of(locking_task(session, task_id))
+
+
+def locking_task(session: Session, task_id: str) -> Pending:
+    """Send the lock of an open task's case without waiting for it (`case_of` reads it): on PostgreSQL what the
+    caller sends next goes in the same round trip."""
+    return _BY_TASK.queue(connection(session), {"task_id": task_id})
+
+
+def case_of(locking: Pending) -> CaseRow | None:
+    """The case `locking_task` locked; None when the task is not in the task index."""
+    return _row(locking.result())
 
 
 def create(session: Session, values: dict[str, Any]) -> CaseRow:
@@ -149,8 +161,12 @@ def write_audit_head(session: Session, row: CaseRow) -> None:
     row._stored |= {"audit_seq": row.audit_seq, "audit_head": row.audit_head}
 
 
-def write(session: Session, row: CaseRow) -> None:
-    """Write the changed columns back with a new version; Conflict when someone changed the case since it was read."""
+def write(session: Session, row: CaseRow, checks: list[Callable[[], None]] | None = None) -> None:
+    """Write the changed columns back with a new version; Conflict when someone changed the case since it was read.
+
+    With `checks`, the write is queued (see Prepared.queue) and its check appended there, for the caller to run
+    before it commits: a batch of timer firings sends its cases' writes together and checks them once.
+    """
     values = {c: getattr(row, c) for c in MUTABLE}
     changed = tuple(c for c in MUTABLE if values[c] != row._stored[c])
     # The version is written even when nothing else changed: every use case bumps it.
@@ -165,14 +181,22 @@ def write(session: Session, row: CaseRow) -> None:
     if carried is not None:
         statement, rider_params = riders.on_update(changed, _update_of, carried)
         params |= rider_params
-    result = statement.run(connection(session), params)
-    if result.rowcount != 1:
-        raise Conflict("案件已被他人更新，请刷新后重试")
-    if carried is not None:
-        riders.checked(carried, result)
+    if checks is None:
+        _check(statement.run(connection(session), params), carried)
+    else:
+        pending = statement.queue(connection(session), params)
+        checks.append(lambda: _check(pending.result(), carried))
     if "cadre_name" in changed or "matter" in changed:
         # A case given its name and matter for the first time has no pairs to replace.
         had_words = bool(row._stored["cadre_name"] or row._stored["matter"])
         case_words.index(session, row.id, row.cadre_name, row.matter, replace=had_words)
     row.version += 1
     row._stored = values
+
+
+def _check(result: Result, carried: riders.Riders | None) -> None:
+    """After a case row's UPDATE: Conflict unless it matched the version read; the riders' own check."""
+    if result.rowcount != 1:
+        raise Conflict("案件已被他人更新，请刷新后重试")
+    if carried is not None:
+        riders.checked(carried, result)

@@ -12,6 +12,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from engine.persistence import pipeline
+
 DEFAULT_URL = "sqlite:///instance/rcjc.sqlite3"
 
 
@@ -89,8 +91,10 @@ def make_engine(url: str, pool_size: int = 10, max_overflow: int = 10, prepare_t
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     # No ping per checkout by default: a connection the server dropped fails its statement once, which invalidates
     # the pool; recycling keeps connections younger than common idle timeouts of proxies and firewalls.
-    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=pre_ping, pool_recycle=1800,
-                         connect_args={"prepare_threshold": prepare_threshold})
+    engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=pre_ping, pool_recycle=1800,
+                           connect_args={"prepare_threshold": prepare_threshold})
+    pipeline.install(engine)
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Any]:

@@ -16,6 +16,9 @@ so the SQLite tests exercise what production runs. What Core would do is kept:
   the engine's echo logs it;
 - driver errors become SQLAlchemy's exceptions (IntegrityError, OperationalError, ...) through the
   connection's own handler, which also invalidates a connection the database dropped.
+
+`queue` sends a statement without waiting for its answer: on PostgreSQL it shares a round trip with the next
+one that waits (engine.persistence.pipeline); on SQLite it simply runs.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import Executable
+
+from engine.persistence import pipeline
 
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
 
@@ -143,49 +148,81 @@ class Prepared:
         `alone`: a read that is the connection's only statement runs outside a transaction (the driver's own
         autocommit, on PostgreSQL with the connection's AUTOCOMMIT option): no BEGIN and no ROLLBACK around it.
         """
-        dialect = conn.dialect
-        values: Any
-        if params is None or isinstance(params, Mapping):
-            many = False
-            c = self._compiled_for(dialect, params or {})
-            values = self._values(c, params or {})
-        else:
-            if not params:
-                return Result([], 0)
-            many = True
-            c = self._compiled_for(dialect, params[0])
-            values = [self._values(c, p) for p in params]
+        if not alone and pipeline.active(conn):
+            return self.queue(conn, params).result()
+        c, values, many = self._bound(conn.dialect, params)
+        if c is None:
+            return Result([], 0)
+        return self._run_bound(conn, c, values, many, alone)
+
+    def _run_bound(self, conn: Connection, c: _Compiled, values: Any, many: bool, alone: bool = False) -> Result:
         if not alone and not conn.in_transaction():
             conn.begin()  # Core's autobegin: the caller commits or rolls back the connection as usual
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            sql = c.sql
+            sql = self._execute(conn, cursor, c, values, many)
             try:
-                dispatch = conn.dispatch
-                for listener in dispatch.before_cursor_execute:
-                    # Listeners registered with retval=True may rewrite both; the others hand them back.
-                    sql, values = listener(conn, cursor, sql, values, None, many)
-                if conn._echo:  # the engine's echo logs these statements as it logs Core's
-                    conn._log_info(sql)
-                    conn._log_info("[prepared] %r", "[parameters hidden]" if conn.engine.hide_parameters else values)
-                if many:
-                    dialect.do_executemany(cursor, sql, values, None)
-                else:
-                    dialect.do_execute(cursor, sql, values, None)
-                dispatch.after_cursor_execute(conn, cursor, sql, values, None, many)
                 raw_rows = cursor.fetchall() if c.columns and not many else ()
-            except BaseException as exc:  # noqa: BLE001 - re-raised by the handler, as Core does for interrupts too
-                # The connection's own handler: SQLAlchemy's exception types, handle_error events, and a
-                # dropped connection invalidated, exactly as for a statement run through Core.
+            except BaseException as exc:  # noqa: BLE001 - re-raised by the handler
                 conn._handle_dbapi_exception(exc, sql, values, cursor, None)
-            if not raw_rows:
-                return Result([], cursor.rowcount)
-            results = c.results if c.results is not None else self._results(c, dialect, cursor.description)
-            row = c.row
-            return Result([row([p(v) if p else v for p, v in zip(results, raw, strict=True)]) for raw in raw_rows],
-                          cursor.rowcount)
+            return self._result(c, conn.dialect, cursor, raw_rows)
         finally:
             cursor.close()
+
+    def queue(self, conn: Connection, params: Params = None) -> Pending:
+        """Send the statement without waiting for it: on PostgreSQL it waits in the connection's pipeline until a
+        result is read or another statement must wait (see engine.persistence.pipeline); elsewhere it runs now."""
+        c, values, many = self._bound(conn.dialect, params)
+        if c is None:
+            return Pending(result=Result([], 0))
+        if not pipeline.enter(conn):
+            return Pending(result=self._run_bound(conn, c, values, many))
+        if not conn.in_transaction():
+            conn.begin()
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        sql = self._execute(conn, cursor, c, values, many)
+        return Pending(self, conn, cursor, c, sql, values, many)
+
+    def _bound(self, dialect: Dialect, params: Params) -> tuple[_Compiled | None, Any, bool]:
+        """The compiled statement for these parameters, the driver's values, and whether they are many sets."""
+        if params is None or isinstance(params, Mapping):
+            c = self._compiled_for(dialect, params or {})
+            return c, self._values(c, params or {}), False
+        if not params:
+            return None, None, True
+        c = self._compiled_for(dialect, params[0])
+        return c, [self._values(c, p) for p in params], True
+
+    @staticmethod
+    def _execute(conn: Connection, cursor: Any, c: _Compiled, values: Any, many: bool) -> str:
+        """Run the statement on the cursor as Core would, with its events, echo and error handling; the SQL sent."""
+        sql = c.sql
+        try:
+            dispatch = conn.dispatch
+            for listener in dispatch.before_cursor_execute:
+                # Listeners registered with retval=True may rewrite both; the others hand them back.
+                sql, values = listener(conn, cursor, sql, values, None, many)
+            if conn._echo:  # the engine's echo logs these statements as it logs Core's
+                conn._log_info(sql)
+                conn._log_info("[prepared] %r", "[parameters hidden]" if conn.engine.hide_parameters else values)
+            if many:
+                conn.dialect.do_executemany(cursor, sql, values, None)
+            else:
+                conn.dialect.do_execute(cursor, sql, values, None)
+            dispatch.after_cursor_execute(conn, cursor, sql, values, None, many)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by the handler, as Core does for interrupts too
+            # The connection's own handler: SQLAlchemy's exception types, handle_error events, and a
+            # dropped connection invalidated, exactly as for a statement run through Core.
+            conn._handle_dbapi_exception(exc, sql, values, cursor, None)
+        return sql
+
+    def _result(self, c: _Compiled, dialect: Dialect, cursor: Any, raw_rows: Sequence[Any]) -> Result:
+        if not raw_rows:
+            return Result([], cursor.rowcount)
+        results = c.results if c.results is not None else self._results(c, dialect, cursor.description)
+        row = c.row
+        return Result([row([p(v) if p else v for p, v in zip(results, raw, strict=True)]) for raw in raw_rows],
+                      cursor.rowcount)
 
     @staticmethod
     def _results(c: _Compiled, dialect: Dialect, description: Any) -> tuple[Callable[[Any], Any] | None, ...]:
@@ -199,3 +236,31 @@ class Prepared:
         values = [params[n] if n in params else d for n, d in zip(c.names, c.defaults, strict=True)]
         processed = [p(v) if p else v for v, p in zip(values, c.binds, strict=True)]
         return tuple(processed) if c.positional else dict(zip(c.placeholders, processed, strict=True))
+
+
+class Pending:
+    """A statement sent through `Prepared.queue`: its result, read when asked for (one wait for all queued)."""
+
+    def __init__(self, prepared: Prepared | None = None, conn: Connection | None = None, cursor: Any = None,
+                 compiled: _Compiled | None = None, sql: str = "", values: Any = None, many: bool = False,
+                 result: Result | None = None) -> None:
+        self._prepared, self._conn, self._cursor, self._compiled = prepared, conn, cursor, compiled
+        self._sql, self._values, self._many = sql, values, many
+        self._done = result
+
+    def result(self) -> Result:
+        """The statement's result, sending whatever still waits in the connection's pipeline first."""
+        if self._done is not None:
+            return self._done
+        conn, cursor, c = self._conn, self._cursor, self._compiled
+        assert self._prepared is not None and conn is not None and c is not None
+        try:
+            try:
+                pipeline.sync(conn)
+                raw_rows = cursor.fetchall() if c.columns and not self._many else ()
+            except BaseException as exc:  # noqa: BLE001 - re-raised by the handler
+                conn._handle_dbapi_exception(exc, self._sql, self._values, cursor, None)
+            self._done = self._prepared._result(c, conn.dialect, cursor, raw_rows)
+        finally:
+            cursor.close()
+        return self._done

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.clock import Clock
 from engine.errors import Conflict
-from engine.persistence import riders
+from engine.persistence import pipeline, riders
 from engine.persistence.db import CONNECTION_KEY
 
 
@@ -28,7 +28,8 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.session = self._sessions()
         self.now = self._clock.now()
-        self.session.info[CONNECTION_KEY] = self.session.connection(execution_options={"rcjc_write": True})
+        conn = self.session.info[CONNECTION_KEY] = self.session.connection(execution_options={"rcjc_write": True})
+        pipeline.begin_with_first_statement(conn)  # on PostgreSQL BEGIN goes with the first statement
         return self
 
     def commit(self) -> None:

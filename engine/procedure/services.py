@@ -27,7 +27,10 @@ from engine.procedure import application_window, attachment_rows, filing_citatio
 from engine.procedure.attachment_rows import Upload
 
 TASKS = table(TaskIndex)
-_CASE_TASKS = Prepared(select(TASKS).where(TASKS.c.case_id == bindparam("case_id")))
+_SAME_CASE = TASKS.alias("same_case")
+# Found by the task, not by the case: sent with the lock, before its answer names the case.
+_CASE_TASKS_OF_TASK = Prepared(select(TASKS).where(
+    TASKS.c.case_id == select(_SAME_CASE.c.case_id).where(_SAME_CASE.c.id == bindparam("task_id")).scalar_subquery()))
 _SET_ASSIGNEE = Prepared(update(TASKS).where(TASKS.c.id == bindparam("task_id")).values(assignee=bindparam("assignee")))
 _OPEN_IDS = Prepared(
     select(TASKS.c.id).where(TASKS.c.case_id == bindparam("case_id")).order_by(TASKS.c.created_at, TASKS.c.id))
@@ -84,10 +87,11 @@ def record_handler(uow: UnitOfWork, case_id: int, task_id: str, info: TaskInfo, 
     row = {"case_id": case_id, "task_id": task_id, "bpmn_id": info.bpmn_id, "name": info.name,
            "group_key": info.group, "username": username, "completed_at": uow.now}
     if conn.dialect.name == "postgresql":
+        # Nothing reads these rows in the step: they travel with its next statement that waits for an answer.
         if drop_task:
-            _ADD_HANDLER_DROPPING_STEP.run(conn, {**row, "draft_task_id": task_id, "done_task_id": task_id})
+            _ADD_HANDLER_DROPPING_STEP.queue(conn, {**row, "draft_task_id": task_id, "done_task_id": task_id})
             return (task_id,)
-        _ADD_HANDLER_DROPPING_DRAFTS.run(conn, {**row, "draft_task_id": task_id})
+        _ADD_HANDLER_DROPPING_DRAFTS.queue(conn, {**row, "draft_task_id": task_id})
         return ()
     _ADD_HANDLER.run(conn, row)
     task_drafts.discard_drafts(uow.session, task_id)
@@ -181,9 +185,12 @@ def open_task_locked(uow: UnitOfWork, task_id: str) -> tuple[Any, CaseRow]:
 def open_task_rows_locked(uow: UnitOfWork, task_id: str) -> tuple[Any, CaseRow, list[Any]]:
     """Lock the case of an open task, then read its task rows as they are under the lock: the task's, and all of
     the case's (which the step's save compares with the open tasks instead of reading them again)."""
-    case = case_rows.lock_of_task(uow.session, task_id)
-    # Read after the lock: another transaction may have completed the task while we waited.
-    rows = list(_CASE_TASKS.run(connection(uow.session), {"case_id": case.id})) if case is not None else []
+    locking = case_rows.locking_task(uow.session, task_id)
+    # Read after the lock, in the same round trip on PostgreSQL: the server runs it once the lock is granted, with
+    # a snapshot taken then, so it sees whether another transaction completed the task while we waited.
+    reading = _CASE_TASKS_OF_TASK.queue(connection(uow.session), {"task_id": task_id})
+    case = case_rows.case_of(locking)
+    rows = list(reading.result()) if case is not None else []
     row = next((r for r in rows if r.id == task_id), None)
     if case is None or row is None:
         done = uow.session.scalar(select(func.count()).select_from(CaseHandler).where(CaseHandler.task_id == task_id))

@@ -43,11 +43,14 @@ class EndedStep:
 def record(ctx: EngineContext, session: Session, case_id: int, month: date, before: Collection[str],
            after: Collection[str], ended: list[EndedStep], now: datetime) -> None:
     """Note the stages entered and left between two saves (`before` and `after` are the stages with open steps)
-    and the steps that ended after their due date; `month` is the case's in the figures' tally."""
+    and the steps that ended after their due date; `month` is the case's in the figures' tally.
+
+    Its writes are queued (Prepared.queue): nothing in the step reads them back.
+    """
     conn = connection(session)
     late = [s for s in ended if s.due_at is not None and s.due_at < now]
     if late:
-        _ADD_LATE.run(conn, [{"case_id": case_id, "task_id": s.task_id, "stage": s.stage, "group_key": s.group_key,
+        _ADD_LATE.queue(conn, [{"case_id": case_id, "task_id": s.task_id, "stage": s.stage, "group_key": s.group_key,
                               "due_at": s.due_at, "ended_at": now} for s in late])
         for step in late:
             figure_tally.change(session, month, (), figure_tally.late_facts(step.stage, step.group_key))
@@ -59,14 +62,14 @@ def record(ctx: EngineContext, session: Session, case_id: int, month: date, befo
     added = [{"case_id": case_id, "stage": s, "started_at": now, "ended_at": None, "working_days": None}
              for s in sorted(entered) if s not in known]
     if added:
-        _ADD_STAGE.run(conn, added)
+        _ADD_STAGE.queue(conn, added)
     # A case that comes back to a stage (materials supplemented, a new round) reopens it: its length runs on.
     changes: list[dict[str, Any]] = [{"c": case_id, "s": s, "ended_at": None, "working_days": None}
                for s in sorted(entered) if s in known and known[s][1] is not None]
     changes += [{"c": case_id, "s": s, "ended_at": now, "working_days": _length(ctx, known[s][0], now)}
                 for s in sorted(left) if s in known]
     if changes:
-        _END_STAGE.run(conn, changes)
+        _END_STAGE.queue(conn, changes)
     # The figures' tally follows each stage row: opened, reopened, ended with its length.
     for stage in sorted(entered):
         if stage not in known:

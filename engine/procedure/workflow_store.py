@@ -145,7 +145,7 @@ def sync_task_index(
         if row.id not in open_ids:
             gone.append(stage_tracking.EndedStep(row.id, row.process_id, row.group_key, row.due_at))
     if gone:
-        _DELETE.run(conn, [{"task_id": step.task_id} for step in gone if step.task_id not in deleted])
+        _DELETE.queue(conn, [{"task_id": step.task_id} for step in gone if step.task_id not in deleted])
     now = ctx.clock.now()
     new_rows = []
     for task in open_tasks:
@@ -169,13 +169,13 @@ def sync_task_index(
             params = {**{f"task_{k}": v for k, v in row.items()}, "group": row["group_key"]}
             read[row["group_key"]] = _INSERT_READING_MEMBERS.run(conn, params).all()
         else:
-            _INSERT.run(conn, new_rows)
+            _INSERT.queue(conn, new_rows)
         # Those who may take them are told in the same transaction; a task born overdue is escalated now.
         work.new_tasks(session, case, new_rows, now, ctx.config.timezone, read)
         groups = sorted({row["group_key"] for row in new_rows if row["group_key"]} - known_groups)
         if groups:
             # One statement whether or not the group already reads this case.
-            _ADD_GROUPS[conn.dialect.name].run(conn, [{"case_id": case_id, "group_key": g} for g in groups])
+            _ADD_GROUPS[conn.dialect.name].queue(conn, [{"case_id": case_id, "group_key": g} for g in groups])
     stages_after = {t.workflow.spec.name for t in open_tasks}
     stage_tracking.record(ctx, session, case_id, figure_tally.month_of(case.created_at), stages_before, stages_after, gone, now)
     created = {**{k: v for k, v in existing.items() if k in open_ids}, **{r["id"]: now for r in new_rows}}
