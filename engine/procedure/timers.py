@@ -116,8 +116,9 @@ def _is_due(case: CaseRow, now: datetime) -> bool:
     return case.status == CaseStatus.RUNNING and case.next_timer_at is not None and case.next_timer_at < now
 
 
-def _fire_locked(ctx: EngineContext, uow: UnitOfWork, case: CaseRow, owner: str, task_rows: list[Any] | None = None) -> None:
-    """Fire a locked case's due timers and write the case; the caller commits.
+def _fire_locked(ctx: EngineContext, uow: UnitOfWork, case: CaseRow, owner: str, task_rows: list[Any] | None = None,
+                 checks: list[Callable[[], None]] | None = None) -> None:
+    """Fire a locked case's due timers and write the case (its check left in `checks` when given); the caller commits.
 
     Raises: ScriptFailed (the caller rolls the step back; see fire_case and fire_claimed).
     """
@@ -136,7 +137,7 @@ def _fire_locked(ctx: EngineContext, uow: UnitOfWork, case: CaseRow, owner: str,
         details["notified"] = notified
     record_event(uow, case, "timer_fired", SYSTEM, details=details)
     case.lease_owner = case.lease_until = None  # the claim ends with the firing, in the same write
-    case_rows.write(uow.session, case)
+    case_rows.write(uow.session, case, checks)
 
 
 def fire_case(ctx: EngineContext, case_id: int, owner: str) -> bool:
@@ -194,6 +195,7 @@ def fire_together(
             for row in uow.session.connection().execute(select(TASKS).where(TASKS.c.case_id.in_(list(cases)))):
                 rows[row.case_id].append(row)
         done = 0
+        checks: list[Callable[[], None]] = []
         for case_id in case_ids:
             # The caller asked before the first case; a stop is heard before each further one.
             if done and stop is not None and stop():
@@ -202,8 +204,11 @@ def fire_together(
             case = cases.get(case_id)
             if case is None or not _is_due(case, uow.now):
                 continue  # taken over by another worker, or moved on by a handler since the claim
-            _fire_locked(ctx, uow, case, owner, rows[case_id])
+            _fire_locked(ctx, uow, case, owner, rows[case_id], checks)
             fired.append(case_id)
+        # The cases' writes went together, with whatever statement next waited for an answer; each is checked here.
+        for check in checks:
+            check()
         # The leases not ended by a firing (a case moved on since the claim, or not reached before a stop) are given
         # back with the commit.
         kept = [{"case_id": case_id, "owner": owner} for case_id in cases if case_id not in fired]
