@@ -21,8 +21,8 @@ from ..api import DOCS_PAGE
 from ..api.access import ApiBlueprint
 from ..context import engine_context
 from . import errors as ui_errors
+from . import links, translating
 from . import session as ui_session
-from . import translating
 
 LANGUAGES = ("zh_CN", "en")
 # Scripts only from this app (the API's documentation page, with its inline start-up script, is exempt);
@@ -120,6 +120,7 @@ def init_ui(app: Flask) -> None:
             csrf.exempt(blueprint)  # bearer tokens, never cookies: a forged cross-site request carries no credentials
     Babel(app, locale_selector=pick_locale, default_translation_directories="translations")
     translating.install(app)
+    links.install(app)
     app.after_request(security_headers)
     app.context_processor(page_context)
     app.add_template_filter(localtime, "localtime")
