@@ -85,44 +85,50 @@ def sync(conn: Connection) -> None:
     pipeline.__exit__(None, None, None)
 
 
-def _settle(conn: Connection, raise_errors: bool) -> None:
-    """Empty the queue and send a pending BEGIN before a statement that does not go through the queue."""
-    state = _state(conn)
-    if state is None:
-        return
+def _flush(conn: Connection, raise_errors: bool) -> None:
+    """Send what is queued; its error raised as SQLAlchemy's (as for any statement), or dropped with the transaction."""
     try:
         sync(conn)
     except Exception as exc:  # noqa: BLE001 - raised as SQLAlchemy's error, or dropped with the transaction
         if raise_errors:
-            conn._handle_dbapi_exception(exc, "", None, None, None)  # SQLAlchemy's own error, as for any statement
+            conn._handle_dbapi_exception(exc, "", None, None, None)
+
+
+def _before_statement(conn: Connection) -> None:
+    """Empty the queue and send a pending BEGIN before a statement that does not go through the queue."""
+    state = _state(conn)
+    if state is None:
+        return
+    _flush(conn, raise_errors=True)
     if state.begin_pending:
         state.begin_pending = False
         conn.connection.dbapi_connection.cursor().execute("BEGIN")  # type: ignore[union-attr]
+
+
+def _ending(conn: Connection, raise_errors: bool) -> None:
+    """Before a commit or rollback: send what is queued (a BEGIN never sent has nothing to end)."""
+    state = _state(conn)
+    if state is not None:
+        state.begin_pending = False
+        _flush(conn, raise_errors)
 
 
 def install(engine: Engine) -> None:
     """Empty the queue before Core and ORM statements, commits and rollbacks; give connections back as they came."""
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _before_statement(conn: Connection, _cursor: Any, statement: str, params: Any, context: Any, _many: bool
-                          ) -> None:
+    def _before_cursor(conn: Connection, _cursor: Any, statement: str, params: Any, context: Any, _many: bool) -> None:
         # Prepared statements pass no execution context: they go through the queue themselves.
         if context is not None:
-            _settle(conn, raise_errors=True)
+            _before_statement(conn)
 
     @event.listens_for(engine, "commit")
     def _before_commit(conn: Connection) -> None:
-        state = _state(conn)
-        if state is not None:
-            state.begin_pending = False  # nothing was sent: there is nothing to commit
-            _settle(conn, raise_errors=True)
+        _ending(conn, raise_errors=True)
 
     @event.listens_for(engine, "rollback")
     def _before_rollback(conn: Connection) -> None:
-        state = _state(conn)
-        if state is not None:
-            state.begin_pending = False
-            _settle(conn, raise_errors=False)  # the transaction is being undone: what failed in it no longer matters
+        _ending(conn, raise_errors=False)  # the transaction is being undone: what failed in it no longer matters
 
     @event.listens_for(engine, "checkin")
     def _given_back(raw: Any, record: Any) -> None:

@@ -156,18 +156,8 @@ class Prepared:
         return self._run_bound(conn, c, values, many, alone)
 
     def _run_bound(self, conn: Connection, c: _Compiled, values: Any, many: bool, alone: bool = False) -> Result:
-        if not alone and not conn.in_transaction():
-            conn.begin()  # Core's autobegin: the caller commits or rolls back the connection as usual
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            sql = self._execute(conn, cursor, c, values, many)
-            try:
-                raw_rows = cursor.fetchall() if c.columns and not many else ()
-            except BaseException as exc:  # noqa: BLE001 - re-raised by the handler
-                conn._handle_dbapi_exception(exc, sql, values, cursor, None)
-            return self._result(c, conn.dialect, cursor, raw_rows)
-        finally:
-            cursor.close()
+        cursor, sql = self._send(conn, c, values, many, alone)
+        return self._fetched(conn, cursor, c, sql, values, many)
 
     def queue(self, conn: Connection, params: Params = None) -> Pending:
         """Send the statement without waiting for it: on PostgreSQL it waits in the connection's pipeline until a
@@ -177,11 +167,30 @@ class Prepared:
             return Pending(result=Result([], 0))
         if not pipeline.enter(conn):
             return Pending(result=self._run_bound(conn, c, values, many))
-        if not conn.in_transaction():
-            conn.begin()
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        sql = self._execute(conn, cursor, c, values, many)
+        cursor, sql = self._send(conn, c, values, many)
         return Pending(self, conn, cursor, c, sql, values, many)
+
+    def _send(self, conn: Connection, c: _Compiled, values: Any, many: bool, alone: bool = False) -> tuple[Any, str]:
+        """Begin the transaction if needed (Core's autobegin) and execute on a new driver cursor; it and the SQL."""
+        if not alone and not conn.in_transaction():
+            conn.begin()  # the caller commits or rolls back the connection as usual
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            return cursor, self._execute(conn, cursor, c, values, many)
+        except BaseException:
+            cursor.close()
+            raise
+
+    def _fetched(self, conn: Connection, cursor: Any, c: _Compiled, sql: str, values: Any, many: bool) -> Result:
+        """The statement's rows and row count, read from its cursor, which is closed after."""
+        try:
+            try:
+                raw_rows = cursor.fetchall() if c.columns and not many else ()
+            except BaseException as exc:  # noqa: BLE001 - re-raised by the handler
+                conn._handle_dbapi_exception(exc, sql, values, cursor, None)
+            return self._result(c, conn.dialect, cursor, raw_rows)
+        finally:
+            cursor.close()
 
     def _bound(self, dialect: Dialect, params: Params) -> tuple[_Compiled | None, Any, bool]:
         """The compiled statement for these parameters, the driver's values, and whether they are many sets."""
@@ -255,12 +264,9 @@ class Pending:
         conn, cursor, c = self._conn, self._cursor, self._compiled
         assert self._prepared is not None and conn is not None and c is not None
         try:
-            try:
-                pipeline.sync(conn)
-                raw_rows = cursor.fetchall() if c.columns and not self._many else ()
-            except BaseException as exc:  # noqa: BLE001 - re-raised by the handler
-                conn._handle_dbapi_exception(exc, self._sql, self._values, cursor, None)
-            self._done = self._prepared._result(c, conn.dialect, cursor, raw_rows)
-        finally:
+            pipeline.sync(conn)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by the handler
             cursor.close()
+            conn._handle_dbapi_exception(exc, self._sql, self._values, cursor, None)
+        self._done = self._prepared._fetched(conn, cursor, c, self._sql, self._values, self._many)
         return self._done

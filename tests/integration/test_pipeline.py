@@ -146,9 +146,6 @@ def test_on_postgresql_a_completion_waits_on_the_database_four_times(ctx: Engine
     case_id = services.start_case(ctx, people["intake"], "mini", "standard", {"title": "第二件"}).case_id
     with ctx.sessions() as session:
         (task_id,) = session.scalars(select(TaskIndex.id).where(TaskIndex.case_id == case_id))
-    if ctx.db.dialect.name != "postgresql":
-        services.complete_task(ctx, people["intake"], task_id, {"decision": "yes"})
-        return  # SQLite has no round trips to count
     with tempfile.TemporaryFile() as log:
         def trace(raw: Any, _record: Any, _proxy: Any) -> None:
             raw.pgconn.trace(log.fileno())
@@ -158,17 +155,21 @@ def test_on_postgresql_a_completion_waits_on_the_database_four_times(ctx: Engine
             if raw is not None:
                 raw.pgconn.untrace()
 
-        event.listen(ctx.db, "checkout", trace)
-        event.listen(ctx.db, "checkin", untrace)
+        traced = ctx.db.dialect.name == "postgresql"  # SQLite has no round trips to count
+        if traced:
+            event.listen(ctx.db, "checkout", trace)
+            event.listen(ctx.db, "checkin", untrace)
         try:
             services.complete_task(ctx, people["intake"], task_id, {"decision": "yes"})
         finally:
-            event.remove(ctx.db, "checkout", trace)
-            event.remove(ctx.db, "checkin", untrace)
+            if traced:
+                event.remove(ctx.db, "checkout", trace)
+                event.remove(ctx.db, "checkin", untrace)
         log.seek(0)
         trace_text = log.read()
-    # BEGIN, the case's lock and its task rows; the handler's and the stage's rows with the read of the case's
-    # stages; the case row with its audit event; COMMIT.
-    assert waits(trace_text) == 4
+    if traced:
+        # BEGIN, the case's lock and its task rows; the handler's and the stage's rows with the read of the case's
+        # stages; the case row with its audit event; COMMIT.
+        assert waits(trace_text) == 4
     with ctx.sessions() as session:
         assert session.scalar(select(func.count()).select_from(CaseHandler).where(CaseHandler.task_id == task_id)) == 1
