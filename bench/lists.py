@@ -91,6 +91,9 @@ def run(ctx: EngineContext, args: argparse.Namespace, where: str) -> None:
         ("cases, stuck", page_call(api, "/api/v1/cases?stuck=true", bearer), 30.0),
         ("cases, overdue", page_call(api, "/api/v1/cases?overdue=true", bearer), 30.0),
         ("cases, words", page_call(api, "/api/v1/cases?q=干部42", bearer), 30.0),
+        # Words every seeded case holds: nothing to narrow by, so they show what a common word costs.
+        ("cases, common words", page_call(api, "/api/v1/cases?q=测试事项", bearer), 30.0),
+        ("cases, common character", page_call(api, "/api/v1/cases?q=项", bearer), 30.0),
         ("statistics (API)", page_call(api, "/api/v1/statistics", bearer), 200.0),
     ]
     print(f"{args.repeat} timed requests per page after {args.warmup} warm-up (targets reported, never enforced)")

@@ -165,9 +165,14 @@ def may_see_task(session: Session, actor: Actor, row: TaskLike, case: CaseLike) 
     return may_take(actor, row) or row.assignee == actor.username or may_view_case(session, actor, case)
 
 
+def sees_every_case(actor: Actor) -> bool:
+    """Whether the actor may read every case (supervisors)."""
+    return SUPERVISOR in actor.groups
+
+
 def visible_cases(actor: Actor) -> ColumnElement[bool]:
     """The SQL condition for the cases the actor may read; mirrors may_view_case."""
-    if SUPERVISOR in actor.groups:
+    if sees_every_case(actor):
         return true()
     allowed: list[ColumnElement[bool]] = [Case.started_by == actor.username]
     if actor.in_any(UNIT_SCOPED) and actor.unit:

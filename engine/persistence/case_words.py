@@ -4,13 +4,18 @@ A words search used to test every case with LIKE: fine for a district, a scan of
 province's scale. The index holds each case's characters and two-character sequences. A search takes the sequence
 of its words that the fewest cases contain (each counted only up to PROBE, so that a sequence in every case costs
 little to rule out), or for a single character that character, and tests only those cases with LIKE, which keeps
-the result exactly what LIKE finds. A search whose every sequence (or whose one character) is common narrows
-nothing and still tests every case.
+the result exactly what LIKE finds. A search whose every sequence is common narrows nothing and still tests every
+case.
+
+A search of one or two Chinese characters or digits is one entry of the index, which holds exactly the cases
+containing it (no case folding changes such characters). For a reader who sees every case, with no other filter,
+those entries are the answer, counted and paged without LIKE: a common character or word costs what reading its
+entries costs (engine.reading.case_list).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, any_, bindparam, delete, false, func, insert, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, any_, bindparam, delete, false, func, insert, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.persistence.db import connection
@@ -47,6 +52,33 @@ def looked_up(text: str) -> list[str]:
     found = grams(text)
     pairs = [gram for gram in found if len(gram) == 2]
     return (pairs or found)[:MAX_GRAMS]
+
+
+def exact(text: str) -> str | None:
+    """`text` when the index holds exactly the cases containing it as typed: one or two Chinese characters or
+    digits; else None."""
+    return text if 1 <= len(text) <= 2 and all(_caseless(char) for char in text) else None
+
+
+def _caseless(char: str) -> bool:
+    # CJK unified ideographs (with extension A and the compatibility block) and ASCII digits: lower() leaves them
+    # as they are and no other character lowers into them, so the index's lower-cased entries match them exactly.
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" or "\uf900" <= char <= "\ufaff" or "0" <= char <= "9"
+
+
+def holders(gram: str) -> Select[tuple[int]]:
+    """The ids of the cases whose index entries hold `gram` (for an `exact` text, exactly those containing it)."""
+    return select(_GRAMS.c.case_id).where(_GRAMS.c.gram == gram)
+
+
+def holding(gram: str) -> ColumnElement[bool]:
+    """The condition that a case is among the `holders` of `gram`."""
+    return Case.id.in_(holders(gram))
+
+
+def count_holding(session: Session, gram: str) -> int:
+    """How many cases hold `gram`, counted from the index alone."""
+    return session.scalar(select(func.count()).select_from(_GRAMS).where(_GRAMS.c.gram == gram)) or 0
 
 
 def index(session: Session, case_id: int, cadre_name: str | None, matter: str | None, replace: bool = True) -> None:

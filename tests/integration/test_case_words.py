@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import inspect, select
+from sqlalchemy import event, inspect, select
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
@@ -60,6 +60,38 @@ def test_a_search_whose_pairs_are_all_common_tests_every_case(
         assert case_words.narrowing(s, "先行") is None and case_words.narrowing(s, "王五") is not None
     assert found(deployed, people["supervisor"], "先行") == ([hua, ming], 2)
     assert found(deployed, people["supervisor"], "王五") == ([], 0)
+
+
+def test_a_common_character_or_word_finds_every_case_holding_it_without_testing_them(
+    deployed: EngineContext, people: dict[str, Actor], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ming = start(deployed, people)  # 张明, 产业园区招商政策先行先试
+    hua = start(deployed, people, cadre_name="李华", matter="老旧小区改造资金先行拨付")
+    elsewhere = services.start_case(deployed, people["other_applicant"], "rcjc_case", "application",
+                                    {**APPLICATION, "cadre_name": "王五", "matter": "第2批先行项目"}).case_id
+    monkeypatch.setattr(case_words, "PROBE", 1)  # every character and pair counts as common
+    supervisor = people["supervisor"]
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(deployed.db, "before_cursor_execute", seen)
+    try:
+        assert found(deployed, supervisor, "先行") == ([elsewhere, hua, ming], 3)
+    finally:
+        event.remove(deployed.db, "before_cursor_execute", seen)
+    # Neither the page nor its count tests a case's words, and the count reads the index alone.
+    assert statements and not [s for s in statements if " LIKE " in s.upper()]
+    assert [s for s in statements if "count(" in s.lower() and "case_gram" in s and '"case"' not in s and " case " not in s]
+    assert found(deployed, supervisor, "区") == ([hua, ming], 2) and found(deployed, supervisor, "2") == ([elsewhere], 1)
+    assert found(deployed, supervisor, "赵") == ([], 0)
+    # Counted among the cases the reader may see, and within the other filters.
+    assert found(deployed, people["applicant"], "先行") == ([hua, ming], 2)
+    assert found(deployed, people["other_applicant"], "先行") == ([elsewhere], 1)
+    with deployed.sessions() as s:
+        items, total = list_cases(deployed, s, supervisor, CaseFilter(q="先行", status="completed"), deployed.clock.now())
+    assert (items, total) == ([], 0)
 
 
 def test_the_index_follows_a_changed_name(deployed: EngineContext, people: dict[str, Actor]) -> None:

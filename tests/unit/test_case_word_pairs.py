@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.persistence.case_words import grams, looked_up
+from engine.persistence.case_words import exact, grams, looked_up
 
 
 def test_characters_and_pairs_are_distinct_lower_case_and_never_span_a_space() -> None:
@@ -19,3 +19,11 @@ def test_one_character_has_no_pair_but_itself_and_nothing_has_nothing() -> None:
 def test_a_search_looks_up_its_pairs_or_else_its_character() -> None:
     assert looked_up("张明") == ["张明"] and looked_up("招商 政策") == ["招商", "政策"]
     assert looked_up("张") == ["张"] and looked_up(" Z ") == ["z"] and looked_up("  ") == []
+
+
+def test_only_one_or_two_chinese_characters_or_digits_are_answered_by_the_index_alone() -> None:
+    assert exact("张") == "张" and exact("张明") == "张明" and exact("42") == "42" and exact("区7") == "区7"
+    # Letters fold to lower case in the index, and LIKE on PostgreSQL does not fold: those are tested with LIKE.
+    assert exact("Ab") is None and exact("a") is None
+    # Longer words must stand side by side, and a space or a wildcard is matched as typed.
+    assert exact("招商政") is None and exact("张 ") is None and exact("%") is None and exact("") is None
