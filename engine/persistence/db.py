@@ -94,7 +94,21 @@ def make_engine(url: str, pool_size: int = 10, max_overflow: int = 10, prepare_t
     engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=pre_ping, pool_recycle=1800,
                            connect_args={"prepare_threshold": prepare_threshold})
     pipeline.install(engine)
+    _postgresql_setup(engine)
     return engine
+
+
+def _postgresql_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # No JIT compilation: it pays off for long analytic scans, and a reader's case list at a province's scale
+        # spent more compiling (80 ms) than running (70 ms). Set per connection, so it needs no rights on the
+        # database and passes through any pooler.
+        autocommit, dbapi_conn.autocommit = dbapi_conn.autocommit, True
+        try:
+            dbapi_conn.execute("SET jit = off")
+        finally:
+            dbapi_conn.autocommit = autocommit
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Any]:
