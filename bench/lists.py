@@ -2,8 +2,8 @@
 
 Times the pages and lists people open all day over many seeded cases (100,000 by default, with about a million
 open and completed task rows): the supervision dashboard (and the size of its HTML), the intake group's queue,
-the case list with each filter and the statistics, through the Flask test client as the demo users. Prints
-median, p90 and p99 against the targets; never fails on time.
+the case list with each filter, as a supervisor and as a group's and a unit's member, and the statistics, through
+the Flask test client as the demo users. Prints median, p90 and p99 against the targets; never fails on time.
 """
 
 from __future__ import annotations
@@ -79,9 +79,9 @@ def run(ctx: EngineContext, args: argparse.Namespace, where: str) -> None:
     supervisor = signed_in(app.test_client(), "supervisor")
     intake = signed_in(app.test_client(), "intake")
     api = app.test_client()
-    bearer, intake_bearer = ({"Authorization": "Bearer " + api.post(
+    bearer, intake_bearer, investigator_bearer, applicant_bearer = ({"Authorization": "Bearer " + api.post(
         "/api/v1/auth/token", json={"username": name, "password": DEMO_PASSWORD}).get_json()["token"]}
-        for name in ("supervisor", "intake"))
+        for name in ("supervisor", "intake", "investigator", "applicant"))
     pages = [
         ("dashboard (HTML)", page_call(supervisor, "/dashboard"), 50.0),
         ("intake's inbox (HTML)", page_call(intake, "/inbox"), 20.0),
@@ -94,6 +94,9 @@ def run(ctx: EngineContext, args: argparse.Namespace, where: str) -> None:
         # Words every seeded case holds: nothing to narrow by, so they show what a common word costs.
         ("cases, common words", page_call(api, "/api/v1/cases?q=测试事项", bearer), 30.0),
         ("cases, common character", page_call(api, "/api/v1/cases?q=项", bearer), 30.0),
+        # Readers who see part of the cases: a group through the cases it had tasks in, a unit its own.
+        ("cases, a group's reader", page_call(api, "/api/v1/cases", investigator_bearer), 30.0),
+        ("cases, a unit's reader", page_call(api, "/api/v1/cases", applicant_bearer), 30.0),
         ("statistics (API)", page_call(api, "/api/v1/statistics", bearer), 200.0),
     ]
     print(f"{args.repeat} timed requests per page after {args.warmup} warm-up (targets reported, never enforced)")

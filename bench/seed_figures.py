@@ -1,7 +1,8 @@
 """A database for the figures benchmark: initialized like `rcjc init --demo`, then seeded with many cases by SQL.
 
 The cases are written with bulk Core inserts (no workflow runs): the case row with the columns figures read,
-its stages with their lengths in working days, the steps that ended late, the open tasks and the register.
+its stages with their lengths in working days, the steps that ended late, the open tasks, the groups that read it
+(those that had its tasks), its words and the register. Each unit's cases are started by someone of that unit.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, func, insert, select, text
 
 from engine.access import users
-from engine.access.demo_users import add_demo_users
+from engine.access.demo_users import DEMO_USERS, add_demo_users
 from engine.access.policy import SYSTEM
 from engine.bundles.shipped import SHIPPED, collect
 from engine.config import load_config
@@ -30,6 +31,7 @@ from engine.persistence.models import (
     CadreRecord,
     Case,
     CaseGram,
+    CaseGroup,
     CaseHandler,
     CaseStage,
     LateStep,
@@ -60,8 +62,11 @@ UNIT_KINDS = ("发展和改革局", "财政局", "教育局", "科学技术局",
               "石门镇人民政府", "青山镇人民政府", "白沙镇人民政府", "高新区管委会", "经济开发区管委会",
               "区属国有投资集团", "区人民医院")
 UNITS = [f"示例区{kind}" if not kind.startswith("区") else f"示例{kind}" for kind in UNIT_KINDS]
+DEMO_APPLICANT_UNIT = next(unit for name, _groups, unit, _display, _position in DEMO_USERS if name == "applicant")
 FIRST_DAY = datetime(2021, 1, 1, 1, tzinfo=UTC)
 # Who completes the steps of each group's stages (demo users), so that history and "done by me" have rows to read.
+# Who files a unit's applications: the demo applicant for its own unit, someone of the unit for the others.
+STARTERS = {unit: "applicant" if unit == DEMO_APPLICANT_UNIT else f"applicant{n}" for n, unit in enumerate(UNITS)}
 HANDLERS = {"intake": "intake", "investigator": "investigator", "committee": "committee1", "applicant_org": "applicant"}
 # Steps a finished stage leaves in the history: a stage is two to three steps (a form, a review, a vote...).
 STEPS_PER_STAGE = (2, 3)
@@ -133,7 +138,8 @@ class CaseMaker:
         self.span = (now - timedelta(days=5) - FIRST_DAY).total_seconds()
         self.state = zlib.compress(b"{}")
         self.out: dict[str, list[dict[str, Any]]] = {"case": [], "case_stage": [], "late_step": [], "task_index": [],
-                                                     "cadre_record": [], "case_handler": [], "case_gram": []}
+                                                     "cadre_record": [], "case_handler": [], "case_gram": [],
+                                                     "case_group": []}
 
     def _uuid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -185,6 +191,9 @@ class CaseMaker:
                                               "group_key": group, "due_at": ends - timedelta(days=3), "ended_at": ends})
             ruled = ends if stage == "rcjc_ruling" else ruled
             at = ends
+        # Every group that had a task in the case reads it, as the task index's sync adds them.
+        self.out["case_group"].extend({"case_id": case_id, "group_key": group}
+                                      for group in dict.fromkeys(group for _stage, group, _days in stages[:walked]))
         outcome = outcome if ruled is not None else None
         if outcome is not None and ruled is not None:
             self._record(case_id, "ruling", unit, outcome, ruled.date(), ruled)
@@ -192,7 +201,7 @@ class CaseMaker:
             self._record(case_id, "clarification", unit, None, at.date(), at)
         self.out["case"].append({
             "id": case_id, "process_version_id": self.version_id, "process_id": CASE_PROCESS, "status": status,
-            "state": self.state, "version": walked + 1, "next_timer_at": None, "started_by": "applicant",
+            "state": self.state, "version": walked + 1, "next_timer_at": None, "started_by": STARTERS[unit],
             "started_unit": unit, "unit": unit, "entry": "application", "cadre_name": f"干部{case_id % 7919}",
             "matter": "基准测试事项", "closure": closure, "outcome": outcome,
             "domain": rng.choice(self.domains) if rng.random() < 0.95 else None,
@@ -230,7 +239,7 @@ class CaseMaker:
 
 
 TABLES = {"case": Case, "case_stage": CaseStage, "late_step": LateStep, "task_index": TaskIndex,
-          "cadre_record": CadreRecord, "case_handler": CaseHandler, "case_gram": CaseGram}
+          "cadre_record": CadreRecord, "case_handler": CaseHandler, "case_gram": CaseGram, "case_group": CaseGroup}
 
 
 def _flush(conn: Connection, rows: dict[str, list[dict[str, Any]]], seeded: Seeded) -> None:

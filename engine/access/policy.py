@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from engine.bundles.definitions import Entry, TaskInfo
 from engine.errors import Forbidden
@@ -171,17 +171,29 @@ def sees_every_case(actor: Actor) -> bool:
 
 
 def visible_cases(actor: Actor) -> ColumnElement[bool]:
-    """The SQL condition for the cases the actor may read; mirrors may_view_case."""
+    """The SQL condition for the cases the actor may read; mirrors may_view_case.
+
+    Shaped for the planners at a province's scale. A unit's member: two indexed columns, read as two index lookups.
+    A group's member, who reads most cases: first the test that needs only a case's id, then lists read once per
+    statement, so that counting scans an index and reads no case row (and a planner never walks a group's every
+    case for each case it tests).
+    """
     if sees_every_case(actor):
         return true()
-    allowed: list[ColumnElement[bool]] = [Case.started_by == actor.username]
-    if actor.in_any(UNIT_SCOPED) and actor.unit:
-        allowed.append(Case.unit == actor.unit)
+    unit = actor.unit if actor.in_any(UNIT_SCOPED) and actor.unit else None
     internal = set(actor.groups) - UNIT_SCOPED
-    if internal:
-        allowed.append(exists().where(CaseGroup.case_id == Case.id, CaseGroup.group_key.in_(internal)))
-        allowed.append(exists().where(FilingCitation.filing_case_id == Case.id, CaseGroup.case_id == FilingCitation.case_id,
-                                      CaseGroup.group_key.in_(internal)))
+    if not internal:
+        return or_(Case.started_by == actor.username, *([Case.unit == unit] if unit else []))
+    other = aliased(Case)
+    allowed: list[ColumnElement[bool]] = [
+        exists().where(CaseGroup.case_id == Case.id, CaseGroup.group_key.in_(internal)),
+        # A prior filing is read by those who work on a case citing it.
+        Case.id.in_(select(FilingCitation.filing_case_id).where(exists().where(
+            CaseGroup.case_id == FilingCitation.case_id, CaseGroup.group_key.in_(internal)))),
+        Case.id.in_(select(other.id).where(other.started_by == actor.username)),
+    ]
+    if unit:
+        allowed.append(Case.id.in_(select(other.id).where(other.unit == unit)))
     return or_(*allowed)
 
 

@@ -129,7 +129,8 @@ class Case(Base):
     state: Mapped[bytes] = mapped_column(LargeBinary)
     version: Mapped[int] = mapped_column(Integer)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    started_by: Mapped[str] = mapped_column(String(80))
+    # Indexed: a reader lists the cases they started.
+    started_by: Mapped[str] = mapped_column(String(80), index=True)
     started_unit: Mapped[str | None] = mapped_column(String(200), index=True)
     # The unit the case concerns (the applicant's; on the pre-check path the cadre's): unit-scoped lanes go to its members.
     unit: Mapped[str | None] = mapped_column(String(200), index=True)
@@ -194,6 +195,8 @@ class CaseGroup(Base):
     """A group that has or had a task in a case: its members may read the case."""
 
     __tablename__ = "case_group"
+    # A group's readers find its cases by the group.
+    __table_args__ = (Index("ix_case_group_group", "group_key", "case_id"),)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), primary_key=True)
     group_key: Mapped[str] = mapped_column(String(40), primary_key=True)
 
