@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select, true, union
 from sqlalchemy.orm import Session, aliased
 
 from engine.bundles.definitions import Entry, TaskInfo
@@ -170,31 +170,54 @@ def sees_every_case(actor: Actor) -> bool:
     return SUPERVISOR in actor.groups
 
 
-def visible_cases(actor: Actor) -> ColumnElement[bool]:
+def visible_cases(actor: Actor, each: bool = False) -> ColumnElement[bool]:
     """The SQL condition for the cases the actor may read; mirrors may_view_case.
 
     Shaped for the planners at a province's scale. A unit's member: two indexed columns, read as two index lookups.
     A group's member, who reads most cases: first the test that needs only a case's id, then lists read once per
     statement, so that counting scans an index and reads no case row (and a planner never walks a group's every
-    case for each case it tests).
+    case for each case it tests). `each`: for a page of a few cases, the group is looked up case by case, where
+    PostgreSQL would first hash every case of the group.
     """
     if sees_every_case(actor):
         return true()
-    unit = actor.unit if actor.in_any(UNIT_SCOPED) and actor.unit else None
-    internal = set(actor.groups) - UNIT_SCOPED
+    unit = _unit_read(actor)
+    internal = sorted(set(actor.groups) - UNIT_SCOPED)
     if not internal:
         return or_(Case.started_by == actor.username, *([Case.unit == unit] if unit else []))
-    other = aliased(Case)
-    allowed: list[ColumnElement[bool]] = [
-        exists().where(CaseGroup.case_id == Case.id, CaseGroup.group_key.in_(internal)),
-        # A prior filing is read by those who work on a case citing it.
-        Case.id.in_(select(FilingCitation.filing_case_id).where(exists().where(
-            CaseGroup.case_id == FilingCitation.case_id, CaseGroup.group_key.in_(internal)))),
-        Case.id.in_(select(other.id).where(other.started_by == actor.username)),
-    ]
-    if unit:
-        allowed.append(Case.id.in_(select(other.id).where(other.unit == unit)))
+    reading = select(CaseGroup.case_id).where(CaseGroup.case_id == Case.id, CaseGroup.group_key.in_(internal))
+    allowed: list[ColumnElement[bool]] = [reading.limit(1).scalar_subquery().is_not(None) if each else reading.exists()]
+    allowed += [Case.id.in_(ids) for ids in _other_ways(actor, internal, unit)]
     return or_(*allowed)
+
+
+def visible_count(actor: Actor) -> Select[Any]:
+    """How many cases a reader who does not see them all may read, counted from the indexes of each way of seeing
+    (without repeats) instead of testing every case."""
+    unit = _unit_read(actor)
+    internal = sorted(set(actor.groups) - UNIT_SCOPED)
+    ways = _other_ways(actor, internal, unit)
+    if internal:
+        ways.append(select(CaseGroup.case_id).where(CaseGroup.group_key.in_(internal)))
+    ids = union(*ways).subquery() if len(ways) > 1 else ways[0].subquery()
+    return select(func.count()).select_from(ids)
+
+
+def _unit_read(actor: Actor) -> str | None:
+    return actor.unit if actor.in_any(UNIT_SCOPED) and actor.unit else None
+
+
+def _other_ways(actor: Actor, internal: list[str], unit: str | None) -> list[Select[Any]]:
+    """The ids of the cases seen other than by a group's reading row: read once per statement (there are few)."""
+    other = aliased(Case)
+    ways: list[Select[Any]] = [select(other.id).where(other.started_by == actor.username)]
+    if unit:
+        ways.append(select(other.id).where(other.unit == unit))
+    if internal:
+        # A prior filing is read by those who work on a case citing it.
+        ways.append(select(FilingCitation.filing_case_id).where(exists().where(
+            CaseGroup.case_id == FilingCitation.case_id, CaseGroup.group_key.in_(internal))))
+    return ways
 
 
 def takeable_tasks(actor: Actor) -> ColumnElement[bool]:

@@ -129,8 +129,7 @@ class Case(Base):
     state: Mapped[bytes] = mapped_column(LargeBinary)
     version: Mapped[int] = mapped_column(Integer)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Indexed: a reader lists the cases they started.
-    started_by: Mapped[str] = mapped_column(String(80), index=True)
+    started_by: Mapped[str] = mapped_column(String(80), index=True)  # a reader lists the cases they started
     started_unit: Mapped[str | None] = mapped_column(String(200), index=True)
     # The unit the case concerns (the applicant's; on the pre-check path the cadre's): unit-scoped lanes go to its members.
     unit: Mapped[str | None] = mapped_column(String(200), index=True)
@@ -146,8 +145,7 @@ class Case(Base):
     # A worker that took the case's due timers holds it until then; a killed worker's lease simply runs out.
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Hash of the newest audit event: removing the last events of the chain is detected too.
-    audit_head: Mapped[str | None] = mapped_column(String(64))
+    audit_head: Mapped[str | None] = mapped_column(String(64))  # newest event's hash: a removed tail is detected too
     audit_seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -195,8 +193,7 @@ class CaseGroup(Base):
     """A group that has or had a task in a case: its members may read the case."""
 
     __tablename__ = "case_group"
-    # A group's readers find its cases by the group.
-    __table_args__ = (Index("ix_case_group_group", "group_key", "case_id"),)
+    __table_args__ = (Index("ix_case_group_group", "group_key", "case_id"),)  # a group's readers find its cases
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), primary_key=True)
     group_key: Mapped[str] = mapped_column(String(40), primary_key=True)
 

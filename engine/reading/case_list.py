@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, defer
 
-from engine.access.policy import Actor, sees_every_case, visible_cases
+from engine.access.policy import Actor, sees_every_case, visible_cases, visible_count
 from engine.context import EngineContext
 from engine.persistence import case_words
 from engine.persistence.lifecycle import CaseStatus
@@ -100,7 +100,7 @@ def list_cases(
     stuck = _stuck_reason(ctx, now)
     # As a filter, the cases with a late task come from the index on due dates, not from a probe per case.
     overdue = Case.id.in_(select(TaskIndex.case_id).where(TaskIndex.due_at < now))
-    conditions: list[ColumnElement[bool]] = [visible_cases(actor)]
+    conditions: list[ColumnElement[bool]] = []
     if flt.status:
         conditions.append(Case.status == flt.status)
     if flt.process_id:
@@ -112,11 +112,12 @@ def list_cases(
     stuck_branches = _stuck_branches(ctx, now) if flt.stuck is not None else ()
     if flt.stuck is False:
         conditions.append(not_(or_(*stuck_branches)))
+    unfiltered = not conditions and not flt.stuck and not flt.q
     exact = case_words.exact(flt.q) if flt.q else None
     # A supervisor's search of one or two Chinese characters or digits, with nothing else narrowing it: the count
     # and the page read the words index's entries, not the cases. Anything else tests the cases with LIKE, those
     # holding the words' rarest two characters only (cheaper than joining a common character's entries).
-    words_alone = exact if exact and len(conditions) == 1 and not flt.stuck and sees_every_case(actor) else None
+    words_alone = exact if exact and not conditions and not flt.stuck and sees_every_case(actor) else None
     if words_alone is not None:
         conditions.append(case_words.holding(words_alone))
     elif flt.q:
@@ -124,7 +125,8 @@ def list_cases(
         narrowed = case_words.narrowing(session, flt.q)
         if narrowed is not None:
             conditions.append(narrowed)
-    where = and_(*conditions)
+    # The count tests the reader's right as a planner likes for many cases, the page as it likes for a few.
+    where, page_where = and_(visible_cases(actor), *conditions), and_(visible_cases(actor, each=True), *conditions)
     if words_alone is not None:
         total = case_words.count_holding(session, words_alone)
     elif flt.stuck:
@@ -132,12 +134,14 @@ def list_cases(
         # visits the row of every stuck case (a fifth of the time on PostgreSQL at a province's scale).
         counts = [select(func.count()).select_from(Case).where(where, branch).scalar_subquery() for branch in stuck_branches]
         total = session.scalar(select(reduce(operator.add, counts))) or 0
-        where = and_(where, or_(*stuck_branches))
+        page_where = and_(page_where, or_(*stuck_branches))
+    elif unfiltered and not sees_every_case(actor):
+        total = session.scalar(visible_count(actor)) or 0
     else:
         total = session.scalar(select(func.count()).select_from(Case).where(where)) or 0
     # The page's ids first, from the indexes alone; then those few rows, without their workflow state: sorting
     # whole case rows (state and all) to keep twenty costs more than the search itself.
-    by_id = case_words.holders(words_alone) if words_alone is not None else select(Case.id).where(where)
+    by_id = case_words.holders(words_alone) if words_alone is not None else select(Case.id).where(page_where)
     ids = list(session.scalars(by_id.order_by(by_id.selected_columns[0].desc())
                                .limit(per_page).offset((page - 1) * per_page)))
     rows: list[Any] = list(session.execute(

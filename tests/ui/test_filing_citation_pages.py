@@ -11,6 +11,7 @@ from flask import Flask
 
 from engine.access.policy import Actor
 from engine.context import EngineContext
+from engine.reading.case_list import CaseFilter, list_cases
 from tests.support.clock import FrozenClock
 from tests.support.driver import APPLICATION, apply
 from tests.support.filings import REVIEW_ACCEPT, file, filing, report, until_report_asked
@@ -47,6 +48,10 @@ def test_the_investigator_reads_the_cited_filing_beside_the_six_looks(
     assert certificate, panel.group(0)
     assert investigator.get(certificate.group(1)).data.startswith(b"%PDF")
     assert investigator.get(f"/cases/{filed.case_id}").status_code == 200
+    # The investigator's case list holds the filing too, counted with the cases the group worked on.
+    with deployed.sessions() as session:
+        items, total = list_cases(deployed, session, people["investigator"], CaseFilter(), clock.now(), per_page=100)
+    assert {filed.case_id, run.case_id} <= {item.id for item in items} and total == len(items)
     # The case page shows it too; a unit that is not the case's sees neither the case nor the filing.
     assert 'data-testid="cited-filing"' in new_browser(app, "intake").get(f"/cases/{run.case_id}").get_data(as_text=True)
     other = new_browser(app, "other_applicant")
