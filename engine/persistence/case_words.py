@@ -71,11 +71,6 @@ def holders(gram: str) -> Select[tuple[int]]:
     return select(_GRAMS.c.case_id).where(_GRAMS.c.gram == gram)
 
 
-def holding(gram: str) -> ColumnElement[bool]:
-    """The condition that a case is among the `holders` of `gram`."""
-    return Case.id.in_(holders(gram))
-
-
 def count_holding(session: Session, gram: str) -> int:
     """How many cases hold `gram`, counted from the index alone."""
     return session.scalar(select(func.count()).select_from(_GRAMS).where(_GRAMS.c.gram == gram)) or 0
@@ -107,7 +102,7 @@ def narrowing(session: Session, text: str) -> ColumnElement[bool] | None:
         return false()
     if cases >= PROBE:
         return None
-    holding = select(_GRAMS.c.case_id).where(_GRAMS.c.gram == gram)
+    holding = holders(gram)
     if session.get_bind().dialect.name == "postgresql":
         # As an array, the cases are fetched by their key and only they are tested: given `IN (subquery)` the
         # planner, which prices LIKE as nearly free, would rather test every case and hash-join the pairs.

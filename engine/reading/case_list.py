@@ -112,15 +112,13 @@ def list_cases(
     stuck_branches = _stuck_branches(ctx, now) if flt.stuck is not None else ()
     if flt.stuck is False:
         conditions.append(not_(or_(*stuck_branches)))
-    unfiltered = not conditions and not flt.stuck and not flt.q
+    only_words = not conditions and not flt.stuck  # nothing narrows the list but (perhaps) words
     exact = case_words.exact(flt.q) if flt.q else None
     # A supervisor's search of one or two Chinese characters or digits, with nothing else narrowing it: the count
     # and the page read the words index's entries, not the cases. Anything else tests the cases with LIKE, those
     # holding the words' rarest two characters only (cheaper than joining a common character's entries).
-    words_alone = exact if exact and not conditions and not flt.stuck and sees_every_case(actor) else None
-    if words_alone is not None:
-        conditions.append(case_words.holding(words_alone))
-    elif flt.q:
+    words_alone = exact if exact and only_words and sees_every_case(actor) else None
+    if flt.q and words_alone is None:
         conditions.append(contains(flt.q, Case.cadre_name, Case.matter))
         narrowed = case_words.narrowing(session, flt.q)
         if narrowed is not None:
@@ -135,7 +133,7 @@ def list_cases(
         counts = [select(func.count()).select_from(Case).where(where, branch).scalar_subquery() for branch in stuck_branches]
         total = session.scalar(select(reduce(operator.add, counts))) or 0
         page_where = and_(page_where, or_(*stuck_branches))
-    elif unfiltered and not sees_every_case(actor):
+    elif only_words and not flt.q and not sees_every_case(actor):
         total = session.scalar(visible_count(actor)) or 0
     else:
         total = session.scalar(select(func.count()).select_from(Case).where(where)) or 0
